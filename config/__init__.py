@@ -1,0 +1,1 @@
+"""Settings and organisation files: what makes one council differ from another."""

@@ -1,0 +1,480 @@
+"""The organisation file: one council described as configuration (TOML).
+
+Hallingdal is ``config/hallingdal.toml``; any other council is another file of the same shape.
+Loading checks the shape (pydantic) and then every cross-reference, and refuses a broken file
+with one line per problem: the file, the field (``people[12].email``) and the fix. Nothing is
+loaded from a file with any problem.
+
+Shape, top to bottom (``?`` marks optional fields)::
+
+    [council]            id, name, short_name, region, timezone?, holiday_country?, email,
+                         website?
+    [election_period]    name?, start, end         (valperioden, e.g. 2023-2027)
+    [meeting_plan]       name?, start, end         (the plan's season, inside the period)
+    [[municipalities]]   id, name, short_name?, mayor, deputy_mayor, chief_executive
+    [[people]]           id, name, email, municipality?, title?
+    [secretariat]        director, staff[]?
+    [[bodies]]           id, kind, name, short_name, agenda_prefix?, notice_days?,
+                         preparation_days?, reminder_days?, urgent_notice_days?,
+                         followup_days?, minutes_due_days?, remote_meetings?,
+                         written_handling?, chair?, deputy_chair?, prepared_by?,
+                         attend_and_speak[]? (body ids, "director", "staff"),
+                         default_place?, default_start?, default_end?
+    [[memberships]]      body, municipality, members[], substitutes[]? (in numbered order)
+    [[meetings]]         body, date, start?, end?, place?, remote?
+
+Times are TOML local times (``10:00:00``) or strings (``"10:00"``). Body kinds are
+``council``, ``assembly``, ``admin_committee`` and ``committee``; code finds bodies by kind,
+never by id, so a council may name its bodies as it likes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections import Counter
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from domain.calendar import CouncilCalendar
+from domain.errors import ConfigError
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+
+Ident = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
+Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class CouncilSection(_Strict):
+    id: Ident
+    name: Text
+    short_name: Text
+    region: Text  # the region's name as used in texts, e.g. "Hallingdal"
+    timezone: str = "Europe/Oslo"
+    holiday_country: str = "NO"
+    email: str
+    website: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"ukjend tidssone «{value}»; bruk t.d. \"Europe/Oslo\"") from exc
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return _check_email(value)
+
+
+class Period(_Strict):
+    name: Text | None = None
+    start: date
+    end: date
+
+
+class Municipality(_Strict):
+    id: Ident
+    name: Text
+    short_name: Text | None = None
+    mayor: Ident
+    deputy_mayor: Ident
+    chief_executive: Ident
+
+
+class Person(_Strict):
+    id: Ident
+    name: Text
+    email: str
+    municipality: Ident | None = None
+    title: Text | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return _check_email(value)
+
+
+class Secretariat(_Strict):
+    director: Ident
+    staff: list[Ident] = []
+
+
+BodyKindName = Literal["council", "assembly", "admin_committee", "committee"]
+
+
+class Body(_Strict):
+    id: Ident
+    kind: BodyKindName
+    name: Text
+    short_name: Text
+    agenda_prefix: Annotated[str, Field(pattern=r"^[A-ZÆØÅ]{1,6}$")] | None = None
+    notice_days: Annotated[int, Field(ge=1, le=60)] = 7
+    preparation_days: Annotated[int, Field(ge=0, le=60)] = 7
+    reminder_days: Annotated[int, Field(ge=0, le=30)] = 3
+    urgent_notice_days: Annotated[int, Field(ge=0, le=30)] | None = None
+    followup_days: Annotated[int, Field(ge=1, le=730)] = 90
+    minutes_due_days: Annotated[int, Field(ge=1, le=60)] = 7
+    remote_meetings: bool = False
+    written_handling: bool = False
+    chair: Ident | None = None
+    deputy_chair: Ident | None = None
+    prepared_by: Ident | None = None
+    attend_and_speak: list[str] = []
+    default_place: Text | None = None
+    default_start: time = time(10, 0)
+    default_end: time = time(15, 0)
+
+
+class Membership(_Strict):
+    body: Ident
+    municipality: Ident
+    members: list[Ident] = Field(min_length=1)
+    substitutes: list[Ident] = []
+
+
+class PlannedMeeting(_Strict):
+    body: Ident
+    date: date
+    start: time | None = None
+    end: time | None = None
+    place: Text | None = None
+    remote: bool = False
+
+
+class OrganisationFile(_Strict):
+    council: CouncilSection
+    election_period: Period
+    meeting_plan: Period
+    municipalities: list[Municipality] = Field(min_length=1)
+    people: list[Person] = Field(min_length=1)
+    secretariat: Secretariat
+    bodies: list[Body] = Field(min_length=1)
+    memberships: list[Membership] = Field(min_length=1)
+    meetings: list[PlannedMeeting] = []
+
+
+def _check_email(value: str) -> str:
+    if not EMAIL_PATTERN.match(value):
+        raise ValueError(f"«{value}» er ikkje ei e-postadresse; skriv t.d. \"namn@example.org\"")
+    return value
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+class Organisation:
+    """A loaded, checked organisation file."""
+
+    def __init__(self, data: OrganisationFile, source: str, digest: str) -> None:
+        self.data = data
+        self.source = source
+        self.digest = digest
+        self.people = {p.id: p for p in data.people}
+        self.municipalities = {m.id: m for m in data.municipalities}
+        self.bodies = {b.id: b for b in data.bodies}
+
+    def body_of_kind(self, kind: str) -> Body:
+        return next(b for b in self.data.bodies if b.kind == kind)
+
+
+def load_organisation(path: str | Path) -> Organisation:
+    """Read and check an organisation file; raise ``ConfigError`` listing every problem."""
+    import hashlib
+
+    path = Path(path)
+    shown = str(path)
+    try:
+        raw_bytes = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(shown, [
+            "fila finst ikkje; gje stien til ei organisasjonsfil, t.d. config/hallingdal.toml"
+        ]) from None
+    except OSError as exc:
+        raise ConfigError(shown, [f"fila kan ikkje lesast ({exc.strerror})"]) from None
+    try:
+        raw = tomllib.loads(raw_bytes.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(shown, ["fila er ikkje UTF-8; lagre ho som UTF-8"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(shown, [f"ikkje gyldig TOML: {exc}; rett skrivefeilen der"]) from None
+    try:
+        data = OrganisationFile.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(shown, [_describe(err, raw) for err in exc.errors()]) from None
+    problems = check_references(data)
+    if problems:
+        raise ConfigError(shown, problems)
+    return Organisation(data, shown, hashlib.sha256(raw_bytes).hexdigest())
+
+
+_FIELD_HELP: dict[str, str] = {
+    "email": "legg til e-postadressa, t.d. email = \"namn@kommune.example.org\"",
+    "name": "legg til namnet, t.d. name = \"Kari Nordmann\"",
+    "id": "gje ein kort id med små bokstavar, tal og bindestrek, t.d. id = \"gol-ordforar\"",
+    "date": "skriv datoen som 2026-09-17",
+    "start": "skriv datoen som 2026-09-17 og klokkeslett som 10:00:00 eller \"10:00\"",
+    "agenda_prefix": "bruk 1-6 store bokstavar, t.d. agenda_prefix = \"RR\"",
+}
+
+
+def _describe(err: Any, raw: dict[str, Any]) -> str:
+    loc = list(err["loc"])
+    field = _path(loc)
+    ident = _ident_at(raw, loc)
+    where = f"{field}{f' (id «{ident}»)' if ident else ''}"
+    kind = err["type"]
+    last = str(loc[-1]) if loc else ""
+    if kind == "missing":
+        fix = _FIELD_HELP.get(last, f"legg til {last} = ...")
+        return f"{where}: manglar; {fix}"
+    if kind == "extra_forbidden":
+        parent = _model_at(loc[:-1])
+        known = sorted(parent.model_fields) if parent else []
+        guess = difflib.get_close_matches(last, known, n=1)
+        fix = f"meinte du «{guess[0]}»?" if guess else f"kjende felt er: {', '.join(known)}"
+        return f"{where}: ukjend felt; {fix}"
+    if kind == "value_error":
+        return f"{where}: {err['msg'].removeprefix('Value error, ')}"
+    if kind == "string_pattern_mismatch":
+        fix = _FIELD_HELP.get(last, f"bruk berre små bokstavar, tal, - og _ i {last}")
+        return f"{where}: «{err.get('input')}» har ugyldig form; {fix}"
+    if kind == "literal_error":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"{where}: «{err.get('input')}» er ikkje lov; bruk {expected}"
+    if kind in {"date_from_datetime_parsing", "date_parsing", "date_type", "time_parsing",
+                "time_type"}:
+        return (f"{where}: «{err.get('input')}» er ikkje ein gyldig dato/tid; "
+                + _FIELD_HELP["start"])
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        return f"{where}: {err.get('input')} er utanfor lovleg område ({err['msg']}); rett talet"
+    if kind == "too_short":
+        return f"{where}: lista er tom; legg til minst éin"
+    return f"{where}: {err['msg']}; rett verdien"
+
+
+def _path(loc: list[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _ident_at(raw: dict[str, Any], loc: list[Any]) -> str | None:
+    node: Any = raw
+    found = None
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            found = node["id"]
+    return found
+
+
+def _model_at(loc: list[Any]) -> type[BaseModel] | None:
+    model: type[BaseModel] = OrganisationFile
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        annotation = field.annotation
+        inner = getattr(annotation, "__args__", None)
+        candidate = inner[0] if inner else annotation
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            model = candidate
+        else:
+            return None
+    return model
+
+
+# -- cross references ------------------------------------------------------------------------
+
+def check_references(org: OrganisationFile) -> list[str]:
+    """Every rule the shape alone cannot check. Returns one line per problem."""
+    problems: list[str] = []
+    add = problems.append
+
+    def known(kind: str, value: str, choices: dict[str, Any], where: str, fix_kind: str) -> bool:
+        if value in choices:
+            return True
+        guess = difflib.get_close_matches(value, list(choices), n=1)
+        hint = f"meinte du «{guess[0]}»?" if guess else f"legg til {fix_kind} eller rett id-en"
+        add(f"{where}: ukjend {kind} «{value}»; {hint}")
+        return False
+
+    for name, items in (("people", org.people), ("municipalities", org.municipalities),
+                        ("bodies", org.bodies)):
+        for ident, count in Counter(item.id for item in items).items():
+            if count > 1:
+                places = [f"{name}[{i}]" for i, item in enumerate(items) if item.id == ident]
+                add(f"{', '.join(places)}: id «{ident}» står {count} gonger; kvar id skal vere "
+                    "eineståande, gje den eine ein ny id eller slå dei saman")
+    for email, count in Counter(p.email.lower() for p in org.people).items():
+        if count > 1:
+            places = [f"people[{i}] ({p.id})" for i, p in enumerate(org.people)
+                      if p.email.lower() == email]
+            add(f"{', '.join(places)}: e-postadressa «{email}» står {count} gonger; same person "
+                "skal stå éin gong, og ulike personar treng kvar si adresse")
+
+    people = {p.id: p for p in org.people}
+    municipalities = {m.id: m for m in org.municipalities}
+    bodies = {b.id: b for b in org.bodies}
+
+    for i, person in enumerate(org.people):
+        if person.municipality is not None:
+            known("kommune", person.municipality, municipalities,
+                  f"people[{i}].municipality (id «{person.id}»)",
+                  "kommunen under [[municipalities]]")
+
+    for i, mun in enumerate(org.municipalities):
+        for field in ("mayor", "deputy_mayor", "chief_executive"):
+            pid = getattr(mun, field)
+            where = f"municipalities[{i}].{field} (id «{mun.id}»)"
+            if known("person", pid, people, where, "personen under [[people]]") \
+                    and people[pid].municipality != mun.id:
+                add(f"{where}: «{pid}» høyrer til kommune «{people[pid].municipality}», ikkje "
+                        f"«{mun.id}»; set municipality = \"{mun.id}\" på personen")
+        roles = [mun.mayor, mun.deputy_mayor, mun.chief_executive]
+        if len(set(roles)) != 3:
+            add(f"municipalities[{i}] (id «{mun.id}»): ordførar, varaordførar og "
+                "kommunedirektør må vere tre ulike personar")
+
+    known("person", org.secretariat.director, people, "secretariat.director",
+          "dagleg leiar under [[people]]")
+    for j, pid in enumerate(org.secretariat.staff):
+        known("person", pid, people, f"secretariat.staff[{j}]", "personen under [[people]]")
+
+    kinds = Counter(b.kind for b in org.bodies)
+    for kind, label in (("council", "regionrådet"), ("assembly", "representantskapet"),
+                        ("admin_committee", "rådmannsutvalet")):
+        if kinds[kind] != 1:
+            add(f"bodies: det må vere nøyaktig eitt organ med kind = \"{kind}\" ({label}), "
+                f"fila har {kinds[kind]}")
+    prefixes = Counter(b.agenda_prefix for b in org.bodies if b.agenda_prefix)
+    for prefix, count in prefixes.items():
+        if count > 1:
+            add(f"bodies: agenda_prefix «{prefix}» er brukt {count} gonger; kvart organ treng "
+                "sitt eige prefiks for utvalssaksnummer")
+
+    members_of: dict[str, set[str]] = {b.id: set() for b in org.bodies}
+    for i, ms in enumerate(org.memberships):
+        where = f"memberships[{i}]"
+        body_ok = known("organ", ms.body, bodies, f"{where}.body", "organet under [[bodies]]")
+        known("kommune", ms.municipality, municipalities, f"{where}.municipality",
+              "kommunen under [[municipalities]]")
+        seen: set[str] = set()
+        for field, ids in (("members", ms.members), ("substitutes", ms.substitutes)):
+            for j, pid in enumerate(ids):
+                w = f"{where}.{field}[{j}]"
+                if not known("person", pid, people, w, "personen under [[people]]"):
+                    continue
+                if pid in seen:
+                    add(f"{w}: «{pid}» står to gonger i same medlemskap; ta vekk den eine")
+                seen.add(pid)
+                person_mun = people[pid].municipality
+                if person_mun is not None and person_mun != ms.municipality:
+                    add(f"{w}: «{pid}» høyrer til kommune «{person_mun}», men medlemskapet er for "
+                        f"«{ms.municipality}»; flytt personen til rett medlemskap")
+                if body_ok and field == "members":
+                    if pid in members_of[ms.body]:
+                        add(f"{w}: «{pid}» er alt medlem av «{ms.body}»; ta vekk den eine")
+                    members_of[ms.body].add(pid)
+        if body_ok and bodies[ms.body].kind == "assembly" and len(ms.substitutes) < len(ms.members):
+            add(f"{where} ({ms.municipality}): {len(ms.members)} medlemer men "
+                f"{len(ms.substitutes)} varamedlemer; kommunelova § 18-3 krev minst like mange "
+                "varamedlemer som medlemer")
+        if body_ok and bodies[ms.body].kind in ("council", "assembly") and not ms.substitutes:
+            add(f"{where} ({ms.municipality}): ingen varamedlemer; legg til substitutes = [...] i "
+                "nummerert rekkjefølgje")
+
+    attend_groups = set(bodies) | {"director", "staff"}
+    for i, body in enumerate(org.bodies):
+        where = f"bodies[{i}] (id «{body.id}»)"
+        if body.kind in ("council", "assembly") and not body.agenda_prefix:
+            add(f"{where}.agenda_prefix: manglar; " + _FIELD_HELP["agenda_prefix"])
+        if body.kind in ("council", "assembly") and not members_of.get(body.id):
+            add(f"{where}: organet har ingen medlemer; legg til [[memberships]] med body = "
+                f"\"{body.id}\"")
+        for field in ("chair", "deputy_chair"):
+            pid = getattr(body, field)
+            if pid is None:
+                if body.kind in ("council", "assembly"):
+                    add(f"{where}.{field}: manglar; set {field} = person-id for "
+                        f"{'leiaren' if field == 'chair' else 'nestleiaren'} i valperioden")
+                continue
+            if known("person", pid, people, f"{where}.{field}", "personen under [[people]]") \
+                    and pid not in members_of.get(body.id, set()):
+                add(f"{where}.{field}: «{pid}» er ikkje medlem av «{body.id}»; leiar og nestleiar "
+                    "må veljast blant medlemene")
+        if body.chair and body.chair == body.deputy_chair:
+            add(f"{where}: leiar og nestleiar er same person; vel to ulike")
+        if body.prepared_by is not None and known(
+                "organ", body.prepared_by, bodies, f"{where}.prepared_by",
+                "organet under [[bodies]]") and body.prepared_by == body.id:
+            add(f"{where}.prepared_by: eit organ kan ikkje førebu sine eigne saker for seg "
+                "sjølv; ta vekk feltet eller vel eit anna organ")
+        for j, group in enumerate(body.attend_and_speak):
+            if group not in attend_groups:
+                add(f"{where}.attend_and_speak[{j}]: ukjend gruppe «{group}»; bruk eit organ-id, "
+                    "\"director\" eller \"staff\"")
+        if body.urgent_notice_days is not None and body.urgent_notice_days >= body.notice_days:
+            add(f"{where}.urgent_notice_days: {body.urgent_notice_days} er ikkje kortare enn "
+                f"notice_days ({body.notice_days}); hastefjernmøte skal ha kortare varsel")
+        if body.default_end <= body.default_start:
+            add(f"{where}.default_end: sluttid må vere etter starttid")
+
+    period = org.election_period
+    plan = org.meeting_plan
+    if period.end <= period.start:
+        add("election_period.end: må vere etter start")
+    if plan.end <= plan.start:
+        add("meeting_plan.end: må vere etter start")
+    if plan.start < period.start or plan.end > period.end:
+        add(f"meeting_plan: {plan.start}-{plan.end} går utanfor valperioden "
+            f"{period.start}-{period.end}; korte inn møteplanen")
+    seen_meetings: set[tuple[str, date]] = set()
+    calendar = CouncilCalendar(org.council.timezone, org.council.holiday_country)
+    for i, meeting in enumerate(org.meetings):
+        where = f"meetings[{i}] ({meeting.body} {meeting.date})"
+        if known("organ", meeting.body, bodies, f"meetings[{i}].body", "organet under [[bodies]]"):
+            body = bodies[meeting.body]
+            if body.kind not in ("council", "assembly"):
+                add(f"{where}: møteplanen gjeld regionrådet og representantskapet; "
+                    f"«{meeting.body}» møtest ved behov")
+            start = meeting.start or body.default_start
+            end = meeting.end or body.default_end
+            if end <= start:
+                add(f"{where}.end: sluttid {end:%H:%M} er ikkje etter starttid {start:%H:%M}")
+            if body.remote_meetings is False and meeting.remote:
+                add(f"{where}.remote: «{meeting.body}» har ikkje opna for fjernmøte "
+                    "(remote_meetings = false); ta vekk remote eller opne for fjernmøte")
+            if not (meeting.place or body.default_place or meeting.remote):
+                add(f"{where}.place: manglar; set place = \"...\" eller default_place på organet")
+            why = calendar.why_not_working(meeting.date)
+            if why and why not in ("laurdag",):
+                add(f"{where}.date: {meeting.date} er {why}; flytt møtet til ein arbeidsdag")
+        if not plan.start <= meeting.date <= plan.end:
+            add(f"{where}.date: {meeting.date} er utanfor møteplanen {plan.start}-{plan.end}; "
+                "rett datoen eller utvid [meeting_plan]")
+        key = (meeting.body, meeting.date)
+        if key in seen_meetings:
+            add(f"{where}: to møte i same organ same dag; ta vekk det eine")
+        seen_meetings.add(key)
+    return problems

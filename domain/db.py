@@ -1,0 +1,117 @@
+"""Engines and schema: SQLite (the embedded default) and PostgreSQL, through SQLAlchemy 2.
+
+The schema is created and upgraded by Alembic only (``migrations/``), never by ``create_all``,
+so a database made by ``tingflyt init`` is exactly what the migrations say.
+
+SQLite runs in WAL mode with real transactions: writing transactions start with
+``BEGIN IMMEDIATE`` so that two writers queue for the lock instead of failing half-way, and
+read-only ones with a plain ``BEGIN`` so readers never wait.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+
+from .errors import InvalidInput, NotInitialised
+
+READONLY = "tingflyt_readonly"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with the settings tingflyt relies on."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 - SQLAlchemy raises several kinds here
+        raise InvalidInput(
+            f"Ugyldig database-URL «{url}».",
+            "Bruk t.d. sqlite:///data/tingflyt.sqlite eller "
+            "postgresql+psycopg://brukar@127.0.0.1:5432/tingflyt.", field="database_url",
+        ) from None
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": 30}, **kwargs)
+        _sqlite_transactions(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+    raise InvalidInput(
+        f"Databasen «{parsed.get_backend_name()}» er ikkje støtta.",
+        "Bruk SQLite (sqlite:///...) eller PostgreSQL (postgresql+psycopg://...).",
+        field="database_url",
+    )
+
+
+def _sqlite_transactions(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        readonly = connection.get_execution_options().get(READONLY, False)
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def migrations_path() -> Path:
+    return Path(str(resources.files("migrations")))
+
+
+def alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_path()))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine) -> str | None:
+    """Create or upgrade the schema to the newest migration; return the new revision."""
+    from alembic import command
+
+    cfg = alembic_config(engine)
+    command.upgrade(cfg, "head")
+    return current_revision(engine)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_path()))
+    head = ScriptDirectory.from_config(cfg).get_current_head()
+    assert head is not None
+    return head
+
+
+def require_schema(engine: Engine) -> None:
+    """Refuse to work on a database that ``tingflyt init`` has not prepared."""
+    if not inspect(engine).has_table("council"):
+        raise NotInitialised(
+            f"Databasen {engine.url.render_as_string(hide_password=True)} er ikkje klargjord.",
+            "Køyr `tingflyt init` først (han lagar tabellane og les inn organisasjonsfila).",
+        )

@@ -1,0 +1,395 @@
+"""The system of record: tables for the council, its cases, meetings, deadlines and journal.
+
+Names follow OParl/eInnsyn where they fit: Body, Membership, Meeting, AgendaItem, Case (sak),
+Treatment (behandling: one per case and meeting, at most one authoritative). Cases and meetings
+carry a version number for optimistic locking. Every datetime is stored in UTC.
+
+``next_check_at`` on cases, meetings and deadlines is when the engine must look at the row
+again; it is NULL while the row waits for a person. The sweep reads only rows whose time has
+come, through partial indexes, so its cost follows what is due, not how much is stored.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+_DUE = text("next_check_at IS NOT NULL")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored as UTC. Refuses naive datetimes on the way in."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} cannot be stored; give it a zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# -- organisation ------------------------------------------------------------------------------
+
+class CouncilRecord(Base):
+    """The council this database serves, and where its configuration came from."""
+
+    __tablename__ = "council"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    short_name: Mapped[str] = mapped_column(String(300))
+    region: Mapped[str] = mapped_column(String(300))
+    timezone: Mapped[str] = mapped_column(String(64))
+    holiday_country: Mapped[str] = mapped_column(String(8))
+    email: Mapped[str] = mapped_column(String(300))
+    website: Mapped[str | None] = mapped_column(String(300))
+    period_name: Mapped[str | None] = mapped_column(String(100))
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    plan_name: Mapped[str | None] = mapped_column(String(100))
+    plan_start: Mapped[date] = mapped_column(Date)
+    plan_end: Mapped[date] = mapped_column(Date)
+    director_id: Mapped[str] = mapped_column(String(64))
+    staff_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(1000))
+    digest: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime]
+
+
+class Municipality(Base):
+    __tablename__ = "municipalities"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    short_name: Mapped[str] = mapped_column(String(300))
+    mayor_id: Mapped[str] = mapped_column(String(64))
+    deputy_mayor_id: Mapped[str] = mapped_column(String(64))
+    chief_executive_id: Mapped[str] = mapped_column(String(64))
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str] = mapped_column(String(300))
+    municipality_id: Mapped[str | None] = mapped_column(ForeignKey("municipalities.id"))
+    title: Mapped[str | None] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Body(Base):
+    """Organ: the council, the assembly, the admin committee, other committees."""
+
+    __tablename__ = "bodies"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(300))
+    short_name: Mapped[str] = mapped_column(String(300))
+    agenda_prefix: Mapped[str | None] = mapped_column(String(8))
+    notice_days: Mapped[int] = mapped_column(Integer)
+    preparation_days: Mapped[int] = mapped_column(Integer)
+    reminder_days: Mapped[int] = mapped_column(Integer)
+    urgent_notice_days: Mapped[int | None] = mapped_column(Integer)
+    followup_days: Mapped[int] = mapped_column(Integer)
+    minutes_due_days: Mapped[int] = mapped_column(Integer)
+    remote_meetings: Mapped[bool] = mapped_column(Boolean)
+    written_handling: Mapped[bool] = mapped_column(Boolean)
+    chair_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    deputy_chair_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    prepared_by_id: Mapped[str | None] = mapped_column(String(64))
+    attend_and_speak: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    default_place: Mapped[str | None] = mapped_column(String(300))
+    default_start: Mapped[time] = mapped_column(Time)
+    default_end: Mapped[time] = mapped_column(Time)
+
+
+class Membership(Base):
+    """A seat or a substitute's place in a body, for one municipality (group)."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("body_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("bodies.id"))
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    municipality_id: Mapped[str] = mapped_column(ForeignKey("municipalities.id"))
+    role: Mapped[str] = mapped_column(String(16))  # member | substitute
+    rank: Mapped[int] = mapped_column(Integer)  # 1.. within (body, municipality, role)
+
+
+# -- meetings ----------------------------------------------------------------------------------
+
+class Meeting(Base):
+    """Møte. ``ref`` is what people type: body prefix and date, e.g. ``RR-2026-09-24``."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (
+        Index("ix_meetings_due", "next_check_at",
+              sqlite_where=_DUE, postgresql_where=_DUE),
+        Index("ix_meetings_body_start", "body_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("bodies.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32))
+    day: Mapped[date] = mapped_column(Date)  # local date of the meeting
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    place: Mapped[str | None] = mapped_column(String(300))
+    remote: Mapped[bool] = mapped_column(Boolean, default=False)
+    notice_date: Mapped[date] = mapped_column(Date)
+    preparation_deadline: Mapped[date] = mapped_column(Date)
+    notice_at: Mapped[datetime]
+    notified_at: Mapped[datetime | None]
+    notice_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    agenda_changed_at: Mapped[datetime | None]
+    next_check_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    body: Mapped[Body] = relationship(lazy="joined")
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position",
+        foreign_keys="AgendaItem.meeting_id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class AgendaItem(Base):
+    """A line on an agenda (saksliste). Numbered (``RR 12/26``) when the notice goes out."""
+
+    __tablename__ = "agenda_items"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "case_id"),
+        UniqueConstraint("body_id", "year", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("bodies.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    section: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer)
+    year: Mapped[int | None] = mapped_column(Integer)
+    number: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(String(500))
+    related_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
+    placed_at: Mapped[datetime]
+    placed_by: Mapped[str] = mapped_column(String(64))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="items", foreign_keys=[meeting_id])
+    case: Mapped[Case | None] = relationship(foreign_keys=[case_id])
+
+
+# -- cases -------------------------------------------------------------------------------------
+
+class Case(Base):
+    """Sak. Numbered per year (``2026/17``)."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("year", "seq"),
+        Index("ix_cases_due", "next_check_at",
+              sqlite_where=_DUE, postgresql_where=_DUE),
+        Index("ix_cases_state", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(32))
+    competent_body_id: Mapped[str] = mapped_column(ForeignKey("bodies.id"))
+    current_body_id: Mapped[str] = mapped_column(ForeignKey("bodies.id"))
+    decision_basis: Mapped[str] = mapped_column(String(32))
+    competence_reason: Mapped[str] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(32))
+    origin_municipality_id: Mapped[str | None] = mapped_column(ForeignKey("municipalities.id"))
+    proposed_by_id: Mapped[str] = mapped_column(String(64))
+    lead_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
+    principled: Mapped[bool] = mapped_column(Boolean, default=False)
+    exempt_basis: Mapped[str | None] = mapped_column(String(300))
+    exempt_offl_section: Mapped[int | None] = mapped_column(Integer)
+    public_title: Mapped[str | None] = mapped_column(String(500))
+    external_deadline: Mapped[date | None] = mapped_column(Date)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgency_reason: Mapped[str | None] = mapped_column(Text)
+    urgency_options: Mapped[list[Any] | None] = mapped_column(JSON)
+    preparation_deadline: Mapped[date | None] = mapped_column(Date)
+    target_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    agenda_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    recommendation: Mapped[str | None] = mapped_column(Text)
+    recommended_at: Mapped[datetime | None]
+    recommended_by_id: Mapped[str | None] = mapped_column(String(64))
+    hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    hold_reason: Mapped[str | None] = mapped_column(Text)
+    related_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    closed_reason: Mapped[str | None] = mapped_column(String(32))
+    registered_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    next_check_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    treatments: Mapped[list[Treatment]] = relationship(
+        back_populates="case", order_by="Treatment.recorded_at")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def number(self) -> str:
+        return f"{self.year}/{self.seq}"
+
+    @property
+    def exempt(self) -> bool:
+        return self.exempt_basis is not None
+
+
+class Treatment(Base):
+    """Behandling: what one body did with the case in one meeting."""
+
+    __tablename__ = "treatments"
+    __table_args__ = (
+        UniqueConstraint("case_id", "meeting_id"),
+        Index("uq_treatments_one_authoritative", "case_id", unique=True,
+              sqlite_where=text("authoritative"), postgresql_where=text("authoritative")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("bodies.id"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
+    outcome: Mapped[str] = mapped_column(String(32))
+    basis: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(Text)
+    authoritative: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_at: Mapped[datetime]
+    recorded_by_id: Mapped[str] = mapped_column(String(64))
+    recorded_role: Mapped[str] = mapped_column(String(32))
+
+    case: Mapped[Case] = relationship(back_populates="treatments")
+
+
+# -- deadlines, alerts, journal ----------------------------------------------------------------
+
+class Deadline(Base):
+    """Frist: something due by a day, with a reminder before it."""
+
+    __tablename__ = "deadlines"
+    __table_args__ = (
+        Index("ix_deadlines_due", "next_check_at",
+              sqlite_where=_DUE, postgresql_where=_DUE),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    due_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime]  # first instant after the due day, local time
+    remind_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    reminded_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    owner_id: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    next_check_at: Mapped[datetime | None]
+
+
+class Alert(Base):
+    """Varsel to the leader, the daily leader or an owner: raised once per ``key``."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    raised_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    recipients: Mapped[list[Any]] = mapped_column(JSON)
+    message: Mapped[str] = mapped_column(Text)
+
+
+class JournalEntry(Base):
+    """Every change: when, who (and in what role), what, why."""
+
+    __tablename__ = "journal"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[str] = mapped_column(String(64))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Counter(Base):
+    """Running numbers: case numbers per year, agenda numbers per body and year."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)
+
+
+__all__ = [
+    "AgendaItem", "Alert", "Base", "Body", "Case", "CouncilRecord", "Counter", "Deadline",
+    "JournalEntry", "Meeting", "Membership", "Municipality", "Person", "Treatment", "UTCDateTime",
+]

@@ -1,0 +1,48 @@
+"""Public access: what the public may read of a case (offentleglova, KL § 11-5).
+
+An exempt case appears on public agendas and minutes with a neutral title and its legal basis,
+never with its content. A case exempt because of a duty of confidentiality (offl. § 13) must be
+handled in a closed meeting (KL § 11-5 (2)), and such a meeting cannot be remote (KL § 11-7).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import InvalidInput
+
+_OFFL_SECTION = re.compile(r"offl(?:\.|entleglova)?\s*§\s*(\d+)", re.IGNORECASE)
+
+DEFAULT_PUBLIC_TITLE = "Sak unnateken offentlegheit"
+
+
+@dataclass(frozen=True)
+class Exemption:
+    basis: str  # as cited, e.g. "offl. § 13 jf. fvl. § 13 første ledd nr. 1"
+    offl_section: int
+    public_title: str
+
+    @property
+    def closed_meeting_required(self) -> bool:
+        """Teieplikt (offl. § 13) closes the meeting by law; other grounds only allow it."""
+        return self.offl_section == 13
+
+
+def parse_exemption(basis: str | None, public_title: str | None) -> Exemption | None:
+    """Check a cited basis for exemption and the neutral title shown to the public."""
+    if basis is None or not basis.strip():
+        if public_title:
+            raise InvalidInput(
+                "Ein nøytral offentleg tittel er berre for saker som er unnatekne offentlegheit.",
+                "Gje òg --exempt med heimelen, t.d. --exempt \"offl. § 13 jf. fvl. § 13 første "
+                "ledd nr. 1\", eller ta vekk --public-title.", field="public_title")
+        return None
+    match = _OFFL_SECTION.search(basis)
+    if match is None:
+        raise InvalidInput(
+            f"Heimelen «{basis}» viser ikkje til ein paragraf i offentleglova.",
+            "Skriv heimelen slik han skal stå i sakslista, t.d. \"offl. § 13 jf. fvl. § 13 "
+            "første ledd nr. 1\" eller \"offl. § 23 første ledd\".", field="exempt")
+    title = (public_title or "").strip() or DEFAULT_PUBLIC_TITLE
+    return Exemption(basis.strip(), int(match.group(1)), title)

@@ -1,0 +1,605 @@
+"""Staff commands on cases: register, recommend, place/move/remove, withdraw, decide, close.
+
+Each function is one command: it checks who may do it, validates its input, makes the change,
+writes the journal entry, and leaves anything that follows automatically (assigning
+preparation, placing on an agenda, escalating, closing) to ``automation.reconcile_case`` by
+marking the case due. A caller that passes ``expected_version`` gets a ``Conflict`` if the case
+changed since that version was read.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ..calendar import format_date
+from ..errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, RuleViolation
+from ..lifecycle import check
+from ..model import AgendaItem, Case, Meeting, Treatment
+from ..publicity import parse_exemption
+from ..scheduling import ASSEMBLY_ONLY, INFORMATION_ONLY, decide_competence
+from ..terms import (
+    CASE_KIND_LABELS,
+    DECISION_BASIS_LABELS,
+    OUTCOME_LABELS,
+    BodyKind,
+    CaseKind,
+    CaseState,
+    DeadlineKind,
+    DecisionBasis,
+    MeetingStatus,
+    Origin,
+    Outcome,
+    Role,
+)
+from ..uow import Actor, UnitOfWork, requires
+from .common import (
+    agenda_item_for,
+    all_bodies,
+    case_path,
+    close_deadlines,
+    closed_meeting_required,
+    meeting_label,
+    open_deadline,
+    upcoming_slots,
+)
+from .meetings import place_on_agenda
+
+MAX_TITLE = 500
+
+
+def _check_version(case: Case, expected_version: int | None) -> None:
+    if expected_version is not None and case.version != expected_version:
+        raise Conflict(
+            f"Sak {case.number} er endra sidan du henta ho (versjon {expected_version}, no "
+            f"{case.version}); ingenting er lagra.",
+            "Sjå `tingflyt case show` for kva som er endra, og prøv igjen.", field="version")
+
+
+def _touch(uow: UnitOfWork, case: Case, *, due_now: bool = True) -> None:
+    case.updated_at = uow.now
+    if due_now:
+        case.next_check_at = uow.now
+
+
+def parse_kind(value: str) -> CaseKind:
+    try:
+        return CaseKind(value)
+    except ValueError:
+        kinds = ", ".join(f"{k.value} ({k.label})" for k in CaseKind
+                          if k != CaseKind.URGENCY_REPORT)
+        raise InvalidInput(f"Ukjend sakstype «{value}».", f"Bruk ein av: {kinds}.",
+                           field="kind") from None
+
+
+@requires(Role.DIRECTOR, Role.STAFF, Role.CHIEF_EXECUTIVE, Role.MAYOR)
+def register_case(
+    uow: UnitOfWork,
+    actor: Actor,
+    *,
+    title: str,
+    kind: str,
+    description: str | None = None,
+    principled: bool = False,
+    exempt: str | None = None,
+    public_title: str | None = None,
+    external_deadline: date | None = None,
+    body_id: str | None = None,
+    origin: str | None = None,
+    lead_id: str | None = None,
+    aim_meeting: str | None = None,
+) -> Case:
+    """Motta og registrere ei sak: number it, determine the competent body, journal it.
+
+    ``aim_meeting`` names the meeting the preparation should aim at, when it is later than the
+    next one; the preparation deadline is then that meeting's.
+    """
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput("Saka manglar tittel.", "Legg til --title \"...\".", field="title")
+    if len(title) > MAX_TITLE:
+        raise InvalidInput(f"Tittelen er {len(title)} teikn; maks er {MAX_TITLE}.",
+                           "Kort ned tittelen; legg resten i --description.", field="title")
+    case_kind = parse_kind(kind)
+    if case_kind == CaseKind.URGENCY_REPORT:
+        raise RuleViolation("Melding om hastevedtak lagar tingflyt sjølv når hastevedtaket er "
+                            "gjort.", "Registrer den opphavlege saka i staden.", field="kind")
+    exemption = parse_exemption(exempt, public_title)
+    if external_deadline is not None and external_deadline < uow.today:
+        raise InvalidInput(
+            f"Fristen {format_date(external_deadline)} har alt gått ut.",
+            "Gje ein frist frå i dag og framover, eller ta vekk --deadline.", field="deadline")
+
+    case_origin, municipality = _origin(uow, actor, origin)
+    bodies = all_bodies(uow)
+    competence = decide_competence(
+        kind=case_kind, principled=principled, requested_body_id=body_id,
+        external_deadline=external_deadline, bodies=bodies,
+        meetings=upcoming_slots(uow, include_remote=not (
+            exemption and exemption.closed_meeting_required)),
+        today=uow.today)
+    lead = _lead(uow, lead_id, municipality)
+
+    year = uow.today.year
+    case = Case(
+        year=year, seq=uow.next_number("case", year), title=title, description=description,
+        kind=case_kind, state=CaseState.REGISTERED, competent_body_id=competence.body_id,
+        current_body_id=competence.body_id, decision_basis=competence.basis,
+        competence_reason=competence.reason, origin=case_origin,
+        origin_municipality_id=municipality, proposed_by_id=actor.id, lead_id=lead,
+        principled=principled, exempt_basis=exemption.basis if exemption else None,
+        exempt_offl_section=exemption.offl_section if exemption else None,
+        public_title=exemption.public_title if exemption else None,
+        external_deadline=external_deadline, urgent=False, hold=False,
+        registered_at=uow.now, updated_at=uow.now, next_check_at=uow.now)
+    case.current_body_id = case_path(uow, case)[0]
+    if aim_meeting is not None:
+        case.target_meeting_id = _aim(uow, case, aim_meeting).id
+    uow.session.add(case)
+    uow.flush()
+    if external_deadline is not None:
+        competent = uow.body(competence.body_id)
+        open_deadline(uow, kind=DeadlineKind.EXTERNAL, due_date=external_deadline,
+                      reminder_days=max(competent.reminder_days, competent.notice_days),
+                      case=case, owner_id=uow.council.director_id,
+                      note="Ekstern frist for vedtak")
+    parts = [f"Registrert som {CASE_KIND_LABELS[case_kind]}", competence.reason]
+    if principled:
+        parts.append("Merka som prinsipiell.")
+    if exemption:
+        parts.append(f"Unnateken offentlegheit: {exemption.basis}.")
+    if external_deadline:
+        parts.append(f"Ekstern frist {format_date(external_deadline)}.")
+    uow.journal(actor, "case.register", " ".join(p.rstrip(".") + "." for p in parts),
+                case=case, data={"origin": case_origin, "municipality": municipality,
+                                 "competent_body": competence.body_id,
+                                 "basis": competence.basis.value},
+                role=(Role.DIRECTOR, Role.STAFF, Role.MAYOR, Role.CHIEF_EXECUTIVE))
+    return case
+
+
+def _aim(uow: UnitOfWork, case: Case, ref: str) -> Meeting:
+    meeting = uow.meeting(ref)
+    body = uow.body(case.current_body_id)
+    if meeting.body_id != body.id:
+        raise RuleViolation(
+            f"Saka skal først handsamast av {body.name}, men {meeting.ref} er eit møte i "
+            f"{meeting.body.name}.", f"Vel eit møte i {body.name}.", field="aim")
+    if meeting.status != MeetingStatus.PLANNED or meeting.preparation_deadline < uow.today:
+        raise RuleViolation(
+            f"Fristen for saksutgreiing til {meeting.ref} "
+            f"({format_date(meeting.preparation_deadline)}) har gått ut, eller sakslista er "
+            "fryst.", "Vel eit seinare møte, eller ta vekk --aim.", field="aim")
+    if meeting.remote and closed_meeting_required(case):
+        raise RuleViolation(f"{meeting.ref} er eit fjernmøte, og saka krev lukka møte.",
+                            "Vel eit fysisk møte (kommunelova § 11-7).", field="aim")
+    return meeting
+
+
+def _origin(uow: UnitOfWork, actor: Actor, origin: str | None) -> tuple[Origin, str | None]:
+    """Where a case comes from: the daily leader, the admin committee, or a municipality."""
+    if origin is None:
+        if actor.is_staff:
+            return Origin.DIRECTOR, None
+        if actor.has(Role.MAYOR):
+            return Origin.MUNICIPALITY, sorted(actor.scopes(Role.MAYOR))[0]
+        return Origin.ADMIN_COMMITTEE, sorted(actor.scopes(Role.CHIEF_EXECUTIVE))[0]
+    if origin == "director":
+        if not actor.is_staff:
+            raise NotAllowed("Berre sekretariatet kan registrere saker frå dagleg leiar.",
+                             "Ta vekk --origin.", field="origin")
+        return Origin.DIRECTOR, None
+    if origin == "admin_committee":
+        if not (actor.is_staff or actor.has(Role.CHIEF_EXECUTIVE)):
+            raise NotAllowed("Berre sekretariatet og kommunedirektørane kan registrere saker frå "
+                             "rådmannsutvalet.", "Ta vekk --origin.", field="origin")
+        return Origin.ADMIN_COMMITTEE, None
+    if origin.startswith("municipality:"):
+        mun = origin.split(":", 1)[1]
+        from ..model import Municipality
+
+        if uow.session.get(Municipality, mun) is None:
+            known = ", ".join(sorted(uow.session.scalars(select(Municipality.id))))
+            raise InvalidInput(f"Ukjend kommune «{mun}».", f"Bruk ein av: {known}.",
+                               field="origin")
+        if not (actor.is_staff or actor.has(Role.MAYOR, mun)):
+            raise NotAllowed(f"Ei sak frå kommune «{mun}» kjem via ordføraren der.",
+                             "Registrer som ordføraren, eller be sekretariatet gjere det.",
+                             field="origin")
+        return Origin.MUNICIPALITY, mun
+    raise InvalidInput(f"Ukjend opphav «{origin}».",
+                       "Bruk director, admin_committee eller municipality:<kommune-id>.",
+                       field="origin")
+
+
+def _lead(uow: UnitOfWork, lead_id: str | None, municipality: str | None) -> str:
+    if lead_id is not None:
+        return uow.person(lead_id, field_name="lead").id
+    if municipality is not None:
+        from ..model import Municipality
+
+        mun = uow.session.get(Municipality, municipality)
+        if mun is not None:
+            return mun.chief_executive_id
+    return uow.council.director_id
+
+
+@requires(Role.CHIEF_EXECUTIVE, Role.DIRECTOR)
+def recommend_case(uow: UnitOfWork, actor: Actor, number: str, *, text: str,
+                   expected_version: int | None = None) -> Case:
+    """Leggje fram tilråding: the preparation is done and the recommendation written."""
+    case = uow.case(number)
+    _check_version(case, expected_version)
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Tilrådinga er tom.", "Skriv tilrådinga i --text \"...\".",
+                           field="text")
+    case.state = check("recommend", CaseState(case.state), case.number)
+    case.recommendation = text
+    case.recommended_at = uow.now
+    case.recommended_by_id = actor.id
+    late = case.preparation_deadline is not None and uow.today > case.preparation_deadline
+    close_deadlines(uow, kinds=(DeadlineKind.PREPARATION,), case=case)
+    _touch(uow, case)
+    summary = "Tilråding lagd fram."
+    if late:
+        summary += f" Etter fristen {format_date(case.preparation_deadline)}."
+    uow.journal(actor, "case.recommend", summary, case=case, data={"late": late},
+                role=(Role.CHIEF_EXECUTIVE, Role.DIRECTOR))
+    return case
+
+
+@requires(Role.DIRECTOR, Role.STAFF)
+def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str | None = None,
+               remove: bool = False, reason: str | None = None,
+               expected_version: int | None = None) -> Case:
+    """Set på, flytt eller ta av sakslista. Without a meeting: place by the rule now."""
+    case = uow.case(number)
+    _check_version(case, expected_version)
+    state = CaseState(case.state)
+    if remove:
+        if meeting_ref is not None:
+            raise InvalidInput("--remove og --meeting kan ikkje brukast saman.",
+                               "Bruk anten --remove eller --meeting.", field="meeting")
+        check("remove_from_agenda", state, case.number)
+        old = _unplace(uow, actor, case, "ta av")
+        case.state = CaseState.RECOMMENDED
+        case.hold = True
+        case.hold_reason = reason
+        _touch(uow, case, due_now=False)
+        case.next_check_at = None
+        uow.journal(actor, "case.remove", f"Teken av sakslista til {meeting_label(uow, old)}; "
+                    "ventar til sekretariatet set henne på att.", case=case, meeting=old,
+                    reason=reason, role=(Role.DIRECTOR, Role.STAFF))
+        return case
+    if meeting_ref is None:
+        if state == CaseState.ON_AGENDA:
+            raise IllegalTransition(f"Sak {case.number} står alt på ei saksliste.",
+                                    "Bruk --meeting <møte> for å flytte henne.", field="meeting")
+        check("place", state, case.number)
+        case.hold = False
+        case.hold_reason = None
+        from .automation import place_by_rule
+
+        meeting = place_by_rule(uow, actor, case)
+        if meeting is None:
+            raise RuleViolation(
+                f"Det finst ikkje noko ope møte i {uow.body(case.current_body_id).name} som "
+                f"sak {case.number} kan setjast på.",
+                "Legg til eit møte med `tingflyt meeting add`.", field="meeting")
+        _touch(uow, case)
+        return case
+
+    meeting = uow.meeting(meeting_ref)
+    _check_target(uow, case, meeting)
+    step = "place"
+    if state == CaseState.ON_AGENDA:
+        if case.agenda_meeting_id == meeting.id:
+            raise IllegalTransition(f"Sak {case.number} står alt på {meeting.ref}.",
+                                    "Vel eit anna møte, eller gjer ingenting.", field="meeting")
+        step = "move"
+        _unplace(uow, actor, case, "flytte")
+    else:
+        check("place", state, case.number)
+    late = uow.today > meeting.preparation_deadline
+    case.hold = False
+    case.hold_reason = None
+    place_on_agenda(uow, actor, case, meeting, reason=reason, step=step)
+    if late:
+        uow.journal(actor, "case.place.late",
+                    f"Sett på etter fristen for saksutgreiing "
+                    f"({format_date(meeting.preparation_deadline)}).", case=case,
+                    meeting=meeting, role=(Role.DIRECTOR, Role.STAFF))
+    _touch(uow, case)
+    return case
+
+
+def _check_target(uow: UnitOfWork, case: Case, meeting: Meeting) -> None:
+    body = uow.body(case.current_body_id)
+    if meeting.body_id != case.current_body_id:
+        raise RuleViolation(
+            f"Sak {case.number} skal no handsamast av {body.name}, men {meeting.ref} er eit "
+            f"møte i {meeting.body.name}.",
+            f"Vel eit møte i {body.name} (sjå `tingflyt meeting plan --body {body.id}`).",
+            field="meeting")
+    if meeting.status != MeetingStatus.PLANNED:
+        raise RuleViolation(
+            f"Innkallinga til {meeting.ref} er alt sendt, og sakslista er fryst.",
+            "Vel eit seinare møte. Ei sak som ikkje står på sakslista kan berre takast opp i "
+            "møtet om verken møteleiaren eller ein tredjedel av medlemene er imot "
+            "(kommunelova § 11-3).", field="meeting")
+    if meeting.starts_at <= uow.now:
+        raise RuleViolation(f"Møtet {meeting.ref} har alt byrja.", "Vel eit seinare møte.",
+                            field="meeting")
+    if meeting.remote and closed_meeting_required(case):
+        raise RuleViolation(
+            f"Sak {case.number} er underlagd teieplikt ({case.exempt_basis}) og må handsamast "
+            f"i lukka møte; {meeting.ref} er eit fjernmøte.",
+            "Eit møte som er lukka av omsyn til teieplikt kan ikkje haldast som fjernmøte "
+            "(kommunelova § 11-7). Vel eit fysisk møte.", field="meeting")
+
+
+def _unplace(uow: UnitOfWork, actor: Actor, case: Case, verb: str) -> Meeting:
+    """Take a case off an open agenda. Refused once the notice has gone out."""
+    meeting = uow.session.get(Meeting, case.agenda_meeting_id) if case.agenda_meeting_id \
+        else None
+    if meeting is None:
+        raise IllegalTransition(f"Sak {case.number} står ikkje på noka saksliste.", "")
+    if meeting.status != MeetingStatus.PLANNED:
+        raise RuleViolation(
+            f"Innkallinga til {meeting.ref} er sendt; ein kan ikkje {verb} sak {case.number} no.",
+            "Saka må handsamast i møtet: møtet kan utsetje henne med vanleg fleirtal "
+            "(kommunelova § 11-3), eller saka kan trekkjast med `tingflyt case withdraw`.",
+            field="meeting")
+    item = agenda_item_for(uow, case, meeting.id)
+    if item is not None:
+        uow.session.delete(item)
+    meeting.agenda_changed_at = uow.now
+    case.agenda_meeting_id = None
+    return meeting
+
+
+@requires(Role.DIRECTOR, Role.STAFF, Role.MAYOR, Role.CHIEF_EXECUTIVE)
+def withdraw_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
+                  expected_version: int | None = None) -> Case:
+    """Trekkje saka. Staff, or whoever put it forward."""
+    case = uow.case(number)
+    _check_version(case, expected_version)
+    if not actor.is_staff and actor.id != case.proposed_by_id:
+        raise NotAllowed(f"{actor.name} la ikkje fram sak {case.number}.",
+                         "Berre sekretariatet eller den som la fram saka kan trekkje henne.",
+                         field="as")
+    if not (reason or "").strip():
+        raise InvalidInput("Grunnen til at saka vert trekt manglar.",
+                           "Legg til --reason \"...\".", field="reason")
+    state = CaseState(case.state)
+    check("withdraw", state, case.number)
+    if case.kind == CaseKind.URGENCY_REPORT:
+        raise RuleViolation("Ei melding om hastevedtak kan ikkje trekkjast; ho skal leggjast "
+                            "fram for neste møte (kommunelova § 11-8 (1)).", "", field="case")
+    note = ""
+    if state == CaseState.ON_AGENDA and case.agenda_meeting_id:
+        meeting = uow.session.get(Meeting, case.agenda_meeting_id)
+        assert meeting is not None
+        item = agenda_item_for(uow, case, meeting.id)
+        if meeting.status == MeetingStatus.PLANNED:
+            _unplace(uow, actor, case, "trekkje")
+            note = f" Teken av sakslista til {meeting.ref}."
+        elif item is not None:
+            item.withdrawn = True  # stays on the notice, marked as withdrawn
+            meeting.agenda_changed_at = uow.now
+            note = f" Står att på innkallinga til {meeting.ref}, merka som trekt."
+    case.state = CaseState.WITHDRAWN
+    close_deadlines(uow, kinds=(DeadlineKind.PREPARATION, DeadlineKind.EXTERNAL), case=case,
+                    cancelled=True)
+    case.urgent = False
+    _touch(uow, case)
+    uow.journal(actor, "case.withdraw", "Saka er trekt." + note, case=case, reason=reason,
+                role=(Role.DIRECTOR, Role.STAFF, Role.MAYOR, Role.CHIEF_EXECUTIVE))
+    return case
+
+
+_OUTCOME_STEP = {
+    Outcome.DECIDED: "decide",
+    Outcome.TAKEN_FOR_INFORMATION: "decide",
+    Outcome.REFERRED: "refer",
+    Outcome.POSTPONED: "postpone",
+    Outcome.SENT_BACK: "send_back",
+    Outcome.NOT_ADOPTED: "reject",
+    Outcome.WITHDRAWN: "withdraw",
+}
+AUTHORITATIVE = frozenset({Outcome.DECIDED, Outcome.NOT_ADOPTED, Outcome.TAKEN_FOR_INFORMATION})
+
+
+def parse_outcome(value: str) -> Outcome:
+    try:
+        return Outcome(value.replace("-", "_"))
+    except ValueError:
+        options = ", ".join(f"{o.value} ({o.label})" for o in Outcome)
+        raise InvalidInput(f"Ukjend utfall «{value}».",
+                           f"Bruk eitt av: {options}.", field="outcome") from None
+
+
+@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
+def record_outcome(uow: UnitOfWork, actor: Actor, number: str, *, outcome: str,
+                   text: str | None = None, urgency: bool = False,
+                   expected_version: int | None = None) -> Treatment:
+    """Føre vedtaket: what the meeting did with the case (the treatment and its outcome)."""
+    case = uow.case(number)
+    _check_version(case, expected_version)
+    result = parse_outcome(outcome)
+    state = CaseState(case.state)
+    if state != CaseState.ON_AGENDA or case.agenda_meeting_id is None:
+        check(_OUTCOME_STEP[result], state, case.number)
+        raise IllegalTransition(f"Sak {case.number} står ikkje på noka saksliste.", "")
+    meeting = uow.session.get(Meeting, case.agenda_meeting_id)
+    assert meeting is not None
+    body = meeting.body
+    if not actor.is_staff and not actor.is_system and not (
+            actor.has(Role.CHAIR, body.id) or actor.has(Role.DEPUTY_CHAIR, body.id)):
+        raise NotAllowed(f"{actor.name} leier ikkje {body.name}.",
+                         "Vedtak vert førte av møteleiaren eller sekretariatet.", field="as")
+    if meeting.status == MeetingStatus.PLANNED:
+        raise RuleViolation(
+            f"Innkallinga til {meeting.ref} er ikkje sendt; møtet kan ikkje gjere vedtak før "
+            "det er lovleg kalla inn (kommunelova § 11-3).",
+            "Send innkallinga (`tingflyt meeting notice`) eller vent til fristen.",
+            field="meeting")
+    if uow.now < meeting.starts_at:
+        raise RuleViolation(f"Møtet {meeting.ref} har ikkje byrja enno "
+                            f"({uow.calendar.local(meeting.starts_at):%d.%m.%Y %H:%M}).",
+                            "Før vedtaket når møtet er i gang.", field="meeting")
+    kind = CaseKind(case.kind)
+    if kind in INFORMATION_ONLY and result == Outcome.DECIDED:
+        result = Outcome.TAKEN_FOR_INFORMATION
+    competent = case.competent_body_id == body.id
+    basis = DecisionBasis(case.decision_basis) if competent else DecisionBasis.ORDINARY
+    if result == Outcome.TAKEN_FOR_INFORMATION and kind not in INFORMATION_ONLY:
+        raise RuleViolation(f"Sak {case.number} er ei {kind.label} og skal avgjerast, ikkje "
+                            "berre takast til orientering.", "Bruk --outcome decided.",
+                            field="outcome")
+    if urgency:
+        _check_urgency_authority(uow, case, body)
+        basis = DecisionBasis.URGENCY
+        if result not in (Outcome.DECIDED, Outcome.NOT_ADOPTED):
+            raise InvalidInput("Hastevedtak gjeld berre vedtak (decided eller not_adopted).",
+                               "Ta vekk --urgency, eller bruk --outcome decided.",
+                               field="outcome")
+    elif not competent:
+        nxt = uow.body(case.competent_body_id)
+        if result in (Outcome.DECIDED, Outcome.NOT_ADOPTED):
+            raise RuleViolation(
+                f"Sak {case.number} skal avgjerast av {nxt.name}; {body.name} gjev innstilling.",
+                "Bruk --outcome referred (innstilling), postponed, sent_back eller withdrawn. "
+                "Kan saka ikkje vente, vurder hastevedtak (--urgency).", field="outcome")
+    elif result == Outcome.REFERRED:
+        raise RuleViolation(f"{body.name} avgjer sak {case.number} sjølv; det finst ikkje noko "
+                            "organ å innstille til.", "Bruk --outcome decided.", field="outcome")
+    text = (text or "").strip() or None
+    if result in (Outcome.DECIDED, Outcome.REFERRED) and text is None:
+        text = case.recommendation
+    if result in (Outcome.DECIDED, Outcome.REFERRED, Outcome.NOT_ADOPTED) and not text:
+        raise InvalidInput("Vedtaksteksten manglar.", "Legg til --text \"...\".", field="text")
+
+    case.state = check(_OUTCOME_STEP[result], state, case.number)
+    item = agenda_item_for(uow, case, meeting.id)
+    treatment = Treatment(
+        case_id=case.id, body_id=body.id, meeting_id=meeting.id,
+        agenda_item_id=item.id if item else None, outcome=result, basis=basis, text=text,
+        authoritative=result in AUTHORITATIVE, recorded_at=uow.now, recorded_by_id=actor.id,
+        recorded_role=actor.role_for_journal((Role.CHAIR, Role.DEPUTY_CHAIR)))
+    uow.session.add(treatment)
+    if meeting.status == MeetingStatus.NOTIFIED:
+        meeting.status = MeetingStatus.HELD
+    case.agenda_meeting_id = None
+    if result == Outcome.REFERRED:
+        path = case_path(uow, case)
+        case.current_body_id = path[path.index(body.id) + 1]
+    if result in AUTHORITATIVE:
+        close_deadlines(uow, kinds=(DeadlineKind.EXTERNAL,), case=case)
+        case.urgent = False
+    if result == Outcome.WITHDRAWN:
+        close_deadlines(uow, kinds=(DeadlineKind.EXTERNAL,), case=case, cancelled=True)
+    _touch(uow, case)
+    uow.flush()
+    label = OUTCOME_LABELS[result]
+    summary = f"{body.short_name} {format_date(meeting.day)}: {label}."
+    if basis != DecisionBasis.ORDINARY:
+        summary += f" Heimel: {DECISION_BASIS_LABELS[basis]}."
+    uow.journal(actor, "case.outcome", summary, case=case, meeting=meeting,
+                data={"outcome": result.value, "basis": basis.value,
+                      "authoritative": treatment.authoritative},
+                role=(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF))
+    if basis == DecisionBasis.URGENCY:
+        _report_urgency_decision(uow, actor, case, meeting)
+    return treatment
+
+
+def _check_urgency_authority(uow: UnitOfWork, case: Case, body: object) -> None:
+    from ..model import Body
+
+    assert isinstance(body, Body)
+    competent = uow.body(case.competent_body_id)
+    if body.kind != BodyKind.COUNCIL or competent.kind != BodyKind.ASSEMBLY:
+        raise RuleViolation(
+            "Hastefullmakta (kommunelova § 11-8 (1)) gjeld saker som høyrer til "
+            f"{competent.name if competent.kind == BodyKind.ASSEMBLY else 'representantskapet'}, "
+            "avgjorde av regionrådet.", "Ta vekk --urgency.", field="urgency")
+    if CaseKind(case.kind) in ASSEMBLY_ONLY:
+        raise RuleViolation(
+            f"Ei sak av typen «{CaseKind(case.kind).label}» skal alltid avgjerast av "
+            f"{competent.name} (samarbeidsavtalen pkt. 3a).",
+            f"Kall inn {competent.name} til ekstra møte i staden.", field="urgency")
+    if not case.urgent:
+        raise RuleViolation(
+            f"Sak {case.number} er ikkje ei hastesak: {competent.name} kan avgjere henne i tide.",
+            "Hastefullmakt kan berre brukast når vedtaket trengst så snart at "
+            f"{competent.name} ikkje kan kallast inn. Bruk --outcome referred.",
+            field="urgency")
+
+
+def _report_urgency_decision(uow: UnitOfWork, actor: Actor, case: Case,
+                             meeting: Meeting) -> Case:
+    """Melding om hastevedtak: a case for the assembly's next meeting, made at once."""
+    assembly = uow.body(case.competent_body_id)
+    year = uow.today.year
+    report = Case(
+        year=year, seq=uow.next_number("case", year),
+        title=f"Melding om hastevedtak i sak {case.number}: {case.title}",
+        description=f"{meeting.body.name} gjorde vedtak i sak {case.number} i møtet "
+                    f"{format_date(meeting.day)} etter kommunelova § 11-8 (1).",
+        kind=CaseKind.URGENCY_REPORT, state=CaseState.REGISTERED,
+        competent_body_id=assembly.id, current_body_id=assembly.id,
+        decision_basis=DecisionBasis.ORDINARY,
+        competence_reason=f"Melding om hastevedtak skal til neste møte i {assembly.name} "
+                          "(kommunelova § 11-8 (1)).",
+        origin=Origin.ENGINE, origin_municipality_id=None, proposed_by_id=actor.id,
+        lead_id=uow.council.director_id, principled=False, exempt_basis=case.exempt_basis,
+        exempt_offl_section=case.exempt_offl_section,
+        public_title=(f"Melding om hastevedtak: {case.public_title}" if case.exempt_basis
+                      else None),
+        external_deadline=None, urgent=False, hold=False, related_case_id=case.id,
+        registered_at=uow.now, updated_at=uow.now, next_check_at=uow.now)
+    uow.session.add(report)
+    uow.flush()
+    uow.journal(actor, "case.urgency_report",
+                f"Melding om hastevedtaket er registrert som sak {report.number} til "
+                f"{assembly.name}.", case=case, data={"report": report.number})
+    uow.journal(actor, "case.register",
+                f"Registrert av tingflyt: melding om hastevedtak i sak {case.number}. "
+                f"Skal til neste møte i {assembly.name}.", case=report)
+    return report
+
+
+@requires(Role.DIRECTOR, Role.STAFF)
+def close_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
+               expected_version: int | None = None) -> Case:
+    """Avslutte: the decision is carried out."""
+    case = uow.case(number)
+    _check_version(case, expected_version)
+    if CaseState(case.state) != CaseState.IN_IMPLEMENTATION:
+        check("close", CaseState(case.state), case.number)
+        raise IllegalTransition(
+            f"Sak {case.number} er «{CaseState(case.state).label}»; tingflyt avsluttar henne "
+            "sjølv når ho er ferdig.", "Berre saker under effektuering vert avslutta for hand.")
+    if not (reason or "").strip():
+        raise InvalidInput("Skriv kva som er gjort.", "Legg til --reason \"...\".",
+                           field="reason")
+    case.state = check("close", CaseState(case.state), case.number)
+    case.closed_reason = "implemented"
+    close_deadlines(uow, kinds=(DeadlineKind.FOLLOWUP,), case=case)
+    _touch(uow, case, due_now=False)
+    case.next_check_at = None
+    uow.journal(actor, "case.close", "Vedtaket er sett i verk; saka er avslutta.", case=case,
+                reason=reason, role=(Role.DIRECTOR, Role.STAFF))
+    return case
+
+
+def treatment_of(uow: UnitOfWork, case: Case) -> list[Treatment]:
+    return list(uow.session.scalars(select(Treatment).where(Treatment.case_id == case.id)
+                                    .order_by(Treatment.recorded_at, Treatment.id)))
+
+
+def items_of(uow: UnitOfWork, case: Case) -> list[AgendaItem]:
+    return list(uow.session.scalars(select(AgendaItem).where(AgendaItem.case_id == case.id)))

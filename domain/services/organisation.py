@@ -1,0 +1,184 @@
+"""Loading an organisation file into the database (``tingflyt init``), and reading it back.
+
+Loading is a sync: run it again with the same file and nothing changes; with an edited file,
+people, bodies and memberships follow the file, new planned meetings are added, and planned
+meetings whose agenda is still open follow changed times and places. Nothing that history
+points to is deleted: a person who leaves the file is marked inactive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, select
+
+from ..errors import RuleViolation
+from ..model import Body, CouncilRecord, Meeting, Membership, Municipality, Person
+from ..terms import MeetingKind, MeetingStatus
+from ..uow import OPERATOR_ACTOR, UnitOfWork
+from .meetings import create_meeting, reschedule_meeting
+
+if TYPE_CHECKING:
+    from config.organisation import Organisation
+
+
+@dataclass
+class LoadReport:
+    council: str
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    deactivated: list[str] = field(default_factory=list)
+    meetings_not_in_file: list[str] = field(default_factory=list)
+    skipped_past_meetings: list[str] = field(default_factory=list)
+    unchanged: bool = True
+
+    def count(self, bucket: dict[str, int], what: str) -> None:
+        bucket[what] = bucket.get(what, 0) + 1
+        self.unchanged = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"council": self.council, "created": self.created, "updated": self.updated,
+                "deactivated": self.deactivated,
+                "meetings_not_in_file": self.meetings_not_in_file,
+                "skipped_past_meetings": self.skipped_past_meetings,
+                "unchanged": self.unchanged}
+
+
+def _sync(obj: Any, values: dict[str, Any]) -> bool:
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
+    data = org.data
+    session = uow.session
+    existing = session.scalars(select(CouncilRecord)).first()
+    if existing is not None and existing.id != data.council.id:
+        raise RuleViolation(
+            f"Databasen høyrer til «{existing.id}» ({existing.name}); fila {org.source} er for "
+            f"«{data.council.id}».",
+            "Bruk ein eigen database for kvart råd (TINGFLYT_DATABASE_URL eller "
+            "TINGFLYT_DATA_DIR).", field="org")
+    report = LoadReport(council=data.council.id)
+
+    council_values = dict(
+        name=data.council.name, short_name=data.council.short_name, region=data.council.region,
+        timezone=data.council.timezone, holiday_country=data.council.holiday_country,
+        email=data.council.email, website=data.council.website,
+        period_name=data.election_period.name, period_start=data.election_period.start,
+        period_end=data.election_period.end, plan_name=data.meeting_plan.name,
+        plan_start=data.meeting_plan.start, plan_end=data.meeting_plan.end,
+        director_id=data.secretariat.director, staff_ids=list(data.secretariat.staff),
+        source=org.source, digest=org.digest)
+    if existing is None:
+        session.add(CouncilRecord(id=data.council.id, loaded_at=uow.now, **council_values))
+        report.count(report.created, "council")
+    elif _sync(existing, {k: v for k, v in council_values.items() if k != "source"}):
+        existing.loaded_at = uow.now
+        existing.source = org.source
+        report.count(report.updated, "council")
+    uow.flush()
+
+    for mun in data.municipalities:
+        values = dict(name=mun.name, short_name=mun.short_name or mun.name, mayor_id=mun.mayor,
+                      deputy_mayor_id=mun.deputy_mayor, chief_executive_id=mun.chief_executive)
+        _upsert(uow, Municipality, mun.id, values, report, "municipalities")
+    uow.flush()
+
+    in_file = {p.id for p in data.people}
+    for person in data.people:
+        values = dict(name=person.name, email=person.email, municipality_id=person.municipality,
+                      title=person.title, active=True)
+        _upsert(uow, Person, person.id, values, report, "people")
+    for person in session.scalars(select(Person).where(Person.active.is_(True))):
+        if person.id not in in_file:
+            person.active = False
+            report.deactivated.append(person.id)
+            report.unchanged = False
+    uow.flush()
+
+    for body in data.bodies:
+        values = dict(
+            kind=body.kind, name=body.name, short_name=body.short_name,
+            agenda_prefix=body.agenda_prefix, notice_days=body.notice_days,
+            preparation_days=body.preparation_days, reminder_days=body.reminder_days,
+            urgent_notice_days=body.urgent_notice_days, followup_days=body.followup_days,
+            minutes_due_days=body.minutes_due_days, remote_meetings=body.remote_meetings,
+            written_handling=body.written_handling, chair_id=body.chair,
+            deputy_chair_id=body.deputy_chair, prepared_by_id=body.prepared_by,
+            attend_and_speak=list(body.attend_and_speak), default_place=body.default_place,
+            default_start=body.default_start, default_end=body.default_end)
+        _upsert(uow, Body, body.id, values, report, "bodies")
+    uow.flush()
+
+    wanted = set()
+    for ms in data.memberships:
+        for role, ids in (("member", ms.members), ("substitute", ms.substitutes)):
+            for rank, pid in enumerate(ids, start=1):
+                wanted.add((ms.body, pid, ms.municipality, role, rank))
+    current = {(m.body_id, m.person_id, m.municipality_id, m.role, m.rank): m
+               for m in session.scalars(select(Membership))}
+    if set(current) != wanted:
+        for key in set(current) - wanted:
+            session.execute(delete(Membership).where(Membership.id == current[key].id))
+        uow.flush()
+        for body_id, pid, mun, role, rank in sorted(wanted - set(current)):
+            session.add(Membership(body_id=body_id, person_id=pid, municipality_id=mun,
+                                   role=role, rank=rank))
+        if current:
+            report.count(report.updated, "memberships")
+        else:
+            report.created["memberships"] = len(wanted)
+            report.unchanged = False
+    uow.flush()
+
+    planned_refs = set()
+    for planned in data.meetings:
+        body = uow.body(planned.body)
+        start = planned.start or body.default_start
+        end = planned.end or body.default_end
+        place = None if planned.remote else (planned.place or body.default_place)
+        meeting = session.scalars(select(Meeting).where(
+            Meeting.body_id == body.id, Meeting.day == planned.date,
+            Meeting.kind == MeetingKind.PLANNED)).first()
+        if meeting is None:
+            if uow.calendar.notice_date(planned.date, body.notice_days) < uow.today:
+                # Its notice day has passed: history, not something the engine can act on.
+                report.skipped_past_meetings.append(f"{body.agenda_prefix}-{planned.date}")
+                continue
+            meeting = create_meeting(
+                uow, OPERATOR_ACTOR, body, planned.date, start, end, place=place,
+                remote=planned.remote, kind=MeetingKind.PLANNED,
+                reason="Frå møteplanen i organisasjonsfila.")
+            report.count(report.created, "meetings")
+        elif meeting.status == MeetingStatus.PLANNED and reschedule_meeting(
+                uow, meeting, start, end, place, planned.remote):
+            report.count(report.updated, "meetings")
+        planned_refs.add(meeting.ref)
+    for meeting in session.scalars(select(Meeting).where(Meeting.kind == MeetingKind.PLANNED)):
+        if meeting.ref not in planned_refs:
+            report.meetings_not_in_file.append(meeting.ref)
+
+    if not report.unchanged:
+        uow.journal(
+            OPERATOR_ACTOR, "org.load",
+            f"Organisasjonsfila er lesen inn: {len(data.people)} personar, "
+            f"{len(data.bodies)} organ, {len(data.meetings)} møte i møteplanen.",
+            data={"source": org.source, "digest": org.digest, "created": report.created,
+                  "updated": report.updated, "deactivated": report.deactivated})
+    return report
+
+
+def _upsert(uow: UnitOfWork, model: type, ident: str, values: dict[str, Any],
+            report: LoadReport, what: str) -> None:
+    row = uow.session.get(model, ident)
+    if row is None:
+        uow.session.add(model(id=ident, **values))
+        report.count(report.created, what)
+    elif _sync(row, values):
+        report.count(report.updated, what)

@@ -1,0 +1,253 @@
+"""The council's vocabulary: the codes the engine stores and the Nynorsk words people read.
+
+Codes are English and stable (they are in the database and in every ``--json`` output);
+labels are the council's own words (see the glossary in ``shared/domain.md``).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class BodyKind(StrEnum):
+    """What a body is in the cooperation, whatever the council calls it."""
+
+    COUNCIL = "council"  # Regionrådet: the mayors
+    ASSEMBLY = "assembly"  # Hallingtinget / representantskapet
+    ADMIN_COMMITTEE = "admin_committee"  # Rådmannsutvalet / kommunedirektørutvalet
+    COMMITTEE = "committee"  # utval, arbeidsgrupper
+
+
+class CaseKind(StrEnum):
+    """Sakstype. Decides which body is competent (see ``domain.competence``)."""
+
+    ORDINARY = "ordinary"
+    BUDGET = "budget"
+    STRATEGIC_PLAN = "strategic_plan"
+    ANNUAL_REPORT = "annual_report"
+    COMMITTEE = "committee"
+    FUND_ALLOCATION = "fund_allocation"
+    STATEMENT = "statement"
+    URGENCY_REPORT = "urgency_report"
+    INFORMATION = "information"
+
+    @property
+    def label(self) -> str:
+        return CASE_KIND_LABELS[self]
+
+
+CASE_KIND_LABELS: dict[CaseKind, str] = {
+    CaseKind.ORDINARY: "ordinær sak",
+    CaseKind.BUDGET: "årsbudsjett",
+    CaseKind.STRATEGIC_PLAN: "strategisk plan / handlingsplan",
+    CaseKind.ANNUAL_REPORT: "årsmelding",
+    CaseKind.COMMITTEE: "utval (oppretting, nedlegging, val)",
+    CaseKind.FUND_ALLOCATION: "fordeling av fondsmidlar",
+    CaseKind.STATEMENT: "uttale / høyringssvar",
+    CaseKind.URGENCY_REPORT: "melding om hastevedtak",
+    CaseKind.INFORMATION: "referatsak",
+}
+
+
+class CaseState(StrEnum):
+    """Where a case is in its life (see ``domain.lifecycle`` for the allowed steps)."""
+
+    REGISTERED = "registered"
+    IN_PREPARATION = "in_preparation"
+    RECOMMENDED = "recommended"
+    ON_AGENDA = "on_agenda"
+    DECIDED = "decided"
+    POSTPONED = "postponed"
+    SENT_BACK = "sent_back"
+    NOT_ADOPTED = "not_adopted"
+    WITHDRAWN = "withdrawn"
+    REFERRED = "referred"
+    IN_IMPLEMENTATION = "in_implementation"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return CASE_STATE_LABELS[self]
+
+
+CASE_STATE_LABELS: dict[CaseState, str] = {
+    CaseState.REGISTERED: "registrert",
+    CaseState.IN_PREPARATION: "under utgreiing",
+    CaseState.RECOMMENDED: "tilrådd, klar for saksliste",
+    CaseState.ON_AGENDA: "sett på saksliste",
+    CaseState.DECIDED: "vedteken",
+    CaseState.POSTPONED: "utsett",
+    CaseState.SENT_BACK: "sendt attende",
+    CaseState.NOT_ADOPTED: "ikkje vedteken",
+    CaseState.WITHDRAWN: "trekt",
+    CaseState.REFERRED: "innstilt til neste organ",
+    CaseState.IN_IMPLEMENTATION: "under effektuering",
+    CaseState.CLOSED: "avslutta",
+}
+
+
+class Origin(StrEnum):
+    """Who put the case forward (samarbeidsavtalen pkt. 3b)."""
+
+    DIRECTOR = "director"  # dagleg leiar
+    ADMIN_COMMITTEE = "admin_committee"  # rådmannsutvalet
+    MUNICIPALITY = "municipality"  # ein kommune via ordføraren
+    ENGINE = "engine"  # made by the engine itself (report of an urgency decision)
+
+
+ORIGIN_LABELS: dict[Origin, str] = {
+    Origin.DIRECTOR: "dagleg leiar",
+    Origin.ADMIN_COMMITTEE: "rådmannsutvalet",
+    Origin.MUNICIPALITY: "kommune via ordførar",
+    Origin.ENGINE: "tingflyt (automatisk)",
+}
+
+
+class Outcome(StrEnum):
+    """What a meeting did with a case: the result of one treatment (behandling)."""
+
+    DECIDED = "decided"  # vedteke
+    REFERRED = "referred"  # innstilling til neste organ
+    POSTPONED = "postponed"  # utsett
+    SENT_BACK = "sent_back"  # sendt attende til ny utgreiing
+    NOT_ADOPTED = "not_adopted"  # ikkje vedteke
+    WITHDRAWN = "withdrawn"  # trekt
+    TAKEN_FOR_INFORMATION = "taken_for_information"  # teke til orientering
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self]
+
+
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.DECIDED: "vedteke",
+    Outcome.REFERRED: "innstilling vedteken, sendt vidare",
+    Outcome.POSTPONED: "utsett",
+    Outcome.SENT_BACK: "sendt attende",
+    Outcome.NOT_ADOPTED: "ikkje vedteke",
+    Outcome.WITHDRAWN: "trekt",
+    Outcome.TAKEN_FOR_INFORMATION: "teke til orientering",
+}
+
+
+class DecisionBasis(StrEnum):
+    """Why this body could make the decision."""
+
+    ORDINARY = "ordinary"  # the body's own competence
+    PRINCIPLED_CANNOT_WAIT = "principled_cannot_wait"  # samarbeidsavtalen 3b
+    URGENCY = "urgency"  # hastefullmakt, KL § 11-8 (1)
+
+
+DECISION_BASIS_LABELS: dict[DecisionBasis, str] = {
+    DecisionBasis.ORDINARY: "ordinær mynde",
+    DecisionBasis.PRINCIPLED_CANNOT_WAIT: "prinsipiell sak som ikkje kan vente (samarbeidsavtalen)",
+    DecisionBasis.URGENCY: "hastevedtak etter kommunelova § 11-8 (1)",
+}
+
+
+class MeetingKind(StrEnum):
+    PLANNED = "planned"  # frå møteplanen
+    EXTRA = "extra"  # ekstra møte med vanleg varsel (KL § 11-2)
+    URGENT_REMOTE = "urgent_remote"  # hastefjernmøte (KL § 11-8 (3))
+
+
+MEETING_KIND_LABELS: dict[MeetingKind, str] = {
+    MeetingKind.PLANNED: "møteplanen",
+    MeetingKind.EXTRA: "ekstra møte",
+    MeetingKind.URGENT_REMOTE: "hastefjernmøte",
+}
+
+
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"  # agenda open
+    NOTIFIED = "notified"  # innkalling sendt: agenda frozen and numbered
+    HELD = "held"
+    CANCELLED = "cancelled"
+
+
+MEETING_STATUS_LABELS: dict[MeetingStatus, str] = {
+    MeetingStatus.PLANNED: "planlagt",
+    MeetingStatus.NOTIFIED: "innkalla",
+    MeetingStatus.HELD: "halde",
+    MeetingStatus.CANCELLED: "avlyst",
+}
+
+
+class AgendaSection(StrEnum):
+    """Order of a frozen agenda: standing items, then cases, then items for information."""
+
+    STANDING = "standing"
+    CASES = "cases"
+    INFORMATION = "information"
+
+
+class AgendaItemKind(StrEnum):
+    MINUTES_APPROVAL = "minutes_approval"  # godkjenning av møtebok
+    CASE = "case"
+
+
+class DeadlineKind(StrEnum):
+    PREPARATION = "preparation"  # frist for saksutgreiing
+    NOTICE = "notice"  # frist for innkalling
+    EXTERNAL = "external"  # ekstern frist (høyring, søknad)
+    FOLLOWUP = "followup"  # frist for oppfølging / effektuering
+
+
+DEADLINE_KIND_LABELS: dict[DeadlineKind, str] = {
+    DeadlineKind.PREPARATION: "frist for saksutgreiing",
+    DeadlineKind.NOTICE: "frist for innkalling",
+    DeadlineKind.EXTERNAL: "ekstern frist",
+    DeadlineKind.FOLLOWUP: "frist for oppfølging",
+}
+
+
+class DeadlineStatus(StrEnum):
+    OPEN = "open"
+    MET = "met"
+    MISSED = "missed"
+    CANCELLED = "cancelled"
+
+
+class UrgencyOptionKind(StrEnum):
+    """The lawful ways to reach a decision in time (domain.md section 5)."""
+
+    EXTRA_MEETING = "extra_meeting"
+    URGENT_REMOTE_MEETING = "urgent_remote_meeting"
+    WRITTEN_HANDLING = "written_handling"
+    URGENCY_AUTHORITY = "urgency_authority"
+    EXTEND_DEADLINE = "extend_deadline"
+
+
+class AlertKind(StrEnum):
+    URGENT_CASE = "urgent_case"
+    DEADLINE_NEAR = "deadline_near"
+    DEADLINE_MISSED = "deadline_missed"
+    NOTICE_LATE = "notice_late"
+    NO_MEETING = "no_meeting"
+
+
+class Role(StrEnum):
+    """What an actor may be. Body-bound roles are checked against the body in question."""
+
+    DIRECTOR = "director"  # dagleg leiar
+    STAFF = "staff"  # sekretariatet
+    CHIEF_EXECUTIVE = "chief_executive"  # rådmann / kommunedirektør
+    MAYOR = "mayor"
+    MEMBER = "member"
+    CHAIR = "chair"  # leiar
+    DEPUTY_CHAIR = "deputy_chair"  # nestleiar
+    SYSTEM = "system"  # the engine's own flows
+    OPERATOR = "operator"  # whoever installs and loads the configuration
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.DIRECTOR: "dagleg leiar",
+    Role.STAFF: "sekretariatet",
+    Role.CHIEF_EXECUTIVE: "kommunedirektør",
+    Role.MAYOR: "ordførar",
+    Role.MEMBER: "medlem",
+    Role.CHAIR: "leiar",
+    Role.DEPUTY_CHAIR: "nestleiar",
+    Role.SYSTEM: "tingflyt",
+    Role.OPERATOR: "driftsansvarleg",
+}

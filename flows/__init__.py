@@ -1,0 +1,1 @@
+"""Entrypoints: the staff CLI, the Prefect flows that carry cases, and the demo season."""

@@ -1,0 +1,110 @@
+"""Wiring for entrypoints: settings, the engine, the clock, and running one service command.
+
+Used by the CLI, the Prefect flows and the demo alike, so that all three run the very same
+service functions in the very same way (one command, one transaction).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from domain.errors import InvalidInput
+
+T = TypeVar("T")
+
+#: Naive times given on the command line are read in the council's zone.
+DEFAULT_ZONE = ZoneInfo("Europe/Oslo")
+
+
+@functools.lru_cache(maxsize=4)
+def engine_for(url: str) -> Any:
+    from domain.db import make_engine
+
+    return make_engine(url)
+
+
+def settings() -> Any:
+    from config.settings import Settings
+
+    return Settings()
+
+
+def database_url() -> str:
+    return settings().resolved_database_url()
+
+
+def clock_for(now: datetime | None) -> Any:
+    from domain.calendar import FixedClock, SystemClock
+
+    return FixedClock(now) if now is not None else SystemClock()
+
+
+def run(engine: Any, clock: Any, fn: Callable[..., T], actor_id: str | None, *args: Any,
+        view: Callable[[Any, Any], Any] | None = None, readonly: bool = False,
+        **kwargs: Any) -> Any:
+    """Run one service command in one transaction and return its view, built before commit."""
+    from domain.uow import UnitOfWork
+
+    with UnitOfWork(engine, clock, readonly=readonly) as uow:
+        actor = uow.actor(actor_id)
+        result = fn(uow, actor, *args, **kwargs)
+        out = view(uow, result) if view is not None else result
+        uow.commit()
+    return out
+
+
+def read(engine: Any, clock: Any, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a read-only query function ``fn(uow, ...)``."""
+    from domain.uow import UnitOfWork
+
+    with UnitOfWork(engine, clock, readonly=True) as uow:
+        return fn(uow, *args, **kwargs)
+
+
+# -- parsing what people type ---------------------------------------------------------------
+
+def parse_date(value: str, field: str) -> date:
+    text = value.strip()
+    for pattern in (r"^\d{4}-\d{2}-\d{2}$", r"^\d{1,2}\.\d{1,2}\.\d{4}$"):
+        if re.match(pattern, text):
+            try:
+                if "-" in text:
+                    return date.fromisoformat(text)
+                d, m, y = (int(p) for p in text.split("."))
+                return date(y, m, d)
+            except ValueError:
+                break
+    raise InvalidInput(f"Ugyldig dato «{value}» i --{field}.",
+                       "Skriv datoen som ÅÅÅÅ-MM-DD, t.d. 2026-09-24.", field=field)
+
+
+def parse_time(value: str, field: str) -> time:
+    match = re.match(r"^(\d{1,2})[:.](\d{2})$", value.strip())
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise InvalidInput(f"Ugyldig klokkeslett «{value}» i --{field}.",
+                       "Skriv klokkeslettet som TT:MM, t.d. 10:00.", field=field)
+
+
+def parse_now(value: str) -> datetime:
+    """``--now``: a date (09:00 that day) or a date and time, local to Europe/Oslo unless an
+    offset is given."""
+    text = value.strip()
+    try:
+        if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+            parsed = datetime.combine(date.fromisoformat(text), time(9, 0))
+        else:
+            parsed = datetime.fromisoformat(text.replace(" ", "T"))
+    except ValueError:
+        raise InvalidInput(f"Ugyldig tid «{value}» i --now.",
+                           "Skriv t.d. 2026-09-24 eller 2026-09-24T10:30.", field="now") from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=DEFAULT_ZONE)
+    return parsed.astimezone(UTC)

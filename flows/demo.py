@@ -1,0 +1,636 @@
+"""The main job: a council's season, simulated on the embedded default, through Prefect.
+
+``make demo`` (``python -m flows.demo``) loads the organisation file into a fresh SQLite
+database under ``data/demo/<council>/``, starts (or uses) a Prefect API, and plays the season
+from the start of the meeting plan to its end: staff register cases, chief executives write
+recommendations, chairs record what the meetings did, and the Prefect flows do the rest - the
+case flow after each staff action, the sweep flow whenever something falls due (notices,
+reminders, deadlines, escalations, urgency). Then it prints a summary in the council's own
+terms and writes the public agendas beside it.
+
+Running it again starts the season over: the demo's database is rebuilt each time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import io
+import itertools
+import os
+import shutil
+import sys
+import time as wallclock
+from collections import Counter, deque
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from domain.errors import TingflytError
+
+STAFF_HOUR = time(10, 0)
+
+
+class FlowRunner:
+    """Runs the Prefect flows and counts them."""
+
+    def __init__(self) -> None:
+        from flows.prefect_flows import case_flow, sweep_flow
+
+        self._case = case_flow
+        self._sweep = sweep_flow
+        self.counts: Counter[str] = Counter()
+
+    def case(self, number: str, now: datetime) -> list[str]:
+        self.counts["case"] += 1
+        return self._case(number, now)
+
+    def sweep(self, now: datetime) -> dict[str, Any]:
+        self.counts["sweep"] += 1
+        report = self._sweep(now)
+        if report["problems"]:
+            raise RuntimeError("sweep reported problems: " + "; ".join(report["problems"]))
+        return report
+
+
+class Season:
+    """A discrete-event simulation of one meeting plan: time jumps from event to event."""
+
+    def __init__(self, engine: Any, plan: Any, scripts: list[Any], runner: FlowRunner,
+                 org: dict[str, Any]) -> None:
+        from domain.calendar import FixedClock
+
+        self.engine = engine
+        self.plan = plan
+        self.scripts = {s.key: s for s in scripts}
+        self.runner = runner
+        self.org = org
+        self.zone = _zone(org)
+        self.clock = FixedClock(self.at(plan.start, time(8, 0)))
+        self.end = self.at(plan.end, time(23, 0))
+        self.queue: list[tuple[datetime, int, str, Callable[[], None]]] = []
+        self._order = itertools.count()
+        self.numbers: dict[str, str] = {}
+        self.keys: dict[str, str] = {}
+        self.fates: dict[str, deque[str]] = {}
+        self.pending_recommend: set[str] = set()
+        self.prepared_once: set[str] = set()
+        self.recorded: set[str] = set()
+        self.urgency_handled: set[str] = set()
+        self.preferred_meeting: dict[str, str] = {}
+        self.closing: set[str] = set()
+        self.events: list[str] = []
+        self.director = org["secretariat"]["director"]["id"]
+        self.bodies = {b["kind"]: b for b in org["bodies"]}
+        self.municipalities = org["municipalities"]
+
+    # -- time ---------------------------------------------------------------------------------
+    def at(self, day: date, clock: time = STAFF_HOUR) -> datetime:
+        return datetime.combine(day, clock, tzinfo=self.zone).astimezone(UTC)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def schedule(self, when: datetime, label: str, action: Callable[[], None]) -> None:
+        heapq.heappush(self.queue, (max(when, self.now()), next(self._order), label, action))
+
+    # -- running ------------------------------------------------------------------------------
+    def run(self, progress: Callable[[datetime], None]) -> None:
+        from domain.services.automation import next_due_at
+
+        for script in self.scripts.values():
+            day = self.plan.clamp(script.register(self.plan))
+            self.schedule(self.at(day), f"register {script.key}",
+                          lambda s=script: self.register(s))
+        while True:
+            candidates = []
+            if self.queue:
+                candidates.append(self.queue[0][0])
+            due = next_due_at(self.engine, self.clock)
+            if due is not None:
+                candidates.append(max(due, self.now()))
+            if not candidates:
+                break
+            moment = min(candidates)
+            if moment > self.end:
+                break
+            self.clock.set(moment)
+            while self.queue and self.queue[0][0] <= moment:
+                _, _, _, action = heapq.heappop(self.queue)
+                action()
+            due = next_due_at(self.engine, self.clock)
+            if due is not None and due <= moment:
+                self.runner.sweep(moment)
+            self.after_tick()
+            progress(moment)
+
+    def after_tick(self) -> None:
+        """Look at the world and let people react: write recommendations, hold meetings,
+        answer urgency."""
+        from domain.services.views import case_summary, meeting_list
+
+        cases = self.read(lambda uow: {n: case_summary(uow, uow.case(n))
+                                       for n in self.numbers.values()})
+        for number, case in cases.items():
+            script = self.scripts[self.keys[number]]
+            if case["state"] == "in_preparation" and number not in self.pending_recommend \
+                    and script.recommend is not None:
+                self.pending_recommend.add(number)
+                if number in self.prepared_once:
+                    when = self.now() + timedelta(days=script.reprepare_days)
+                else:
+                    when = self.at(script.recommend(self.plan))
+                    if when <= self.now():
+                        when = self.at(self.local_today() + timedelta(days=2))
+                self.schedule(when, f"recommend {number}", lambda n=number: self.recommend(n))
+            if case["urgent"] and number not in self.urgency_handled:
+                self.urgency_handled.add(number)
+                self.schedule(self.now() + timedelta(hours=2), f"urgency {number}",
+                              lambda n=number: self.answer_urgency(n))
+            if case["state"] == "in_implementation" and number not in self.closing \
+                    and script.close_after is not None:
+                self.closing.add(number)
+                self.schedule(self.now() + timedelta(days=script.close_after),
+                              f"close {number}", lambda n=number: self.close(n))
+            preferred = self.preferred_meeting.get(number)
+            if preferred and case["state"] == "recommended":
+                self.schedule(self.now() + timedelta(hours=1), f"place {number}",
+                              lambda n=number, m=preferred: self.place(n, m))
+                del self.preferred_meeting[number]
+        for meeting in self.read(lambda uow: meeting_list(uow)):
+            if meeting["status"] == "notified" and meeting["ref"] not in self.recorded:
+                self.recorded.add(meeting["ref"])
+                starts = datetime.fromisoformat(meeting["starts_at"]).astimezone(UTC)
+                self.schedule(starts + timedelta(hours=1), f"hold {meeting['ref']}",
+                              lambda ref=meeting["ref"]: self.hold_meeting(ref))
+
+    # -- people -------------------------------------------------------------------------------
+    def read(self, fn: Callable[[Any], Any]) -> Any:
+        from flows.app import read
+
+        return read(self.engine, self.clock, fn)
+
+    def act(self, fn: Any, actor: str, *args: Any, **kwargs: Any) -> Any:
+        from flows.app import run
+
+        return run(self.engine, self.clock, fn, actor, *args, **kwargs)
+
+    def local_today(self) -> date:
+        return self.now().astimezone(self.zone).date()
+
+    def person_for(self, who: str) -> str:
+        if who == "director":
+            return self.director
+        role, index = who.split(":")
+        mun = self.municipalities[int(index) % len(self.municipalities)]
+        return mun["mayor"]["id"] if role == "mayor" else mun["chief_executive"]["id"]
+
+    def register(self, script: Any) -> None:
+        from domain.services.cases import register_case
+
+        deadline = self.plan.clamp(script.deadline(self.plan)) if script.deadline else None
+        if deadline is not None and deadline < self.local_today():
+            deadline = self.local_today() + timedelta(days=10)
+        body = self.bodies["assembly"]["id"] if script.body == "assembly" else None
+        aim = None
+        if script.recommend is not None and deadline is None:
+            aim = self.plan.aim_for(script.recommend(self.plan), self.local_today(),
+                                    skip_remote=script.exempt is not None)
+        case = self.act(register_case, self.person_for(script.by),
+                        title=script.text(self.plan, script.title), kind=script.kind,
+                        description=script.description, principled=script.principled,
+                        exempt=script.exempt, public_title=script.public_title,
+                        external_deadline=deadline, body_id=body, aim_meeting=aim,
+                        view=lambda uow, c: c.number)
+        self.numbers[script.key] = case
+        self.keys[case] = script.key
+        self.fates[case] = deque(script.fates)
+        self.runner.case(case, self.now())
+        if script.withdraw is not None:
+            when = self.at(self.plan.clamp(script.withdraw(self.plan)))
+            self.schedule(when, f"withdraw {case}", lambda: self.withdraw(case, script))
+
+    def recommend(self, number: str) -> None:
+        from domain.services.cases import recommend_case
+
+        self.pending_recommend.discard(number)
+        state = self.state(number)
+        if state != "in_preparation":
+            return
+        script = self.scripts[self.keys[number]]
+        author = self.person_for(script.by) if script.by.startswith("chief") else self.director
+        text = script.text(self.plan, script.recommendation) or "Tilråding som i saksframlegget."
+        self.act(recommend_case, author, number, text=text)
+        self.prepared_once.add(number)
+        self.runner.case(number, self.now())
+
+    def withdraw(self, number: str, script: Any) -> None:
+        from domain.services.cases import withdraw_case
+
+        if self.state(number) == "closed":
+            return
+        self.act(withdraw_case, self.person_for(script.by), number,
+                 reason=script.withdraw_reason)
+        self.runner.case(number, self.now())
+
+    def close(self, number: str) -> None:
+        from domain.services.cases import close_case
+
+        if self.state(number) != "in_implementation":
+            return
+        self.act(close_case, self.director, number,
+                 reason="Rådmannsutvalet melder at vedtaket er sett i verk.")
+        self.runner.case(number, self.now())
+
+    def place(self, number: str, ref: str) -> None:
+        from domain.services.cases import place_case
+
+        if self.state(number) != "recommended":
+            return
+        self.act(place_case, self.director, number, meeting_ref=ref,
+                 reason="Hastesak: sett på det ekstra møtet som vart kalla inn for henne.")
+        self.runner.case(number, self.now())
+
+    def state(self, number: str) -> str:
+        return self.read(lambda uow: uow.case(number).state)
+
+    def answer_urgency(self, number: str) -> None:
+        """The daily leader and the leader choose a lawful way (the first that fits)."""
+        from domain.services.meetings import add_meeting
+        from domain.services.views import case_detail
+
+        case = self.read(lambda uow: case_detail(uow, uow.case(number)))
+        if not case["urgent"]:
+            return
+        kinds = [o["kind"] for o in case["urgency_options"]]
+        wanted = self.scripts[self.keys[number]].urgency_choice
+        chosen = next((o for o in case["urgency_options"] if o["kind"] == wanted), None)
+        if chosen is None:
+            chosen = next((o for o in case["urgency_options"] if o["kind"] in (
+                "extra_meeting", "urgent_remote_meeting")), None)
+        if chosen is None:
+            self.events.append(f"Sak {number}: ingen møteveg passa ({', '.join(kinds)}).")
+            return
+        if chosen.get("meeting_ref"):
+            self.events.append(
+                f"Sak {number}: {_choice(chosen)} i {chosen['meeting_ref']}.")
+            return
+        deadline = date.fromisoformat(case["external_deadline"])
+        earliest = date.fromisoformat(chosen["meeting_day"])
+        day = self._latest_working_day(earliest, deadline - timedelta(days=1))
+        faster = next((o for o in case["urgency_options"]
+                       if o["new_meeting"] == "urgent_remote"), None)
+        if chosen["new_meeting"] == "extra" and faster is not None \
+                and self._notice_day(chosen["body_id"], day, urgent=False) \
+                <= self.local_today() + timedelta(days=1):
+            # No time to prepare for an ordinary notice: the shorter one is the lawful way.
+            chosen = faster
+            day = self._latest_working_day(date.fromisoformat(chosen["meeting_day"]),
+                                           deadline - timedelta(days=1))
+        urgent = chosen["new_meeting"] == "urgent_remote"
+        meeting = self.act(
+            add_meeting, self.director, body_id=chosen["body_id"], day=day, urgent=urgent,
+            remote=urgent, reason=f"Hastesak {number}: {case['urgency_reason']}",
+            view=lambda uow, m: m.ref)
+        self.preferred_meeting[number] = meeting
+        # The chief executives hurry the recommendation so the case makes the new meeting.
+        self.schedule(self.now() + timedelta(hours=2), f"recommend {number} (hast)",
+                      lambda n=number: self.recommend(n))
+        self.events.append(
+            f"Sak {number}: {_choice(chosen)}; kallar inn "
+            f"{'hastefjernmøte' if urgent else 'ekstra møte'} {meeting} "
+            f"({day:%d.%m.%Y}), før fristen {deadline:%d.%m.%Y}.")
+        self.runner.sweep(self.now())
+
+    def _notice_day(self, body_id: str, day: date, *, urgent: bool) -> date:
+        from domain.uow import calendar_for
+
+        body = next(b for b in self.org["bodies"] if b["id"] == body_id)
+        days = body["urgent_notice_days"] if urgent else body["notice_days"]
+        return calendar_for(str(self.zone), "NO").notice_date(day, days)
+
+    def _latest_working_day(self, earliest: date, latest: date) -> date:
+        from domain.uow import calendar_for
+
+        cal = calendar_for(str(self.zone), "NO")
+        day = max(earliest, latest)
+        while not cal.is_working_day(day) and day > earliest:
+            day -= timedelta(days=1)
+        return day
+
+    def fate_at(self, number: str, body_id: str) -> str:
+        """What this meeting does with the case: the next fate, or a referral by a body that
+        only prepares it."""
+        fates = self.fates.get(number, deque())
+        competent = self.read(lambda uow: uow.case(number).competent_body_id)
+        if body_id != competent and (not fates or fates[0] not in (
+                "postponed", "sent_back", "urgency_decided", "withdrawn")):
+            return "referred"
+        return fates.popleft() if fates else "decided"
+
+    def hold_meeting(self, ref: str) -> None:
+        """The chair records what the meeting did with each case on the agenda."""
+        from domain.services.cases import record_outcome
+        from domain.services.views import meeting_detail
+
+        meeting = self.read(lambda uow: meeting_detail(uow, uow.meeting(ref)))
+        body = next(b for b in self.org["bodies"] if b["id"] == meeting["body"])
+        chair = body["chair"]["id"]
+        for item in meeting["agenda"]:
+            number = item["case"]
+            if number is None or self.state(number) != "on_agenda":
+                continue
+            fate = self.fate_at(number, meeting["body"])
+            urgency = fate == "urgency_decided"
+            outcome = "decided" if urgency else fate
+            self.act(record_outcome, chair, number, outcome=outcome, urgency=urgency,
+                     text=None if outcome in ("decided", "referred") else _why(outcome),
+                     view=lambda uow, t: None)
+        self.runner.sweep(self.now())
+
+
+def _choice(option: dict[str, Any]) -> str:
+    return {
+        "extra_meeting": "ekstra møte med vanleg varsel",
+        "urgent_remote_meeting": "hastefjernmøte",
+        "written_handling": "skriftleg handsaming",
+        "urgency_authority": "hastevedtak etter kommunelova § 11-8 (1)",
+    }.get(option["kind"], option["kind"])
+
+
+def _why(outcome: str) -> str | None:
+    return {
+        "postponed": "Møtet vedtok å utsetje saka til neste møte.",
+        "sent_back": "Saka vert send attende for betre utgreiing av økonomien.",
+        "not_adopted": "Framlegget fekk ikkje fleirtal.",
+        "withdrawn": "Saka vart trekt i møtet.",
+    }.get(outcome)
+
+
+def _zone(org: dict[str, Any]) -> Any:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(org["council"]["timezone"])
+
+
+# -- summary ----------------------------------------------------------------------------------
+
+def build_summary(engine: Any, clock: Any) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from domain.model import Case, Deadline, Meeting
+    from domain.services.views import (
+        PUBLIC,
+        alert_list,
+        case_detail,
+        meeting_detail,
+        org_view,
+    )
+    from flows.app import read
+
+    def collect(uow: Any) -> dict[str, Any]:
+        cases = [case_detail(uow, c) for c in uow.session.scalars(
+            select(Case).order_by(Case.year, Case.seq))]
+        meetings = [meeting_detail(uow, m) for m in uow.session.scalars(
+            select(Meeting).order_by(Meeting.starts_at))]
+        public = [meeting_detail(uow, m, PUBLIC) for m in uow.session.scalars(
+            select(Meeting).order_by(Meeting.starts_at))]
+        deadlines = Counter((d.kind, d.status) for d in uow.session.scalars(select(Deadline)))
+        org = org_view(uow)
+        alerts = alert_list(uow, actor_id=org["secretariat"]["director"]["id"], limit=10000)
+        return {"cases": cases, "meetings": meetings, "public_meetings": public,
+                "deadlines": {f"{k}:{s}": n for (k, s), n in deadlines.items()},
+                "org": org, "alerts": alerts}
+
+    return read(engine, clock, collect)
+
+
+def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
+                  console: Any) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from domain.terms import CASE_STATE_LABELS, CaseState
+
+    org = summary["org"]
+    cases = summary["cases"]
+    by_number = {c["number"]: c for c in cases}
+    console.rule(Text(f"{org['council']['name']}: sesongen "
+                      f"{org['meeting_plan']['start'][:4]}/{org['meeting_plan']['end'][2:4]}",
+                      style="bold"))
+    console.print(
+        f"Simulert {_d(org['meeting_plan']['start'])}-{_d(org['meeting_plan']['end'])} på "
+        f"SQLite ({stats['database']}). Prefect-flytar: {stats['flows']['sweep']} "
+        f"gjennomgangar og {stats['flows']['case']} saksflytar på {stats['seconds']:.0f} s.")
+
+    states = Counter()
+    for c in cases:
+        label = CASE_STATE_LABELS[CaseState(c["state"])]
+        if c["closed_reason"]:
+            label += f" ({_closed(c['closed_reason'])})"
+        states[label] += 1
+    table = Table(title=f"Saker etter tilstand ({len(cases)} saker)", title_justify="left")
+    table.add_column("Tilstand")
+    table.add_column("Tal", justify="right")
+    for label, count in sorted(states.items(), key=lambda kv: -kv[1]):
+        table.add_row(label, str(count))
+    console.print(table)
+
+    console.print("\nMøte og sakslister", style="bold")
+    for meeting in summary["meetings"]:
+        where = "fjernmøte" if meeting["remote"] else meeting["place"]
+        kind = "" if meeting["kind"] == "planned" else f" - {meeting['kind_label']}"
+        console.print(f"\n{meeting['body_short']} {_dw(meeting['date'])} ({meeting['ref']}), "
+                      f"{where}{kind}. Innkalling {_d(meeting['notified_at'])}"
+                      + (" FOR SEINT" if meeting["notice_late"] else "")
+                      + f", frist for saksutgreiing {_d(meeting['preparation_deadline'])}.")
+        if not meeting["agenda"]:
+            console.print("  (ingen saker)")
+        for item in meeting["agenda"]:
+            outcome = ""
+            if item["case"]:
+                case = by_number[item["case"]]
+                for t in case["treatments"]:
+                    if t["meeting"] == meeting["ref"]:
+                        outcome = f" -> {t['outcome_label']}"
+                        if t["basis"] != "ordinary":
+                            outcome += f" ({t['basis_label']})"
+            note = ""
+            if item["exempt_basis"]:
+                note = f" [unnateke offentlegheit, {item['exempt_basis']}]"
+            if item["withdrawn"]:
+                note += " [trekt]"
+            number = item["agenda_number"] or "-"
+            ref = f"sak {item['case']}: " if item["case"] else ""
+            console.print(f"  {number:<10} {ref}{item['title']}{note}{outcome}")
+
+    escalated = [c for c in cases if any(t["outcome"] == "referred" for t in c["treatments"])]
+    if escalated:
+        assembly = next(b["short_name"] for b in org["bodies"] if b["kind"] == "assembly")
+        console.print(f"\nInnstillingar til {assembly}", style="bold")
+        for c in escalated:
+            steps = ", ".join(f"{t['meeting']} {t['outcome_label']}" for t in c["treatments"])
+            console.print(f"  Sak {c['number']} {c['title']}: {steps}.")
+
+    ever_urgent = [c for c in cases if any(e["action"] == "case.urgency" for e in c["trace"])]
+    console.print("\nHastesaker", style="bold")
+    if not ever_urgent:
+        console.print("  Ingen.")
+    for c in ever_urgent:
+        first = next(e for e in c["trace"] if e["action"] == "case.urgency")
+        console.print(f"  Sak {c['number']} {c['title']} (frist {_d(c['external_deadline'])}):")
+        console.print(f"    {first['summary']}")
+        for event in stats["events"]:
+            if event.startswith(f"Sak {c['number']}:"):
+                console.print(f"    Val: {event.split(': ', 1)[1]}")
+        final = [t for t in c["treatments"] if t["authoritative"]]
+        if final:
+            t = final[0]
+            console.print(f"    Utfall: {t['outcome_label']} i {t['meeting']} "
+                          f"({_d(t['date'])}), {t['basis_label']}.")
+        if c["related_case"]:
+            report = by_number[c["related_case"]]
+            console.print(f"    Melding om hastevedtaket: sak {report['number']}.")
+        for other in cases:
+            if other["related_case"] == c["number"]:
+                placed = [t["meeting"] for t in other["treatments"]]
+                where = ", ".join(placed) if placed else "ventar på neste møte"
+                console.print(f"    Melding om hastevedtaket: sak {other['number']}, {where}.")
+
+    deadlines = summary["deadlines"]
+    late = [m["ref"] for m in summary["meetings"] if m["notice_late"]]
+    console.print("\nFristar", style="bold")
+    for kind, label in (("preparation", "Saksutgreiing"), ("notice", "Innkalling"),
+                        ("external", "Eksterne fristar"), ("followup", "Oppfølging")):
+        parts = [f"{deadlines.get(f'{kind}:{s}', 0)} {w}" for s, w in (
+            ("met", "haldne"), ("missed", "passerte"), ("open", "opne"),
+            ("cancelled", "fall bort"))]
+        console.print(f"  {label}: {', '.join(parts)}.")
+    console.print(f"  Innkallingar sende for seint: {len(late)}"
+                  + (f" ({', '.join(late)})" if late else "") + ".")
+    reminders = sum(1 for a in summary["alerts"] if a["kind"] == "deadline_near")
+    console.print(f"  Varsel sende: {len(summary['alerts'])} (av dei {reminders} påminningar).")
+    console.print(f"\nOffentlege sakslister: {out / 'sakslister'}")
+    console.print(f"Samandraget: {out / 'samandrag.txt'}")
+
+
+def _d(value: str | None) -> str:
+    return date.fromisoformat(value[:10]).strftime("%d.%m.%Y") if value else "-"
+
+
+def _dw(value: str) -> str:
+    day = date.fromisoformat(value[:10])
+    return f"{('må', 'ty', 'on', 'to', 'fr', 'la', 'sø')[day.weekday()]} {day:%d.%m.%Y}"
+
+
+def _closed(reason: str) -> str:
+    return {"implemented": "sett i verk", "not_adopted": "ikkje vedteken", "withdrawn": "trekt",
+            "taken_for_information": "teken til orientering"}.get(reason, reason)
+
+
+def write_agendas(summary: dict[str, Any], out: Path) -> int:
+    from notifications.agenda import render_agenda_html, render_agenda_text
+
+    folder = out / "sakslister"
+    folder.mkdir(parents=True, exist_ok=True)
+    council = summary["org"]["council"]
+    for meeting in summary["public_meetings"]:
+        (folder / f"{meeting['ref']}.txt").write_text(render_agenda_text(meeting, council),
+                                                       encoding="utf-8")
+        (folder / f"{meeting['ref']}.html").write_text(render_agenda_html(meeting, council),
+                                                        encoding="utf-8")
+    return len(summary["public_meetings"])
+
+
+# -- main -------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m flows.demo",
+                                     description="Simuler ein sesong for eit råd.")
+    parser.add_argument("--org", type=Path, help="organisasjonsfila (standard: Hallingdal)")
+    parser.add_argument("--out", type=Path, help="mappe for demo-data og utdata")
+    args = parser.parse_args(argv)
+    try:
+        return _run(args)
+    except TingflytError as exc:
+        print(f"tingflyt-demo: {exc.one_line()}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from config.organisation import load_organisation
+    from config.settings import Settings
+
+    settings = Settings()
+    org_file = args.org or settings.org_file
+    organisation = load_organisation(org_file)
+    council_id = organisation.data.council.id
+    out = (args.out or settings.data_dir / "demo" / council_id).resolve()
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    database = out / "tingflyt.sqlite"
+    os.environ["TINGFLYT_DATABASE_URL"] = f"sqlite:///{database.as_posix()}"
+    record = Console(record=True, width=110, highlight=False, markup=False, file=io.StringIO())
+    screen = Console(highlight=False, markup=False)
+    started = wallclock.monotonic()
+
+    from domain.calendar import FixedClock
+    from domain.db import upgrade
+    from domain.services import organisation as org_service
+    from domain.services.views import meeting_list, org_view
+    from domain.uow import UnitOfWork
+    from flows.app import engine_for, read
+    from flows.runtime import prefect_api
+    from flows.scenario import SEASON, plan_from
+
+    engine = engine_for(os.environ["TINGFLYT_DATABASE_URL"])
+    upgrade(engine)
+    zone = _zone({"council": {"timezone": organisation.data.council.timezone}})
+    start = datetime.combine(organisation.data.meeting_plan.start, time(8, 0),
+                             tzinfo=zone).astimezone(UTC)
+    clock = FixedClock(start)
+    with UnitOfWork(engine, clock) as uow:
+        org_service.load_organisation(uow, organisation)
+        uow.commit()
+    org = read(engine, clock, org_view)
+    plan = plan_from(org, read(engine, clock, meeting_list))
+
+    screen.print(f"{org['council']['name']}: {len(org['municipalities'])} kommunar, "
+                 f"{len(plan.council)} møte i {plan.council_name} og {len(plan.assembly)} i "
+                 f"{plan.assembly_name}. Startar Prefect ...")
+    with prefect_api(settings.data_dir.resolve() / "prefect") as url:
+        from flows.prefect_flows import quick_runs
+
+        screen.print(f"Prefect-API: {url}")
+        runner = FlowRunner()
+        season = Season(engine, plan, SEASON, runner, org)
+        total = (plan.end - plan.start).days or 1
+        with quick_runs(), Progress(
+                TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[day]}"),
+                TimeElapsedColumn(), console=screen, transient=False) as progress:
+            task = progress.add_task("Sesongen", total=total, day="")
+
+            def tick(moment: datetime) -> None:
+                day = moment.astimezone(zone).date()
+                progress.update(task, completed=min((day - plan.start).days, total),
+                                day=day.strftime("%d.%m.%Y"))
+
+            season.run(tick)
+            progress.update(task, completed=total)
+    summary = build_summary(engine, FixedClock(season.now()))
+    stats = {"database": str(database), "flows": runner.counts, "events": season.events,
+             "seconds": wallclock.monotonic() - started}
+    print_summary(summary, out, stats, record)
+    write_agendas(summary, out)
+    (out / "samandrag.txt").write_text(record.export_text(clear=False), encoding="utf-8")
+    sys.stdout.write(record.export_text(styles=screen.is_terminal))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,372 @@
+"""Human output for the CLI: Nynorsk, Europe/Oslo times, the council's own words."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+
+def _console() -> Console:
+    probe = Console()
+    # Piped output (logs, files) gets a wide page instead of rich's 80-column default.
+    # markup=False: titles and texts come from people and may hold [brackets].
+    return Console(highlight=False, soft_wrap=False, markup=False,
+                   width=None if probe.is_terminal else 150)
+
+
+console = _console()
+
+WEEKDAYS = ("må", "ty", "on", "to", "fr", "la", "sø")
+
+
+def d(value: str | None) -> str:
+    """ISO date -> 24.09.2026."""
+    if not value:
+        return "-"
+    return date.fromisoformat(value[:10]).strftime("%d.%m.%Y")
+
+
+def dw(value: str | None) -> str:
+    if not value:
+        return "-"
+    day = date.fromisoformat(value[:10])
+    return f"{WEEKDAYS[day.weekday()]} {day:%d.%m.%Y}"
+
+
+def dt(value: str | None) -> str:
+    """ISO datetime (already local) -> 24.09.2026 10:00."""
+    if not value:
+        return "-"
+    return datetime.fromisoformat(value).strftime("%d.%m.%Y %H:%M")
+
+
+def hm(value: str | None) -> str:
+    return datetime.fromisoformat(value).strftime("%H:%M") if value else "-"
+
+
+def _table(*columns: str, title: str | None = None) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False, pad_edge=False,
+                  header_style="bold")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    return table
+
+
+# -- init / org -----------------------------------------------------------------------------
+
+def render_init(data: dict[str, Any]) -> None:
+    console.print(f"Database: {data['database']} (skjema {data['schema_revision']})")
+    console.print(f"Organisasjonsfil: {data['org_file']}")
+    if data["unchanged"]:
+        console.print("Ingen endringar: databasen er alt i samsvar med fila.")
+    else:
+        for bucket, label in (("created", "Lagt til"), ("updated", "Endra")):
+            if data[bucket]:
+                parts = ", ".join(f"{n} {_noun(k)}" for k, n in data[bucket].items())
+                console.print(f"{label}: {parts}.")
+        if data["deactivated"]:
+            console.print(f"Ikkje lenger i fila (merka inaktive): {', '.join(data['deactivated'])}")
+    if data["meetings_not_in_file"]:
+        console.print("Møte i databasen som ikkje lenger står i møteplanen (ikkje endra): "
+                      + ", ".join(data["meetings_not_in_file"]))
+    if data["skipped_past_meetings"]:
+        console.print("Møte der innkallingsdagen alt er passert, er ikkje lagde inn: "
+                      + ", ".join(data["skipped_past_meetings"]))
+
+
+def _noun(key: str) -> str:
+    return {"council": "råd", "municipalities": "kommunar", "people": "personar",
+            "bodies": "organ", "memberships": "medlemskap", "meetings": "møte"}.get(key, key)
+
+
+def render_org(data: dict[str, Any]) -> None:
+    c = data["council"]
+    console.print(f"{c['name']} ({c['short_name']}), {c['region']}", style="bold")
+    period = data["election_period"]
+    plan = data["meeting_plan"]
+    console.print(f"Valperiode {period['name'] or ''}: {d(period['start'])}-{d(period['end'])}"
+                  f"   Møteplan: {d(plan['start'])}-{d(plan['end'])}   Tidssone: {c['timezone']}")
+    sec = data["secretariat"]
+    staff = ", ".join(p["name"] for p in sec["staff"] if p)
+    director = sec["director"]
+    console.print(f"Dagleg leiar: {director['name']} <{director['email']}>"
+                  + (f"   Sekretariat: {staff}" if staff else ""))
+    mun = _table("Kommune", "Ordførar", "Varaordførar", "Kommunedirektør", title="Kommunane")
+    for m in data["municipalities"]:
+        mun.add_row(m["name"], _p(m["mayor"]), _p(m["deputy_mayor"]), _p(m["chief_executive"]))
+    console.print(mun)
+    for body in data["bodies"]:
+        console.print(f"\n{body['name']} ({body['id']}, {body['kind']})", style="bold")
+        lines = []
+        facts = []
+        if body["agenda_prefix"]:
+            facts.append(f"prefiks {body['agenda_prefix']}")
+        facts.append(f"varsel {body['notice_days']} dagar")
+        facts.append(f"utgreiingsfrist {body['preparation_days']} dagar før innkalling")
+        if body["urgent_notice_days"] is not None:
+            facts.append(f"hastevarsel {body['urgent_notice_days']} dagar")
+        if body["remote_meetings"]:
+            facts.append("fjernmøte tillate")
+        if body["written_handling"]:
+            facts.append("skriftleg handsaming tillate")
+        if body["prepared_by"]:
+            facts.append(f"saker førebudde av {body['prepared_by']}")
+        lines.append(", ".join(facts))
+        if body["chair"]:
+            lines.append(f"Leiar: {body['chair']['name']}"
+                         + (f", nestleiar: {body['deputy_chair']['name']}"
+                            if body["deputy_chair"] else ""))
+        lines.append(f"Røysterett: {body['voting_members']} medlemer. Møte- og talerett: "
+                     + (", ".join(body["attend_and_speak"]) or "-"))
+        console.print("\n".join(lines))
+        table = _table("Kommune", "Medlemer", "Varamedlemer i rekkjefølgje")
+        for group in body["groups"]:
+            table.add_row(group["municipality"],
+                          ", ".join(p["name"] for p in group["members"]),
+                          ", ".join(f"{p['rank']}. {p['name']}" for p in group["substitutes"])
+                          or "-")
+        console.print(table)
+
+
+def _p(person: dict[str, Any] | None) -> str:
+    return person["name"] if person else "-"
+
+
+# -- meetings -------------------------------------------------------------------------------
+
+def render_plan(meetings: list[dict[str, Any]]) -> None:
+    if not meetings:
+        console.print("Ingen møte.")
+        return
+    table = _table("Møte", "Organ", "Dato", "Tid", "Stad", "Innkalling", "Utgreiingsfrist",
+                   "Status", "Punkt", title="Møteplan")
+    for m in meetings:
+        place = "fjernmøte" if m["remote"] else (m["place"] or "-")
+        status = m["status_label"] + (" (for seint)" if m["notice_late"] else "")
+        if m["kind"] != "planned":
+            status += f", {m['kind_label']}"
+        table.add_row(m["ref"], m["body_short"], dw(m["date"]),
+                      f"{hm(m['starts_at'])}-{hm(m['ends_at'])}", place, dw(m["notice_date"]),
+                      dw(m["preparation_deadline"]), status, str(m["items"]))
+    console.print(table)
+
+
+def render_meeting_added(m: dict[str, Any]) -> None:
+    where = "fjernmøte" if m["remote"] else m["place"]
+    console.print(f"{m['kind_label'].capitalize()} lagt til: {m['ref']}, {m['body_name']} "
+                  f"{dw(m['date'])} {hm(m['starts_at'])}-{hm(m['ends_at'])}, {where}.")
+    console.print(f"Innkalling seinast {dw(m['notice_date'])}; frist for saksutgreiing "
+                  f"{dw(m['preparation_deadline'])}.")
+
+
+def render_meeting(m: dict[str, Any]) -> None:
+    where = "fjernmøte" if m["remote"] else m["place"]
+    console.print(f"{m['body_name']}  {m['ref']}  {dw(m['date'])} "
+                  f"{hm(m['starts_at'])}-{hm(m['ends_at'])}  {where}", style="bold")
+    console.print(f"Status: {m['status_label']}"
+                  + (f" ({dt(m['notified_at'])})" if m["notified_at"] else "")
+                  + (" - innkallinga gjekk ut for seint" if m["notice_late"] else "")
+                  + f".  Innkalling: {dw(m['notice_date'])}.  Utgreiingsfrist: "
+                  f"{dw(m['preparation_deadline'])}.")
+    if m.get("reason"):
+        console.print(f"Grunn: {m['reason']}")
+    agenda = m.get("agenda") or []
+    if not agenda:
+        console.print("Sakslista er tom.")
+        return
+    frozen = m["status"] != "planned"
+    table = _table("Nr." if frozen else "", "Sak", "Tittel", "Merknad",
+                   title="Saksliste" if frozen else "Saksliste (ikkje fryst enno)")
+    headings = {"standing": "Faste punkt", "cases": "Saker", "information": "Referatsaker"}
+    current = None
+    for item in agenda:
+        if item["section"] != current:
+            current = item["section"]
+            table.add_row("", "", Text(headings[current], style="italic"), "")
+        notes = []
+        if item["exempt_basis"]:
+            notes.append(f"Unnateke offentlegheit, {item['exempt_basis']}")
+        if item["withdrawn"]:
+            notes.append("trekt")
+        table.add_row(item["agenda_number"] or "", item["case"] or "", item["title"],
+                      "; ".join(notes))
+    console.print(table)
+
+
+# -- cases ----------------------------------------------------------------------------------
+
+def _flags(c: dict[str, Any]) -> str:
+    flags = []
+    if c["principled"]:
+        flags.append("prinsipiell")
+    if c["exempt"]:
+        flags.append(f"unnateken offentlegheit ({c['exempt_basis']})")
+    if c["urgent"]:
+        flags.append("HASTESAK")
+    return ", ".join(flags)
+
+
+def render_case_action(data: dict[str, Any]) -> None:
+    c = data["case"]
+    console.print(f"{data['action']}: sak {c['number']} «{c['title']}» - {c['state_label']}"
+                  + (f", {_agenda_text(c)}" if c["agenda"] else "") + ".")
+    _render_engine_lines(data["engine"])
+    if c["urgent"]:
+        console.print(f"Hastesak: sjå `tingflyt case show {c['number']}` for lovlege vegar.")
+
+
+def _agenda_text(c: dict[str, Any]) -> str:
+    agenda = c["agenda"]
+    number = f" som {agenda['agenda_number']}" if agenda.get("agenda_number") else ""
+    return f"på sakslista til {agenda['meeting']}{number}"
+
+
+def _render_engine_lines(engine: dict[str, Any]) -> None:
+    done = engine.get("done") or []
+    via = "Prefect-flyt" if engine.get("via") == "prefect" else "saksflyten"
+    for line in done:
+        console.print(f"  {via}: {line}")
+
+
+def render_engine(data: dict[str, Any]) -> None:
+    if not data.get("done"):
+        console.print(f"Sak {data['case']}: ingenting å gjere no; saka ventar på eit menneske "
+                      "eller eit møte.")
+        return
+    console.print(f"Sak {data['case']}:")
+    _render_engine_lines(data)
+
+
+def render_case(c: dict[str, Any]) -> None:
+    console.print(f"Sak {c['number']}  {c['title']}", style="bold")
+    console.print(f"Type: {c['kind_label']}.  Tilstand: {c['state_label']}"
+                  + (f" ({_closed(c['closed_reason'])})" if c["closed_reason"] else "")
+                  + f".  Versjon {c['version']}.")
+    flags = _flags(c)
+    if flags:
+        console.print(f"Merknad: {flags}.")
+    console.print(f"Frå: {c['origin_label']}"
+                  + (f" ({c['origin_municipality']})" if c["origin_municipality"] else "")
+                  + f", registrert {dt(c['registered_at'])} av {c['proposed_by']}."
+                  + (f" Ansvarleg for utgreiing: {c['lead']}." if c["lead"] else ""))
+    console.print(f"Avgjerande organ: {c['competent_body']} ({c['decision_basis_label']}). "
+                  f"{c['competence_reason']}")
+    if c["current_body"] != c["competent_body"] and c["state"] != "closed":
+        console.print(f"Handsamast no av: {c['current_body']}.")
+    if c["external_deadline"]:
+        console.print(f"Ekstern frist: {dw(c['external_deadline'])}.")
+    if c["preparation_deadline"] and c["state"] in ("registered", "in_preparation"):
+        console.print(f"Frist for tilråding: {dw(c['preparation_deadline'])}.")
+    if c["agenda"]:
+        console.print(f"Saksliste: {_agenda_text(c)} ({d(c['agenda']['date'])}).")
+    if c.get("hold"):
+        console.print("Teken av sakslista: ventar til sekretariatet set henne på att.")
+    if c.get("related_case"):
+        console.print(f"Gjeld sak {c['related_case']}.")
+    if c.get("description"):
+        console.print(f"Skildring: {c['description']}")
+    if c.get("recommendation"):
+        console.print(f"Tilråding ({c['recommended_by']}, {dt(c['recommended_at'])}): "
+                      f"{c['recommendation']}")
+    if c["urgent"]:
+        console.print(f"HASTESAK: {c['urgency_reason']}", style="bold")
+        for i, option in enumerate(c["urgency_options"], start=1):
+            console.print(f"  {i}. {option['text']} [{option['legal_basis']}]")
+    if c["treatments"]:
+        table = _table("Møte", "Nr.", "Organ", "Utfall", "Heimel", "Gjeldande", "Tekst",
+                       title="Handsamingar")
+        for t in c["treatments"]:
+            table.add_row(t["meeting"] or "-", t["agenda_number"] or "-", t["body"],
+                          t["outcome_label"], t["basis_label"],
+                          "ja" if t["authoritative"] else "", t["text"] or "")
+        console.print(table)
+    if c["deadlines"]:
+        table = _table("Frist", "Dato", "Status", "Ansvarleg", "Merknad", title="Fristar")
+        for f in c["deadlines"]:
+            table.add_row(f["kind_label"], dw(f["due_date"]), _deadline_status(f["status"]),
+                          f["owner"] or "-", f["note"] or "")
+        console.print(table)
+    table = _table("Tid", "Kven", "Rolle", "Kva", "Kvifor", title="Spor")
+    for e in c["trace"]:
+        table.add_row(dt(e["at"]), e["actor"], e["role_label"], e["summary"], e["reason"] or "")
+    console.print(table)
+
+
+def _closed(reason: str) -> str:
+    return {"implemented": "sett i verk", "not_adopted": "ikkje vedteken", "withdrawn": "trekt",
+            "taken_for_information": "teken til orientering"}.get(reason, reason)
+
+
+def _deadline_status(status: str) -> str:
+    return {"open": "open", "met": "halde", "missed": "passert", "cancelled": "fell bort"}.get(
+        status, status)
+
+
+def render_case_list(cases: list[dict[str, Any]]) -> None:
+    if not cases:
+        console.print("Ingen saker.")
+        return
+    table = _table("Sak", "Tittel", "Type", "Tilstand", "Organ", "Frist", "Saksliste",
+                   title=f"Saker ({len(cases)})")
+    for c in cases:
+        state = c["state_label"] + (f" ({_closed(c['closed_reason'])})" if c["closed_reason"]
+                                    else "")
+        if c["urgent"]:
+            state += ", HASTESAK"
+        agenda = ""
+        if c["agenda"]:
+            agenda = c["agenda"].get("agenda_number") or c["agenda"]["meeting"]
+        table.add_row(c["number"], c["title"], c["kind_label"], state, c["current_body"],
+                      d(c["external_deadline"]) if c["external_deadline"] else "", agenda)
+    console.print(table)
+
+
+# -- sweep, journal, alerts -----------------------------------------------------------------
+
+def render_sweep(report: dict[str, Any]) -> None:
+    via = "via Prefect" if report.get("via") == "prefect" else "direkte (ingen Prefect-API sett)"
+    console.print(f"Gjennomgang {dt(_local(report['at']))} ({via}): "
+                  f"{report['looked_at']} forfalne rader sett på.")
+    for line in report["meetings"]:
+        console.print(f"  Møte: {line}")
+    for line in report["deadlines"]:
+        console.print(f"  Frist: {line}")
+    for number, lines in report["cases"].items():
+        for line in lines:
+            console.print(f"  Sak {number}: {line}")
+    for line in report["problems"]:
+        console.print(f"  Ikkje gjort (prøvast att ved neste gjennomgang): {line}")
+    if not (report["meetings"] or report["deadlines"] or report["cases"]):
+        console.print("  Ingenting var forfalle.")
+
+
+def _local(value: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return datetime.fromisoformat(value).astimezone(ZoneInfo("Europe/Oslo")).isoformat()
+
+
+def render_journal(entries: list[dict[str, Any]]) -> None:
+    if not entries:
+        console.print("Journalen er tom.")
+        return
+    table = _table("Tid", "Kven", "Rolle", "Sak/møte", "Kva", "Kvifor", title="Journal")
+    for e in entries:
+        table.add_row(dt(e["at"]), e["actor"], e["role_label"], e["case"] or e["meeting"] or "",
+                      e["summary"], e["reason"] or "")
+    console.print(table)
+
+
+def render_alerts(alerts: list[dict[str, Any]]) -> None:
+    if not alerts:
+        console.print("Ingen varsel.")
+        return
+    table = _table("Tid", "Alvor", "Sak/møte", "Til", "Varsel", title="Varsel")
+    for a in alerts:
+        table.add_row(dt(a["raised_at"]), a["severity"], a["case"] or a["meeting"] or "",
+                      ", ".join(a["recipients"]), a["message"])
+    console.print(table)

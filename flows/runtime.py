@@ -1,0 +1,129 @@
+"""A Prefect API for the embedded setup: use the configured one, or run a local server.
+
+With ``PREFECT_API_URL`` set, flows talk to that server. Without it, ``prefect_api()`` starts
+``prefect server start`` on 127.0.0.1 with its home in the data folder, waits until it answers,
+and stops it afterwards. We do not use Prefect's temporary in-process server: it costs 10-20 s
+per process and prints SQLite "database is locked" tracebacks (upstream #18934, #19771).
+
+``python -m flows.runtime serve`` keeps such a server running in the foreground (``make serve``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+QUIET_ENV = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_UI_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+}
+
+
+class PrefectUnavailable(RuntimeError):
+    """The local Prefect server did not come up; the message says where its log is."""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:  # noqa: S310
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _prefect_executable() -> str:
+    candidate = Path(sys.executable).with_name("prefect")
+    return str(candidate) if candidate.exists() else "prefect"
+
+
+@contextlib.contextmanager
+def prefect_api(home: Path, *, timeout: float = 180.0) -> Iterator[str]:
+    """Yield a Prefect API URL, starting a local server in ``home`` if none is configured."""
+    configured = os.environ.get("PREFECT_API_URL")
+    if configured:
+        yield configured
+        return
+    home = home.resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/api"
+    env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home)}
+    env.pop("PREFECT_API_URL", None)
+    log_path = home / "server.log"
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own venv's prefect
+            [_prefect_executable(), "server", "start", "--host", "127.0.0.1", "--port",
+             str(port), "--no-ui"],
+            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+    saved = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "PREFECT_HOME", *QUIET_ENV)}
+    try:
+        deadline = time.monotonic() + timeout
+        while not _healthy(url):
+            if process.poll() is not None:
+                raise PrefectUnavailable(
+                    f"Prefect-tenaren stoppa ved oppstart (kode {process.returncode}); sjå "
+                    f"{log_path}.")
+            if time.monotonic() > deadline:
+                raise PrefectUnavailable(
+                    f"Prefect-tenaren svarte ikkje innan {timeout:.0f} s; sjå {log_path}.")
+            time.sleep(0.25)
+        os.environ.update({**QUIET_ENV, "PREFECT_API_URL": url, "PREFECT_HOME": str(home)})
+        yield url
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def serve() -> None:
+    """Run a local Prefect server in the foreground until interrupted."""
+    from flows.app import settings
+
+    home = settings().data_dir / "prefect"
+    os.environ.pop("PREFECT_API_URL", None)
+    with prefect_api(home) as url:
+        print(f"Prefect-API køyrer på {url} (Ctrl-C stoppar).")
+        print(f"Set PREFECT_API_URL={url} for tingflyt-kommandoane.")
+        with contextlib.suppress(KeyboardInterrupt):
+            while True:
+                time.sleep(3600)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["serve"]:
+        serve()
+    else:
+        raise SystemExit("bruk: python -m flows.runtime serve")

@@ -1,0 +1,1 @@
+"""Alembic migrations for the tingflyt schema (run by `tingflyt init`)."""

@@ -1,0 +1,33 @@
+"""Alembic environment: runs on the engine tingflyt hands over (see ``domain.db.upgrade``)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from domain.model import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine")
+    if engine is None:  # plain `alembic` command line: build one from the URL setting
+        from config.settings import Settings
+        from domain.db import make_engine
+
+        engine = make_engine(Settings().resolved_database_url())
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("tingflyt migrations run online only: use `tingflyt init`.")
+run_migrations_online()

@@ -1,0 +1,55 @@
+"""The public agenda (saksliste) of a meeting, as plain text and HTML (Jinja templates).
+
+Rendered from the *public* view of a meeting: an exempt case appears with its neutral title and
+legal basis, never with its content (offentleglova, KL § 11-5). Every meeting is announced
+publicly, also one expected to be closed (KL § 11-3).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from domain.calendar import format_date, format_long_date
+
+SECTION_HEADINGS = {
+    "standing": "Faste punkt",
+    "cases": "Saker til handsaming",
+    "information": "Referatsaker",
+}
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("notifications", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
+    env.filters["date"] = lambda v: format_date(date.fromisoformat(v[:10])) if v else ""
+    env.filters["long_date"] = lambda v: format_long_date(date.fromisoformat(v[:10]))
+    env.filters["hm"] = lambda v: datetime.fromisoformat(v).strftime("%H:%M")
+    return env
+
+
+def _context(meeting: dict[str, Any], council: dict[str, Any]) -> dict[str, Any]:
+    sections: list[dict[str, Any]] = []
+    for item in meeting["agenda"]:
+        if not sections or sections[-1]["key"] != item["section"]:
+            sections.append({"key": item["section"],
+                             "heading": SECTION_HEADINGS[item["section"]], "items": []})
+        sections[-1]["items"].append(item)
+    return {"meeting": meeting, "council": council, "sections": sections,
+            "frozen": meeting["status"] != "planned"}
+
+
+def render_agenda_text(meeting: dict[str, Any], council: dict[str, Any]) -> str:
+    """``meeting`` is ``meeting_detail(..., PUBLIC)``; ``council`` is ``org_view()['council']``."""
+    return _environment().get_template("saksliste.txt.j2").render(_context(meeting, council))
+
+
+def render_agenda_html(meeting: dict[str, Any], council: dict[str, Any]) -> str:
+    return _environment().get_template("saksliste.html.j2").render(_context(meeting, council))
