@@ -126,7 +126,7 @@ class Body(_Strict):
     notice_days: Annotated[int, Field(ge=1, le=60)] = 7
     preparation_days: Annotated[int, Field(ge=0, le=60)] = 7
     reminder_days: Annotated[int, Field(ge=0, le=30)] = 3
-    urgent_notice_days: Annotated[int, Field(ge=0, le=30)] | None = None
+    urgent_notice_days: Annotated[int, Field(ge=1, le=30)] | None = None
     followup_days: Annotated[int, Field(ge=1, le=730)] = 90
     minutes_due_days: Annotated[int, Field(ge=1, le=60)] = 7
     remote_meetings: bool = False
@@ -406,39 +406,42 @@ def check_references(org: OrganisationFile) -> list[str]:
 
     attend_groups = set(bodies) | {"director", "staff"}
     for i, body in enumerate(org.bodies):
-        where = f"bodies[{i}] (id «{body.id}»)"
+        def at(field: str | None = None, i: int = i, ident: str = body.id) -> str:
+            path = f"bodies[{i}]" + (f".{field}" if field else "")
+            return f"{path} (id «{ident}»)"
+
         if body.kind in ("council", "assembly") and not body.agenda_prefix:
-            add(f"{where}.agenda_prefix: manglar; " + _FIELD_HELP["agenda_prefix"])
+            add(f"{at('agenda_prefix')}: manglar; " + _FIELD_HELP["agenda_prefix"])
         if body.kind in ("council", "assembly") and not members_of.get(body.id):
-            add(f"{where}: organet har ingen medlemer; legg til [[memberships]] med body = "
+            add(f"{at()}: organet har ingen medlemer; legg til [[memberships]] med body = "
                 f"\"{body.id}\"")
         for field in ("chair", "deputy_chair"):
             pid = getattr(body, field)
             if pid is None:
                 if body.kind in ("council", "assembly"):
-                    add(f"{where}.{field}: manglar; set {field} = person-id for "
+                    add(f"{at(field)}: manglar; set {field} = person-id for "
                         f"{'leiaren' if field == 'chair' else 'nestleiaren'} i valperioden")
                 continue
-            if known("person", pid, people, f"{where}.{field}", "personen under [[people]]") \
+            if known("person", pid, people, f"{at(field)}", "personen under [[people]]") \
                     and pid not in members_of.get(body.id, set()):
-                add(f"{where}.{field}: «{pid}» er ikkje medlem av «{body.id}»; leiar og nestleiar "
+                add(f"{at(field)}: «{pid}» er ikkje medlem av «{body.id}»; leiar og nestleiar "
                     "må veljast blant medlemene")
         if body.chair and body.chair == body.deputy_chair:
-            add(f"{where}: leiar og nestleiar er same person; vel to ulike")
+            add(f"{at()}: leiar og nestleiar er same person; vel to ulike")
         if body.prepared_by is not None and known(
-                "organ", body.prepared_by, bodies, f"{where}.prepared_by",
+                "organ", body.prepared_by, bodies, at("prepared_by"),
                 "organet under [[bodies]]") and body.prepared_by == body.id:
-            add(f"{where}.prepared_by: eit organ kan ikkje førebu sine eigne saker for seg "
+            add(f"{at('prepared_by')}: eit organ kan ikkje førebu sine eigne saker for seg "
                 "sjølv; ta vekk feltet eller vel eit anna organ")
         for j, group in enumerate(body.attend_and_speak):
             if group not in attend_groups:
-                add(f"{where}.attend_and_speak[{j}]: ukjend gruppe «{group}»; bruk eit organ-id, "
+                add(f"{at(f'attend_and_speak[{j}]')}: ukjend gruppe «{group}»; bruk eit organ-id, "
                     "\"director\" eller \"staff\"")
         if body.urgent_notice_days is not None and body.urgent_notice_days >= body.notice_days:
-            add(f"{where}.urgent_notice_days: {body.urgent_notice_days} er ikkje kortare enn "
+            add(f"{at('urgent_notice_days')}: {body.urgent_notice_days} er ikkje kortare enn "
                 f"notice_days ({body.notice_days}); hastefjernmøte skal ha kortare varsel")
         if body.default_end <= body.default_start:
-            add(f"{where}.default_end: sluttid må vere etter starttid")
+            add(f"{at('default_end')}: sluttid må vere etter starttid")
 
     period = org.election_period
     plan = org.meeting_plan
@@ -452,29 +455,32 @@ def check_references(org: OrganisationFile) -> list[str]:
     seen_meetings: set[tuple[str, date]] = set()
     calendar = CouncilCalendar(org.council.timezone, org.council.holiday_country)
     for i, meeting in enumerate(org.meetings):
-        where = f"meetings[{i}] ({meeting.body} {meeting.date})"
+        def at(field: str | None = None, i: int = i, m: PlannedMeeting = meeting) -> str:
+            path = f"meetings[{i}]" + (f".{field}" if field else "")
+            return f"{path} ({m.body} {m.date})"
+
         if known("organ", meeting.body, bodies, f"meetings[{i}].body", "organet under [[bodies]]"):
             body = bodies[meeting.body]
             if body.kind not in ("council", "assembly"):
-                add(f"{where}: møteplanen gjeld regionrådet og representantskapet; "
+                add(f"{at()}: møteplanen gjeld regionrådet og representantskapet; "
                     f"«{meeting.body}» møtest ved behov")
             start = meeting.start or body.default_start
             end = meeting.end or body.default_end
             if end <= start:
-                add(f"{where}.end: sluttid {end:%H:%M} er ikkje etter starttid {start:%H:%M}")
+                add(f"{at('end')}: sluttid {end:%H:%M} er ikkje etter starttid {start:%H:%M}")
             if body.remote_meetings is False and meeting.remote:
-                add(f"{where}.remote: «{meeting.body}» har ikkje opna for fjernmøte "
+                add(f"{at('remote')}: «{meeting.body}» har ikkje opna for fjernmøte "
                     "(remote_meetings = false); ta vekk remote eller opne for fjernmøte")
             if not (meeting.place or body.default_place or meeting.remote):
-                add(f"{where}.place: manglar; set place = \"...\" eller default_place på organet")
-            why = calendar.why_not_working(meeting.date)
-            if why and why not in ("laurdag",):
-                add(f"{where}.date: {meeting.date} er {why}; flytt møtet til ein arbeidsdag")
+                add(f"{at('place')}: manglar; set place = \"...\" eller default_place på organet")
+            why = calendar.holiday_name(meeting.date)  # Sundays and public holidays
+            if why:
+                add(f"{at('date')}: {meeting.date} er {why}; flytt møtet til ein arbeidsdag")
         if not plan.start <= meeting.date <= plan.end:
-            add(f"{where}.date: {meeting.date} er utanfor møteplanen {plan.start}-{plan.end}; "
+            add(f"{at('date')}: {meeting.date} er utanfor møteplanen {plan.start}-{plan.end}; "
                 "rett datoen eller utvid [meeting_plan]")
         key = (meeting.body, meeting.date)
         if key in seen_meetings:
-            add(f"{where}: to møte i same organ same dag; ta vekk det eine")
+            add(f"{at()}: to møte i same organ same dag; ta vekk det eine")
         seen_meetings.add(key)
     return problems

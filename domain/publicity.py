@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .errors import InvalidInput
 
-_OFFL_SECTION = re.compile(r"offl(?:\.|entleglova)?\s*§\s*(\d+)", re.IGNORECASE)
+_OFFL_SECTION = re.compile(r"(?:offentleglova|offl\.?)\s*§\s*(\d+)", re.IGNORECASE)
 
 DEFAULT_PUBLIC_TITLE = "Sak unnateken offentlegheit"
 

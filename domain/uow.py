@@ -108,10 +108,16 @@ class UnitOfWork:
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
         try:
+            if self.readonly and exc_type is None:
+                # Keep what was read usable after the transaction ends (nothing was changed).
+                self.session.expunge_all()
             if not self.committed:
                 self.session.rollback()
         finally:
             self.session.close()
+        conflict = _as_conflict(exc) if exc is not None else None
+        if conflict is not None:
+            raise conflict from None
 
     def commit(self) -> None:
         if self.readonly:
@@ -119,37 +125,17 @@ class UnitOfWork:
         else:
             try:
                 self.session.commit()
-            except StaleDataError:
+            except Exception as exc:
                 self.session.rollback()
-                raise Conflict(
-                    "Nokon andre endra same sak eller møte samstundes; ingenting er lagra.",
-                    "Hent saka på nytt (t.d. `tingflyt case show`) og prøv igjen.",
-                ) from None
-            except OperationalError as exc:
-                self.session.rollback()
-                if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
-                    raise Conflict(
-                        "Databasen var oppteken av ei anna endring; ingenting er lagra.",
-                        "Prøv igjen om eit augeblikk.",
-                    ) from None
+                conflict = _as_conflict(exc)
+                if conflict is not None:
+                    raise conflict from None
                 raise
         self.committed = True
 
     def flush(self) -> None:
-        """Flush, translating a lost race into a ``Conflict``."""
-        try:
-            self.session.flush()
-        except StaleDataError:
-            raise Conflict(
-                "Nokon andre endra same sak eller møte samstundes; ingenting er lagra.",
-                "Hent saka på nytt og prøv igjen.",
-            ) from None
-        except IntegrityError as exc:
-            raise Conflict(
-                "Endringa kolliderte med ei anna endring som vart lagra samstundes; ingenting "
-                "er lagra.",
-                "Prøv igjen.",
-            ) from exc
+        """Flush now (to get ids); a lost race surfaces as ``Conflict`` when the unit ends."""
+        self.session.flush()
 
     # -- council and calendar ---------------------------------------------------------------
     @property
@@ -281,6 +267,27 @@ class UnitOfWork:
                       recipients=sorted(set(recipients)), message=message)
         self.session.add(alert)
         return alert
+
+
+def _as_conflict(exc: BaseException) -> Conflict | None:
+    """A lost race with another transaction, told as people understand it; else None."""
+    if isinstance(exc, StaleDataError):
+        return Conflict(
+            "Nokon andre endra same sak eller møte samstundes; ingenting er lagra.",
+            "Hent saka på nytt (t.d. `tingflyt case show`) og prøv igjen.")
+    if isinstance(exc, OperationalError):
+        text = str(exc.orig).lower()
+        if "locked" in text or "busy" in text:
+            return Conflict("Databasen var oppteken av ei anna endring; ingenting er lagra.",
+                            "Prøv igjen om eit augeblikk.")
+    if isinstance(exc, IntegrityError):
+        text = str(exc.orig).lower()
+        code = getattr(exc.orig, "sqlstate", None)
+        if code == "23505" or "unique constraint failed" in text:
+            return Conflict(
+                "Endringa kolliderte med ei anna endring som vart lagra samstundes; ingenting "
+                "er lagra.", "Prøv igjen.")
+    return None
 
 
 @functools.lru_cache(maxsize=8)

@@ -233,7 +233,7 @@ def meeting_add(
 
 @meeting_app.command("show")
 def meeting_show(
-    ref: Annotated[str, typer.Argument(help="Møte, t.d. RR-2026-09-24.")],
+    ref: Annotated[str, typer.Argument(metavar="MØTE", help="Møte, t.d. RR-2026-09-24.")],
     public: Annotated[bool, typer.Option("--public", help="Vis det ålmenta ser.")] = False,
     actor: AsOpt = None,
     json_output: JsonOpt = False,
@@ -250,7 +250,7 @@ def meeting_show(
 
 @meeting_app.command("notice")
 def meeting_notice(
-    ref: Annotated[str, typer.Argument(help="Møte, t.d. RR-2026-09-24.")],
+    ref: Annotated[str, typer.Argument(metavar="MØTE", help="Møte, t.d. RR-2026-09-24.")],
     actor: AsOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
@@ -317,7 +317,7 @@ def _finish_case_action(s: Session, data: dict[str, Any], verb: str) -> None:
 
 @case_app.command("recommend")
 def case_recommend(
-    number: Annotated[str, typer.Argument(help="Saksnummer, t.d. 2026/17.")],
+    number: Annotated[str, typer.Argument(metavar="SAKSNUMMER", help="Saksnummer, t.d. 2026/17.")],
     text: Annotated[str, typer.Option("--text", help="Tilrådinga (innstillinga).")],
     actor: AsOpt = None,
     expect_version: VersionOpt = None,
@@ -335,7 +335,7 @@ def case_recommend(
 
 @case_app.command("place")
 def case_place(
-    number: Annotated[str, typer.Argument(help="Saksnummer, t.d. 2026/17.")],
+    number: Annotated[str, typer.Argument(metavar="SAKSNUMMER", help="Saksnummer, t.d. 2026/17.")],
     meeting: Annotated[str | None, typer.Option(
         "--meeting", help="Møte å setje saka på eller flytte til (t.d. RR-2026-10-22).")] = None,
     remove: Annotated[bool, typer.Option("--remove", help="Ta saka av sakslista.")] = False,
@@ -356,7 +356,7 @@ def case_place(
 
 @case_app.command("withdraw")
 def case_withdraw(
-    number: Annotated[str, typer.Argument(help="Saksnummer.")],
+    number: Annotated[str, typer.Argument(metavar="SAKSNUMMER", help="Saksnummer, t.d. 2026/17.")],
     reason: Annotated[str, typer.Option("--reason", help="Kvifor saka vert trekt.")],
     actor: AsOpt = None,
     expect_version: VersionOpt = None,
@@ -374,7 +374,7 @@ def case_withdraw(
 
 @case_app.command("decide")
 def case_decide(
-    number: Annotated[str, typer.Argument(help="Saksnummer.")],
+    number: Annotated[str, typer.Argument(metavar="SAKSNUMMER", help="Saksnummer, t.d. 2026/17.")],
     outcome: Annotated[str, typer.Option(
         "--outcome", help="decided, referred, postponed, sent_back, not_adopted, withdrawn, "
         "taken_for_information.")],
@@ -396,7 +396,7 @@ def case_decide(
 
 @case_app.command("close")
 def case_close(
-    number: Annotated[str, typer.Argument(help="Saksnummer.")],
+    number: Annotated[str, typer.Argument(metavar="SAKSNUMMER", help="Saksnummer, t.d. 2026/17.")],
     reason: Annotated[str, typer.Option("--reason", help="Kva som er gjort.")],
     actor: AsOpt = None,
     expect_version: VersionOpt = None,
@@ -414,7 +414,7 @@ def case_close(
 
 @case_app.command("show")
 def case_show(
-    number: Annotated[str, typer.Argument(help="Saksnummer, t.d. 2026/17.")],
+    number: Annotated[str, typer.Argument(metavar="SAKSNUMMER", help="Saksnummer, t.d. 2026/17.")],
     actor: AsOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
@@ -450,7 +450,7 @@ def case_list(
 
 @case_app.command("reconcile")
 def case_reconcile(
-    number: Annotated[str, typer.Argument(help="Saksnummer.")],
+    number: Annotated[str, typer.Argument(metavar="SAKSNUMMER", help="Saksnummer, t.d. 2026/17.")],
     json_output: JsonOpt = False,
 ) -> None:
     """Køyr saksflyten for ei sak: gjer alt som er forfalle til eit menneske trengst."""
@@ -518,22 +518,26 @@ def alerts_command(
 
 def main(argv: list[str] | None = None) -> int:
     """Console entry point: translate refusals into one line and an exit code."""
-    import click
+    # typer (pinned) vendors click: its usage errors are not the click package's classes.
+    from typer import Abort
+    from typer._click.exceptions import UsageError
 
     from_args = sys.argv[1:] if argv is None else argv
     json_requested = "--json" in from_args
+    _json_mode.set(json_requested)
+    _now.set(None)
     try:
         result = app(args=from_args, prog_name="tingflyt", standalone_mode=False)
         return int(result) if isinstance(result, int) else 0
-    except click.exceptions.UsageError as exc:
-        message = exc.format_message()
+    except UsageError as exc:
+        message = _nynorsk(exc.format_message())
         hint = "Sjå `tingflyt --help`"
         if exc.ctx is not None:
             hint = f"Sjå `{exc.ctx.command_path} --help`"
         _fail({"code": "usage", "message": message, "hint": hint + ".", "field": None},
               2, json_requested)
         return 2
-    except click.exceptions.Abort:
+    except Abort:
         print("Avbrote.", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - refusals become one line; bugs re-raise
@@ -550,6 +554,28 @@ def main(argv: list[str] | None = None) -> int:
                   6, json_requested)
             return 6
         raise
+
+
+_USAGE_PHRASES = [
+    (r"^No such command '(.+)'\.$", "Ukjend kommando «{0}»."),
+    (r"^Missing option '(.+)'\.$", "Manglar {0}."),
+    (r"^Missing argument '(.+)'\.$", "Manglar {0}."),
+    (r"^No such option: (\S+)(.*)$", "Ukjend val {0}.{1}"),
+    (r"^Option '(.+)' requires an argument\.$", "{0} treng ein verdi."),
+    (r"^Got unexpected extra arguments? \((.+)\)$", "Uventa ekstra argument: {0}."),
+    (r"^Invalid value for '(.+)': (.+)$", "Ugyldig verdi for {0}: {1}"),
+]
+
+
+def _nynorsk(message: str) -> str:
+    """Click's own usage messages, in the words the rest of the CLI uses."""
+    import re
+
+    for pattern, template in _USAGE_PHRASES:
+        match = re.match(pattern, message.strip())
+        if match:
+            return template.format(*match.groups())
+    return message
 
 
 def _fail(error: dict[str, Any], code: int, as_json: bool, *, line: str | None = None) -> None:

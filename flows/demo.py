@@ -421,8 +421,9 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
                       style="bold"))
     console.print(
         f"Simulert {_d(org['meeting_plan']['start'])}-{_d(org['meeting_plan']['end'])} på "
-        f"SQLite ({stats['database']}). Prefect-flytar: {stats['flows']['sweep']} "
-        f"gjennomgangar og {stats['flows']['case']} saksflytar på {stats['seconds']:.0f} s.")
+        f"SQLite: {stats['database']}")
+    console.print(f"Prefect-flytar: {stats['flows']['sweep']} gjennomgangar og "
+                  f"{stats['flows']['case']} saksflytar på {stats['seconds']:.0f} s.")
 
     states = Counter()
     for c in cases:

@@ -77,8 +77,8 @@ def create_meeting(
         raise RuleViolation(
             f"{body.name} har ikkje eigne sakslister i tingflyt.",
             "Legg møtet til i regionrådet eller representantskapet.", field="body")
-    why = cal.why_not_working(day)
-    if why and why != "laurdag":
+    why = cal.holiday_name(day)  # Sundays and public holidays; a Saturday meeting is allowed
+    if why:
         raise InvalidInput(f"{format_date(day)} er {why}.", "Vel ein arbeidsdag.", field="date")
     if end <= start:
         raise InvalidInput(f"Sluttid {end:%H:%M} er ikkje etter starttid {start:%H:%M}.",

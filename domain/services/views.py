@@ -405,8 +405,8 @@ def journal_list(uow: UnitOfWork, *, actor_id: str | None, case: str | None = No
     meeting_ids = {e.meeting_id for e in entries if e.meeting_id}
     numbers = {c.id: c.number for c in uow.session.scalars(
         select(Case).where(Case.id.in_(case_ids)))} if case_ids else {}
-    refs = dict(uow.session.execute(select(Meeting.id, Meeting.ref).where(
-        Meeting.id.in_(meeting_ids))).tuples().all()) if meeting_ids else {}
+    refs = {row.id: row.ref for row in uow.session.execute(select(Meeting.id, Meeting.ref).where(
+        Meeting.id.in_(meeting_ids)))} if meeting_ids else {}
     return [journal_view(e, case=numbers.get(e.case_id), meeting=refs.get(e.meeting_id))
             for e in entries]
 

@@ -1,0 +1,1 @@
+"""Benchmarks for tingflyt (``make bench``); see ``tests.bench.run``."""

@@ -1,0 +1,803 @@
+"""tingflyt benchmark (``make bench``): three figures, each a ratio against a baseline.
+
+Machines that run this are noisy and differ in speed, so no figure is compared with a fixed
+time. Each one is measured together with a baseline in the same run, on the same machine, and
+the *ratio* is what is reported and held against its goal. The script never fails because a
+machine is slow; it prints a table, writes ``data/bench.json`` and exits 0. It exits 1 only if
+a measurement could not be made or did the wrong work (then its figure means nothing).
+
+1. Case transitions through the service layer vs raw SQL (goal: service >= 1/10 of raw).
+   A fresh SQLite file database gets the schema (``domain.db.upgrade``), the organisation in
+   ``config/hallingdal.toml`` and N cases brought to ``in_preparation`` by the service layer.
+   The transition measured is ``recommend_case``, run as staff run it:
+   ``flows.app.run(engine, clock, recommend_case, <chief executive>, number, text=...)``, one
+   transaction each. The SQL of one such transaction is captured (``before_cursor_execute``)
+   and printed. The baseline replays the same writes with the stdlib ``sqlite3`` module on a
+   byte-identical copy of the database, one ``BEGIN IMMEDIATE ... COMMIT`` per case, with the
+   PRAGMAs of ``domain/db.py``: read the case row by its number (the same SELECT of the full
+   row), read its open preparation deadline, UPDATE the case with the version check, UPDATE
+   the deadline, INSERT the journal entry. Whatever the service does beyond that (resolving
+   the actor's roles, ORM bookkeeping) is the overhead this figure shows.
+
+2. The sweep over 1,000,000 cases vs the same sweep over 1,000 (goal: big/small <= 2x).
+   ``domain.services.automation.sweep`` promises to cost what is due, not what is stored
+   (partial indexes on ``next_check_at``). Two databases get the schema and the organisation,
+   then, by bulk SQL (setup, not timed), the same number K of due cases (``registered``,
+   ``next_check_at`` <= now, so the sweep has real work: assign preparation) spread among
+   1,000 or 1,000,000 open cases that are not due (``in_preparation``, ``next_check_at``
+   NULL, each with an open preparation deadline far in the future). The sweep is timed on
+   fresh copies of each (same clock) after one untimed warm-up, and must handle exactly the K
+   cases in both. The median time of each size is reported with the file sizes.
+
+3. ``tingflyt --help`` wall time (goal: < 0.3 s). The installed console script is run 10
+   times as a subprocess, interleaved with ``python -c pass`` on the same interpreter as the
+   baseline; medians and their ratio are reported. This goal is absolute (a person waits for
+   it); the ratio shows how much of it is tingflyt's own start-up and not the interpreter.
+
+All databases live in a ``tempfile.TemporaryDirectory()`` under /tmp and are removed at the
+end. ``--help`` of this script lists options to shrink the run (e.g. ``--big 100000``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[2]
+ORG_FILE = ROOT / "config" / "hallingdal.toml"
+OUT_FILE = ROOT / "data" / "bench.json"
+
+#: The benchmark's "now": Monday 3 August 2026, 09:00 in Oslo (start of the meeting plan).
+NOW = datetime(2026, 8, 3, 9, 0, tzinfo=ZoneInfo("Europe/Oslo"))
+RECOMMENDATION = "Rådmannsutvalet tilrår at saka vert vedteken som lagt fram."
+
+GOAL_SERVICE_VS_RAW = 0.10  # service transitions/s >= 1/10 of raw
+GOAL_SWEEP_RATIO = 2.0  # sweep(1M) / sweep(1k) <= 2
+GOAL_HELP_SECONDS = 0.30  # tingflyt --help median < 0.3 s
+
+#: Figure 1 times service and raw in alternating blocks of this many transitions.
+TRANSITION_BLOCK = 100
+
+_T0 = time.perf_counter()
+
+
+def say(message: str) -> None:
+    print(f"[{time.perf_counter() - _T0:6.1f}s] {message}", flush=True)
+
+
+# -- shared helpers -------------------------------------------------------------------------------
+
+def sql_ts(value: datetime) -> str:
+    """A datetime as SQLAlchemy stores it in SQLite (naive UTC text)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def make_clock() -> Any:
+    from domain.calendar import FixedClock
+
+    return FixedClock(NOW)
+
+
+def fresh_database(path: Path, clock: Any) -> tuple[Any, Any]:
+    """A new SQLite file with the schema and the organisation loaded, as `tingflyt init` does."""
+    from config.organisation import load_organisation as read_organisation
+    from domain.db import make_engine, upgrade
+    from domain.services.organisation import load_organisation
+    from domain.uow import UnitOfWork
+
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    org = read_organisation(ORG_FILE)
+    with UnitOfWork(engine, clock) as uow:
+        load_organisation(uow, org)
+        uow.commit()
+    return engine, org
+
+
+def settle(path: Path) -> None:
+    """Fold the WAL into the main file so that the file alone is the whole database."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def flush_to_disk(path: Path) -> None:
+    """fsync a file, so that a timed run does not pay for writing back an untimed copy."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def copy_database(src: Path, dst: Path) -> None:
+    settle(src)
+    for suffix in ("-wal", "-shm"):
+        Path(str(dst) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(src, dst)
+    flush_to_disk(dst)
+
+
+def remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+
+
+def raw_connect(path: Path) -> sqlite3.Connection:
+    """A stdlib connection set up like ``domain.db`` sets up SQLAlchemy's."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA busy_timeout=30000")
+    return conn
+
+
+def pick_chief_executive(org: Any) -> str:
+    chiefs = {m.id: m.chief_executive for m in org.data.municipalities}
+    return chiefs.get("gol") or next(iter(chiefs.values()))
+
+
+def human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.1f} {unit}" if unit != "B" else f"{int(size)} B"
+        size /= 1024
+    return f"{n} B"
+
+
+def classify(statement: str) -> tuple[str, str]:
+    """(verb, table) of one SQL statement, for the per-transition summary."""
+    text = " ".join(statement.split())
+    verb = text.split(" ", 1)[0].upper()
+    patterns = {"SELECT": r"\bFROM (\w+)", "UPDATE": r"^UPDATE (\w+)",
+                "INSERT": r"^INSERT INTO (\w+)", "DELETE": r"^DELETE FROM (\w+)"}
+    match = re.search(patterns[verb], text, re.IGNORECASE) if verb in patterns else None
+    return verb, (match.group(1) if match else "")
+
+
+class BenchError(RuntimeError):
+    """The measurement did the wrong work; its figure is not valid."""
+
+
+# -- 1. transitions: service layer vs raw SQL ------------------------------------------------
+
+def bench_transitions(tmp: Path, n: int) -> dict[str, Any]:
+    from sqlalchemy import event
+
+    from domain.db import make_engine
+    from domain.model import Case, Deadline
+    from domain.services.automation import reconcile_case
+    from domain.services.cases import recommend_case, register_case
+    from domain.uow import UnitOfWork
+    from flows.app import run
+
+    clock = make_clock()
+    path_service = tmp / "transitions-service.sqlite"
+    path_raw = tmp / "transitions-raw.sqlite"
+    say(f"[1] new database {path_service.name}: schema + {ORG_FILE.name}")
+    engine, org = fresh_database(path_service, clock)
+    director = org.data.secretariat.director
+    chief = pick_chief_executive(org)
+    zone = ZoneInfo(org.data.council.timezone)
+
+    # n measured cases plus one for the captured (untimed) sample call.
+    total = n + 1
+    say(f"[1] registering {total} cases as {director} and starting their preparation "
+        "(service layer, setup)")
+    numbers: list[str] = []
+    started = time.perf_counter()
+    batch = 250
+    for start in range(0, total, batch):
+        with UnitOfWork(engine, clock) as uow:
+            actor = uow.actor(director)
+            made = []
+            for i in range(start, min(start + batch, total)):
+                case = register_case(uow, actor, title=f"Benchmarksak {i + 1}: driftstilskot",
+                                     kind="ordinary")
+                reconcile_case(uow, case)
+                made.append(case.number)
+            uow.commit()
+        numbers.extend(made)
+    say(f"[1]   done in {time.perf_counter() - started:.1f} s")
+    engine.dispose()
+
+    check = raw_connect(path_service)
+    states = dict(check.execute("SELECT state, count(*) FROM cases GROUP BY state").fetchall())
+    check.close()
+    if states != {"in_preparation": total}:
+        raise BenchError(f"setup: expected {total} cases in_preparation, found {states}")
+
+    copy_database(path_service, path_raw)
+    say(f"[1] copied to {path_raw.name} for the raw-SQL baseline "
+        f"({human_bytes(path_raw.stat().st_size)})")
+
+    engine = make_engine(f"sqlite:///{path_service}")
+
+    # -- capture what one transition sends to the database --------------------------------
+    captured: list[tuple[str, Any]] = []
+
+    def listener(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any,
+                 _executemany: bool) -> None:
+        captured.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        run(engine, clock, recommend_case, chief, numbers[0], text=RECOMMENDATION)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    kinds = Counter(classify(s) for s, _ in captured)
+    queries = sum(c for (verb, _), c in kinds.items() if verb != "BEGIN")
+    say(f"[1] one recommend_case transaction sent {queries} statements (+ BEGIN IMMEDIATE, "
+        "COMMIT):")
+    for i, (statement, _parameters) in enumerate(captured, start=1):
+        verb, table = classify(statement)
+        first = " ".join(statement.split())
+        if verb == "SELECT":
+            first = f"SELECT ... FROM {table}" + (
+                " WHERE " + first.split(" WHERE ", 1)[1] if " WHERE " in first else "")
+        say(f"[1]   {i:2d}. {first[:110]}")
+    writes = {(verb, table) for (verb, table) in kinds if verb in ("UPDATE", "INSERT", "DELETE")}
+    replayed = {("UPDATE", "cases"), ("UPDATE", "deadlines"), ("INSERT", "journal")}
+    if writes != replayed:
+        say(f"[1]   WARNING: the service now writes {sorted(writes)}; the raw baseline replays "
+            f"{sorted(replayed)} and may no longer be equivalent")
+
+    # -- the service layer, one transaction per transition ----------------------------------
+    # -- the raw baseline: the same reads and writes through the stdlib module -------------
+    case_columns = ", ".join(f"cases.{c.name}" for c in Case.__table__.columns)
+    deadline_columns = ", ".join(f"deadlines.{c.name}" for c in Deadline.__table__.columns)
+    case_names = [c.name for c in Case.__table__.columns]
+    col = {name: case_names.index(name) for name in
+           ("id", "state", "preparation_deadline", "version")}
+    deadline_names = [c.name for c in Deadline.__table__.columns]
+    d_id, d_due = deadline_names.index("id"), deadline_names.index("due_date")
+    select_case = f"SELECT {case_columns} FROM cases WHERE cases.year = ? AND cases.seq = ?"
+    select_deadlines = (f"SELECT {deadline_columns} FROM deadlines WHERE deadlines.kind IN (?) "
+                        "AND deadlines.status = ? AND deadlines.case_id = ?")
+    update_case = ("UPDATE cases SET state=?, recommendation=?, recommended_at=?, "
+                   "recommended_by_id=?, updated_at=?, next_check_at=?, version=? "
+                   "WHERE cases.id = ? AND cases.version = ?")
+    update_deadline = ("UPDATE deadlines SET status=?, closed_at=?, next_check_at=? "
+                       "WHERE deadlines.id = ?")
+    insert_journal = ("INSERT INTO journal (at, actor_id, actor_role, action, case_id, "
+                      "meeting_id, summary, reason, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    now_text = sql_ts(clock.now())
+    today = clock.now().astimezone(zone).date().isoformat()
+
+    conn = raw_connect(path_raw)
+    version_before = conn.execute("SELECT sum(version) FROM cases").fetchone()[0]
+
+    def raw_recommend(number: str) -> None:
+        year, seq = (int(p) for p in number.split("/"))
+        cur = conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            row = cur.execute(select_case, (year, seq)).fetchone()
+            if row is None or row[col["state"]] != "in_preparation":
+                raise BenchError(f"raw: case {number} is not in preparation")
+            case_id, version = row[col["id"]], row[col["version"]]
+            prep = row[col["preparation_deadline"]]
+            late = prep is not None and today > prep
+            deadlines = cur.execute(select_deadlines, ("preparation", "open", case_id)).fetchall()
+            cur.execute(update_case, ("recommended", RECOMMENDATION, now_text, chief, now_text,
+                                      now_text, version + 1, case_id, version))
+            if cur.rowcount != 1:
+                raise BenchError(f"raw: version check failed for {number}")
+            for d in deadlines:
+                status = "met" if today <= d[d_due] else "missed"
+                cur.execute(update_deadline, (status, now_text, None, d[d_id]))
+            summary = "Tilråding lagd fram." + (f" Etter fristen {prep}." if late else "")
+            cur.execute(insert_journal, (now_text, chief, "chief_executive", "case.recommend",
+                                         case_id, None, summary, None,
+                                         json.dumps({"late": late})))
+            cur.execute("COMMIT")
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+
+    raw_recommend(numbers[0])  # warm-up, like the service's captured sample call
+
+    # -- timed: both, in alternating blocks, so that a noisy moment hits both alike --------
+    def service_recommend(number: str) -> None:
+        run(engine, clock, recommend_case, chief, number, text=RECOMMENDATION)
+
+    say(f"[1] timing {n} transitions each way, alternating blocks of {TRANSITION_BLOCK}: "
+        f"service = run(recommend_case) as {chief}; raw = sqlite3, one BEGIN IMMEDIATE..COMMIT "
+        "each")
+    service_seconds = raw_seconds = 0.0
+    measured = numbers[1:]
+    for start in range(0, n, TRANSITION_BLOCK):
+        block = measured[start:start + TRANSITION_BLOCK]
+        started = time.perf_counter()
+        for number in block:
+            service_recommend(number)
+        service_seconds += time.perf_counter() - started
+        started = time.perf_counter()
+        for number in block:
+            raw_recommend(number)
+        raw_seconds += time.perf_counter() - started
+        done = start + len(block)
+        if done % (TRANSITION_BLOCK * 5) == 0 or done == n:
+            say(f"[1]   {done}/{n}: service {done / service_seconds:,.0f}/s, "
+                f"raw {done / raw_seconds:,.0f}/s")
+    engine.dispose()
+    say(f"[1]   service {service_seconds:.2f} s = {n / service_seconds:,.0f} transitions/s; "
+        f"raw {raw_seconds:.2f} s = {n / raw_seconds:,.0f} transitions/s")
+
+    # -- both did the same work? ------------------------------------------------------------
+    def outcome(c: sqlite3.Connection) -> dict[str, Any]:
+        return {
+            "cases": dict(c.execute("SELECT state, count(*) FROM cases GROUP BY state")),
+            "preparation_deadlines": dict(c.execute(
+                "SELECT status, count(*) FROM deadlines WHERE kind = 'preparation' "
+                "GROUP BY status")),
+            "journal_recommend": c.execute(
+                "SELECT count(*) FROM journal WHERE action = 'case.recommend'").fetchone()[0],
+            "version_sum": c.execute("SELECT sum(version) FROM cases").fetchone()[0],
+        }
+
+    raw_result = outcome(conn)
+    conn.close()
+    check = raw_connect(path_service)
+    service_result = outcome(check)
+    check.close()
+    for key in ("cases", "preparation_deadlines", "journal_recommend"):
+        if service_result[key] != raw_result[key]:
+            raise BenchError(f"service and raw differ in {key}: {service_result[key]} vs "
+                             f"{raw_result[key]}")
+    if raw_result["cases"] != {"recommended": total}:
+        raise BenchError(f"expected {total} recommended cases, found {raw_result['cases']}")
+    bumps_service = (service_result["version_sum"] - version_before) / total
+    bumps_raw = (raw_result["version_sum"] - version_before) / total
+    say(f"[1]   same end state in both databases; case version +{bumps_service:g} per "
+        f"transition via the service, +{bumps_raw:g} raw")
+
+    service_rate, raw_rate = n / service_seconds, n / raw_seconds
+    ratio = service_rate / raw_rate
+    for path in (path_service, path_raw):
+        remove_database(path)
+    return {
+        "transitions": n,
+        "actor": chief,
+        "service": {"seconds": service_seconds, "per_second": service_rate,
+                    "ms_per_transition": 1000 * service_seconds / n},
+        "raw": {"seconds": raw_seconds, "per_second": raw_rate,
+                "ms_per_transition": 1000 * raw_seconds / n},
+        "ratio_service_over_raw": ratio,
+        "goal": f"service/raw >= {GOAL_SERVICE_VS_RAW:g}",
+        "goal_met": ratio >= GOAL_SERVICE_VS_RAW,
+        "statements_per_transition": {
+            "total_excluding_begin": queries,
+            "by_kind": {f"{verb} {table}".strip(): count
+                        for (verb, table), count in sorted(kinds.items())},
+            "sql": [{"statement": " ".join(s.split())[:300], "parameters": repr(p)[:300]}
+                    for s, p in captured],
+        },
+        "raw_statements_per_transition": {"SELECT cases": 1, "SELECT deadlines": 1,
+                                          "UPDATE cases": 1, "UPDATE deadlines": 1,
+                                          "INSERT journal": 1},
+        "case_version_increment_per_transition": {"service": bumps_service, "raw": bumps_raw},
+    }
+
+
+# -- 2. the sweep: 1,000,000 cases vs 1,000 --------------------------------------------------
+
+CASE_INSERT_COLUMNS = (
+    "id", "year", "seq", "title", "description", "kind", "state", "competent_body_id",
+    "current_body_id", "decision_basis", "competence_reason", "origin",
+    "origin_municipality_id", "proposed_by_id", "lead_id", "principled", "exempt_basis",
+    "exempt_offl_section", "public_title", "external_deadline", "urgent", "urgency_reason",
+    "urgency_options", "preparation_deadline", "target_meeting_id", "agenda_meeting_id",
+    "recommendation", "recommended_at", "recommended_by_id", "hold", "hold_reason",
+    "related_case_id", "closed_reason", "registered_at", "updated_at", "next_check_at",
+    "version",
+)
+DEADLINE_INSERT_COLUMNS = (
+    "kind", "case_id", "meeting_id", "due_date", "due_at", "remind_at", "status",
+    "reminded_at", "closed_at", "owner_id", "note", "next_check_at",
+)
+
+
+def due_positions(total: int, due: int) -> set[int]:
+    """Case ids of the due cases, spread evenly through the table (not bunched at one end)."""
+    if due > total:
+        raise ValueError("more due cases than cases")
+    return {int((j + 0.5) * total / due) + 1 for j in range(due)}
+
+
+def fill_cases(path: Path, idle: int, due: int, now: datetime) -> dict[str, Any]:
+    """Bulk-insert ``idle`` open cases that are not due and ``due`` cases that are."""
+    from domain.model import Case
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        # Setup only: no rollback journal and no fsync while loading; WAL again afterwards.
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA cache_size=-262144")
+        conn.execute("PRAGMA temp_store=MEMORY")
+        if conn.execute("SELECT count(*) FROM cases").fetchone()[0]:
+            raise BenchError(f"{path.name} already has cases")
+        schema_columns = {c.name for c in Case.__table__.columns}
+        if set(CASE_INSERT_COLUMNS) != schema_columns:
+            raise BenchError("the cases table changed: update CASE_INSERT_COLUMNS "
+                             f"(missing {sorted(schema_columns - set(CASE_INSERT_COLUMNS))})")
+        body_id, body_name = conn.execute(
+            "SELECT id, name FROM bodies WHERE kind = 'council'").fetchone()
+        director = conn.execute("SELECT director_id FROM council").fetchone()[0]
+        zone = ZoneInfo(conn.execute("SELECT timezone FROM council").fetchone()[0])
+
+        year = now.astimezone(zone).year
+        registered = sql_ts(now - timedelta(days=30))
+        due_check = sql_ts(now - timedelta(minutes=5))
+        far_day = date(now.year + 4, 6, 28)  # a deadline years away, as "not due" as it gets
+        far_due_at = sql_ts(datetime.combine(far_day + timedelta(days=1), datetime.min.time(),
+                                             tzinfo=zone))
+        far_remind = sql_ts(datetime.combine(far_day - timedelta(days=3),
+                                             datetime.min.time().replace(hour=8), tzinfo=zone))
+        reason = f"«ordinær sak» er sak for {body_name}."
+        base = {
+            "year": year, "description": None, "kind": "ordinary",
+            "competent_body_id": body_id, "current_body_id": body_id,
+            "decision_basis": "ordinary", "competence_reason": reason, "origin": "director",
+            "origin_municipality_id": None, "proposed_by_id": director, "lead_id": director,
+            "principled": 0, "exempt_basis": None, "exempt_offl_section": None,
+            "public_title": None, "external_deadline": None, "urgent": 0,
+            "urgency_reason": None, "urgency_options": None, "target_meeting_id": None,
+            "agenda_meeting_id": None, "recommendation": None, "recommended_at": None,
+            "recommended_by_id": None, "hold": 0, "hold_reason": None,
+            "related_case_id": None, "closed_reason": None, "registered_at": registered,
+            "updated_at": registered, "version": 1,
+        }
+        idle_row = dict(base, state="in_preparation", preparation_deadline=far_day.isoformat(),
+                        next_check_at=None)
+        due_row = dict(base, state="registered", preparation_deadline=None,
+                       next_check_at=due_check)
+        varying = ("id", "seq", "title")
+        idle_template = [idle_row.get(c) for c in CASE_INSERT_COLUMNS]
+        due_template = [due_row.get(c) for c in CASE_INSERT_COLUMNS]
+        slots = [CASE_INSERT_COLUMNS.index(c) for c in varying]
+
+        total = idle + due
+        due_ids = due_positions(total, due)
+
+        def rows() -> Iterator[tuple[Any, ...]]:
+            i_id, i_seq, i_title = slots
+            for case_id in range(1, total + 1):
+                row = (due_template if case_id in due_ids else idle_template).copy()
+                row[i_id] = case_id
+                row[i_seq] = case_id
+                row[i_title] = f"Sak {year}/{case_id}: søknad om tilskot"
+                yield tuple(row)
+
+        deadline_template = (
+            "preparation", None, None, far_day.isoformat(), far_due_at, far_remind, "open",
+            None, None, director, "Tilråding (fyllsak for benchmark)", far_remind)
+
+        def deadline_rows() -> Iterator[tuple[Any, ...]]:
+            for case_id in range(1, total + 1):
+                if case_id not in due_ids:
+                    row = list(deadline_template)
+                    row[1] = case_id
+                    yield tuple(row)
+
+        started = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.executemany(
+            f"INSERT INTO cases ({', '.join(CASE_INSERT_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(CASE_INSERT_COLUMNS))})", rows())
+        conn.executemany(
+            f"INSERT INTO deadlines ({', '.join(DEADLINE_INSERT_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(DEADLINE_INSERT_COLUMNS))})", deadline_rows())
+        conn.execute(
+            "INSERT INTO counters (name, year, value) VALUES ('case', ?, ?) "
+            "ON CONFLICT (name, year) DO UPDATE SET value = excluded.value", (year, total))
+        conn.execute("COMMIT")
+        seconds = time.perf_counter() - started
+        conn.execute("PRAGMA journal_mode=WAL")
+        counts = {
+            "cases_not_due": conn.execute(
+                "SELECT count(*) FROM cases WHERE state = 'in_preparation' "
+                "AND next_check_at IS NULL").fetchone()[0],
+            "cases_due": conn.execute(
+                "SELECT count(*) FROM cases WHERE next_check_at <= ?",
+                (sql_ts(now),)).fetchone()[0],
+        }
+    finally:
+        conn.close()
+    if counts != {"cases_not_due": idle, "cases_due": due}:
+        raise BenchError(f"{path.name}: bulk load gave {counts}")
+    return {"seconds": seconds, **counts}
+
+
+def timed_sweep(path: Path, expected: int) -> dict[str, Any]:
+    from domain.db import make_engine
+    from domain.services.automation import sweep
+
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        clock = make_clock()
+        started = time.perf_counter()
+        report = sweep(engine, clock)
+        seconds = time.perf_counter() - started
+    finally:
+        engine.dispose()
+    if len(report.cases) != expected or report.problems:
+        raise BenchError(f"sweep on {path.name} handled {len(report.cases)} cases (expected "
+                         f"{expected}); problems: {report.problems[:3]}")
+    return {"seconds": seconds, "cases": len(report.cases), "looked_at": report.looked_at,
+            "deadlines": len(report.deadlines), "meetings": len(report.meetings)}
+
+
+def bench_sweep(tmp: Path, big: int, small: int, due: int, repeats: int) -> dict[str, Any]:
+    clock = make_clock()
+    template = tmp / "sweep-template.sqlite"
+    say(f"[2] new database {template.name}: schema + {ORG_FILE.name}")
+    engine, _org = fresh_database(template, clock)
+    engine.dispose()
+    settle(template)
+
+    sizes: dict[str, Any] = {}
+    pristine: dict[str, Path] = {}
+    for label, idle in (("small", small), ("big", big)):
+        path = tmp / f"sweep-{label}.sqlite"
+        copy_database(template, path)
+        say(f"[2] bulk-inserting {idle:,} open cases not due (+ their deadlines) and {due} due "
+            f"cases into {path.name} (setup, untimed)")
+        loaded = fill_cases(path, idle, due, clock.now())
+        settle(path)
+        flush_to_disk(path)
+        size = path.stat().st_size
+        say(f"[2]   {loaded['seconds']:.1f} s, file {human_bytes(size)}")
+        sizes[label] = {"cases_not_due": idle, "cases_due": due, "file_bytes": size,
+                        "load_seconds": loaded["seconds"]}
+        pristine[label] = path
+    remove_database(template)
+
+    work = tmp / "sweep-work.sqlite"
+
+    def once(label: str) -> dict[str, Any]:
+        copy_database(pristine[label], work)
+        try:
+            return timed_sweep(work, due)
+        finally:
+            remove_database(work)
+
+    say("[2] warm-up sweep on a copy of the small database (untimed)")
+    once("small")
+    runs: dict[str, list[dict[str, Any]]] = {"small": [], "big": []}
+    for r in range(repeats):
+        for label in ("small", "big"):
+            result = once(label)
+            runs[label].append(result)
+            say(f"[2]   sweep {label} #{r + 1} on a fresh copy: {result['seconds']:.2f} s "
+                f"({result['cases']} cases reconciled, {result['looked_at']} rows looked at)")
+    for path in pristine.values():
+        remove_database(path)
+    small_s = statistics.median(x["seconds"] for x in runs["small"])
+    big_s = statistics.median(x["seconds"] for x in runs["big"])
+    ratio = big_s / small_s
+    return {
+        "due_cases": due,
+        "repeats": repeats,
+        "small": {**sizes["small"], "median_seconds": small_s,
+                  "seconds": [x["seconds"] for x in runs["small"]],
+                  "ms_per_due_case": 1000 * small_s / due},
+        "big": {**sizes["big"], "median_seconds": big_s,
+                "seconds": [x["seconds"] for x in runs["big"]],
+                "ms_per_due_case": 1000 * big_s / due},
+        "ratio_big_over_small": ratio,
+        "goal": f"big/small <= {GOAL_SWEEP_RATIO:g}",
+        "goal_met": ratio <= GOAL_SWEEP_RATIO,
+    }
+
+
+# -- 3. tingflyt --help -----------------------------------------------------------------------
+
+def tingflyt_script() -> Path:
+    for candidate in (ROOT / ".venv" / "bin" / "tingflyt",
+                      Path(sys.executable).parent / "tingflyt"):
+        if candidate.exists():
+            return candidate
+    found = shutil.which("tingflyt")
+    if found is None:
+        raise BenchError("the tingflyt console script is not installed (run `make install`)")
+    return Path(found)
+
+
+def wall(command: list[str]) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          cwd=ROOT, check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise BenchError(f"{' '.join(command)} exited {done.returncode}: "
+                         f"{done.stderr.decode(errors='replace')[-300:]}")
+    return seconds
+
+
+def bench_help(runs: int) -> dict[str, Any]:
+    script = tingflyt_script()
+    help_cmd = [str(script), "--help"]
+    bare_cmd = [sys.executable, "-c", "pass"]
+    say(f"[3] {script} --help vs {sys.executable} -c pass, {runs} runs each (interleaved)")
+    wall(help_cmd)  # warm the file cache once; not counted
+    wall(bare_cmd)
+    help_times, bare_times = [], []
+    for _ in range(runs):
+        help_times.append(wall(help_cmd))
+        bare_times.append(wall(bare_cmd))
+    help_s, bare_s = statistics.median(help_times), statistics.median(bare_times)
+    say(f"[3]   median {help_s * 1000:.0f} ms vs {bare_s * 1000:.0f} ms")
+    return {
+        "runs": runs,
+        "command": " ".join(help_cmd),
+        "median_seconds": help_s,
+        "seconds": help_times,
+        "baseline_command": " ".join(bare_cmd),
+        "baseline_median_seconds": bare_s,
+        "baseline_seconds": bare_times,
+        "ratio_help_over_bare": help_s / bare_s,
+        "goal": f"median < {GOAL_HELP_SECONDS:g} s",
+        "goal_met": help_s < GOAL_HELP_SECONDS,
+    }
+
+
+# -- report --------------------------------------------------------------------------------
+
+def table(results: dict[str, Any]) -> str:
+    header = ("Figure", "Measured", "Baseline", "Ratio", "Goal", "Result")
+    rows: list[tuple[str, ...]] = []
+
+    def verdict(r: dict[str, Any]) -> str:
+        return "met" if r["goal_met"] else "MISSED"
+
+    t = results.get("transitions")
+    if t and "error" not in t:
+        rows.append(("1 recommend_case: service vs raw SQL",
+                     f"{t['service']['per_second']:,.0f} /s", f"{t['raw']['per_second']:,.0f} /s",
+                     f"{t['ratio_service_over_raw']:.3f}", f">= {GOAL_SERVICE_VS_RAW:.3f}",
+                     verdict(t)))
+    elif t:
+        rows.append(("1 recommend_case: service vs raw SQL", "error", "", "", "", "INVALID"))
+    s = results.get("sweep")
+    if s and "error" not in s:
+        rows.append((f"2 sweep: {s['big']['cases_not_due']:,} vs "
+                     f"{s['small']['cases_not_due']:,} cases",
+                     f"{s['big']['median_seconds']:.2f} s", f"{s['small']['median_seconds']:.2f} s",
+                     f"{s['ratio_big_over_small']:.2f}x", f"<= {GOAL_SWEEP_RATIO:.1f}x",
+                     verdict(s)))
+    elif s:
+        rows.append(("2 sweep: big vs small", "error", "", "", "", "INVALID"))
+    h = results.get("help")
+    if h and "error" not in h:
+        rows.append(("3 tingflyt --help vs python -c pass",
+                     f"{h['median_seconds'] * 1000:.0f} ms",
+                     f"{h['baseline_median_seconds'] * 1000:.0f} ms",
+                     f"{h['ratio_help_over_bare']:.1f}x",
+                     f"< {GOAL_HELP_SECONDS * 1000:.0f} ms", verdict(h)))
+    elif h:
+        rows.append(("3 tingflyt --help vs python -c pass", "error", "", "", "", "INVALID"))
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join("-" * w for w in widths)
+    out = ["  ".join(v.ljust(w) for v, w in zip(header, widths, strict=True)).rstrip(), line]
+    out += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    notes = []
+    if t and "error" not in t:
+        st = t["statements_per_transition"]
+        notes.append(f"1: {t['transitions']} transitions; {t['service']['ms_per_transition']:.2f} "
+                     f"ms vs {t['raw']['ms_per_transition']:.3f} ms each; the service sends "
+                     f"{st['total_excluding_begin']} statements per transition, raw 5")
+    if s and "error" not in s:
+        notes.append(f"2: {s['due_cases']} due cases each; files "
+                     f"{human_bytes(s['big']['file_bytes'])} vs "
+                     f"{human_bytes(s['small']['file_bytes'])}; median of {s['repeats']} sweeps, a "
+                     "fresh copy each")
+    if h and "error" not in h:
+        notes.append(f"3: median of {h['runs']} runs; goal is absolute, ratio shows start-up "
+                     "cost over the bare interpreter")
+    return "\n".join(out + [""] + [f"  {n}" for n in notes])
+
+
+def environment() -> dict[str, Any]:
+    return {
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "sqlite": sqlite3.sqlite_version,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "benchmark_clock": NOW.isoformat(),
+    }
+
+
+def guarded(name: str, results: dict[str, Any], fn: Callable[[], dict[str, Any]]) -> bool:
+    try:
+        results[name] = fn()
+        return True
+    except Exception as exc:  # noqa: BLE001 - report and go on with the other figures
+        traceback.print_exc()
+        say(f"[{name}] FAILED: {exc}")
+        results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+        return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.run",
+                                     description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--transitions", type=int, default=2000,
+                        help="cases recommended in figure 1 (default 2000)")
+    parser.add_argument("--big", type=int, default=1_000_000,
+                        help="cases not due in the big sweep database (default 1,000,000)")
+    parser.add_argument("--small", type=int, default=1_000,
+                        help="cases not due in the small sweep database (default 1,000)")
+    parser.add_argument("--due", type=int, default=200,
+                        help="due cases in both sweep databases (default 200)")
+    parser.add_argument("--sweep-repeats", type=int, default=5,
+                        help="timed sweeps per database size (default 5)")
+    parser.add_argument("--help-runs", type=int, default=10,
+                        help="runs of tingflyt --help (default 10)")
+    parser.add_argument("--only", choices=("transitions", "sweep", "help"), action="append",
+                        help="run only this figure (may be repeated)")
+    parser.add_argument("--out", type=Path, default=OUT_FILE,
+                        help=f"JSON output (default {OUT_FILE.relative_to(ROOT)})")
+    args = parser.parse_args(argv)
+    for name in ("transitions", "big", "small", "due", "sweep_repeats", "help_runs"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    wanted = set(args.only or ("transitions", "sweep", "help"))
+
+    say(f"tingflyt benchmark; python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, "
+        f"{os.cpu_count()} cpus")
+    results: dict[str, Any] = {}
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="tingflyt-bench-", dir="/tmp") as tmpdir:
+        tmp = Path(tmpdir)
+        if "transitions" in wanted:
+            ok = guarded("transitions", results,
+                         lambda: bench_transitions(tmp, args.transitions)) and ok
+        if "sweep" in wanted:
+            ok = guarded("sweep", results, lambda: bench_sweep(
+                tmp, args.big, args.small, args.due, args.sweep_repeats)) and ok
+        if "help" in wanted:
+            ok = guarded("help", results, lambda: bench_help(args.help_runs)) and ok
+
+    total = time.perf_counter() - _T0
+    print()
+    print(table(results))
+    print()
+    document = {"environment": environment(), "total_seconds": total,
+                "parameters": {k: (str(v) if isinstance(v, Path) else v)
+                               for k, v in vars(args).items()},
+                **results}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+                        encoding="utf-8")
+    say(f"wrote {args.out} (total {total:.0f} s)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
