@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -91,13 +91,12 @@ class UnitOfWork:
     """A transaction with the clock, the council's calendar, the journal and alerts at hand."""
 
     def __init__(self, engine: Engine, clock: Clock, *, readonly: bool = False) -> None:
-        bind = engine.execution_options(**{READONLY: True}) if readonly else engine
-        self._factory = sessionmaker(bind=bind, expire_on_commit=False, autoflush=True)
+        self._factory = _session_factory(engine, readonly)
         self.clock = clock
         self.readonly = readonly
         self.now: datetime = clock.now()
         self.session: Session
-        self._council: CouncilRecord | None = None
+        self._council: Any = None
         self._calendar: CouncilCalendar | None = None
         self._actors: dict[str, Actor] = {}
         self.committed = False
@@ -139,9 +138,10 @@ class UnitOfWork:
 
     # -- council and calendar ---------------------------------------------------------------
     @property
-    def council(self) -> CouncilRecord:
+    def council(self) -> Any:
+        """The council row (read once per unit, as a plain row: nothing here changes it)."""
         if self._council is None:
-            record = self.session.scalars(select(CouncilRecord)).first()
+            record = self.session.execute(select(CouncilRecord.__table__)).first()
             if record is None:
                 raise NotInitialised(
                     "Databasen har inga organisasjon enno.",
@@ -185,8 +185,7 @@ class UnitOfWork:
 
     def case(self, number: str) -> Case:
         year, seq = parse_case_number(number)
-        query = select(Case).where(Case.year == year, Case.seq == seq)
-        case = self.session.scalars(query).first()
+        case = self.session.scalars(_CASE_BY_NUMBER, {"year": year, "seq": seq}).first()
         if case is None:
             raise NotFound(f"Ukjend sak «{number}».",
                            "Sjå `tingflyt case list` for saksnummera som finst.", field="case")
@@ -208,8 +207,18 @@ class UnitOfWork:
         if person_id == SYSTEM_ACTOR.id:
             return SYSTEM_ACTOR
         if person_id not in self._actors:
-            self._actors[person_id] = resolve_actor(self.session, self.person(person_id,
-                                                                              field_name="as"))
+            # Roles follow from the loaded organisation, which changes only with `init`: they
+            # are cached per organisation load, so a command costs one small query for them.
+            council = self.council
+            key = (self.session.get_bind().url, council.id, council.digest,
+                   council.loaded_at, person_id)
+            actor = _ACTOR_CACHE.get(key)
+            if actor is None:
+                actor = resolve_actor(self.session, self.person(person_id, field_name="as"))
+                if len(_ACTOR_CACHE) > 512:
+                    _ACTOR_CACHE.clear()
+                _ACTOR_CACHE[key] = actor
+            self._actors[person_id] = actor
         return self._actors[person_id]
 
     # -- running numbers -------------------------------------------------------------------
@@ -237,14 +246,15 @@ class UnitOfWork:
         reason: str | None = None,
         data: dict[str, Any] | None = None,
         role: Iterable[Role] = (),
-    ) -> JournalEntry:
-        entry = JournalEntry(
+    ) -> None:
+        values = dict(
             at=self.now, actor_id=actor.id, actor_role=actor.role_for_journal(role),
             action=action, case_id=case.id if case is not None else None,
             meeting_id=meeting.id if meeting is not None else None,
             summary=summary, reason=reason, data=data)
-        self.session.add(entry)
-        return entry
+        # A plain INSERT on the unit's connection: the journal is append-only, the ORM has
+        # nothing to track, and the row needs no flush of anything else first.
+        self.session.connection().execute(_JOURNAL_INSERT, values)
 
     def alert(
         self,
@@ -267,6 +277,17 @@ class UnitOfWork:
                       recipients=sorted(set(recipients)), message=message)
         self.session.add(alert)
         return alert
+
+
+_ACTOR_CACHE: dict[tuple[object, ...], Actor] = {}
+_JOURNAL_INSERT = insert(JournalEntry.__table__)
+_CASE_BY_NUMBER = select(Case).where(Case.year == bindparam("year"), Case.seq == bindparam("seq"))
+
+
+@functools.lru_cache(maxsize=16)
+def _session_factory(engine: Engine, readonly: bool) -> sessionmaker[Session]:
+    bind = engine.execution_options(**{READONLY: True}) if readonly else engine
+    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=True)
 
 
 def _as_conflict(exc: BaseException) -> Conflict | None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, literal, select, update
+from sqlalchemy import case as sa_case
 
 from ..calendar import format_date
 from ..model import AgendaItem, Body, Case, Deadline, Meeting
@@ -118,6 +120,23 @@ def open_deadline(
     return deadline
 
 
+def _close_statement(owner: str, cancelled: bool) -> Any:
+    table = Deadline.__table__
+    status: Any = literal(DeadlineStatus.CANCELLED.value) if cancelled else sa_case(
+        (table.c.due_date >= bindparam("today"), DeadlineStatus.MET.value),
+        else_=DeadlineStatus.MISSED.value)
+    return (update(table)
+            .where(table.c[owner] == bindparam("owner"),
+                   table.c.kind.in_(bindparam("kinds", expanding=True)),
+                   table.c.status == DeadlineStatus.OPEN.value)
+            .values(status=status, closed_at=bindparam("now"), next_check_at=None))
+
+
+# Built once: closing deadlines happens in almost every command.
+_CLOSE = {(owner, cancelled): _close_statement(owner, cancelled)
+          for owner in ("case_id", "meeting_id") for cancelled in (False, True)}
+
+
 def close_deadlines(
     uow: UnitOfWork,
     *,
@@ -125,26 +144,17 @@ def close_deadlines(
     case: Case | None = None,
     meeting: Meeting | None = None,
     cancelled: bool = False,
-) -> list[Deadline]:
-    """Mark open deadlines met (or cancelled). A deadline met after its day stays missed."""
-    query = select(Deadline).where(Deadline.kind.in_(kinds),
-                                   Deadline.status == DeadlineStatus.OPEN)
-    if case is not None:
-        query = query.where(Deadline.case_id == case.id)
-    if meeting is not None:
-        query = query.where(Deadline.meeting_id == meeting.id)
-    closed = []
-    for deadline in uow.session.scalars(query):
-        if cancelled:
-            deadline.status = DeadlineStatus.CANCELLED
-        elif uow.today <= deadline.due_date:
-            deadline.status = DeadlineStatus.MET
-        else:
-            deadline.status = DeadlineStatus.MISSED
-        deadline.closed_at = uow.now
-        deadline.next_check_at = None
-        closed.append(deadline)
-    return closed
+) -> int:
+    """Mark open deadlines met (or cancelled): one UPDATE. Met after its day means missed."""
+    owner, owner_id = ("case_id", case.id) if case is not None else ("meeting_id", meeting.id)
+    result = uow.session.connection().execute(
+        _CLOSE[(owner, cancelled)],
+        {"owner": owner_id, "kinds": list(kinds), "today": uow.today, "now": uow.now})
+    # Deadline rows already loaded in this unit are stale now: reload them when next read.
+    for obj in list(uow.session.identity_map.values()):
+        if isinstance(obj, Deadline) and getattr(obj, owner) == owner_id:
+            uow.session.expire(obj)
+    return int(result.rowcount or 0)
 
 
 def leaders(uow: UnitOfWork) -> list[str]:
