@@ -194,9 +194,12 @@ class Season:
             deadline = self.local_today() + timedelta(days=10)
         body = self.bodies["assembly"]["id"] if script.body == "assembly" else None
         aim = None
-        if script.recommend is not None and deadline is None:
+        if script.recommend is not None:
             aim = self.plan.aim_for(script.recommend(self.plan), self.local_today(),
                                     skip_remote=script.exempt is not None)
+            aimed = next((m for m in self.plan.council if m.ref == aim), None)
+            if deadline is not None and aimed is not None and aimed.day > deadline:
+                aim = None  # leave it to the engine: the deadline decides where it goes
         case = self.act(register_case, self.person_for(script.by),
                         title=script.text(self.plan, script.title), kind=script.kind,
                         description=script.description, principled=script.principled,

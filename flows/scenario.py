@@ -190,7 +190,8 @@ SEASON: list[CaseScript] = [
         recommendation="Det vert sett i gang ei utgreiing av felles besøksbidrag."),
     CaseScript(
         "festival", "Søknad om støtte til regional kulturfestival", "ordinary",
-        register=council(1, "day", 3), by="mayor:1", withdraw=council(3, "preparation", -5),
+        register=council(1, "day", 3), by="mayor:1", recommend=council(3, "preparation", -1),
+        withdraw=council(3, "preparation", -5),
         withdraw_reason="Kommunen har fått anna finansiering og trekkjer søknaden."),
     CaseScript(
         "competence-committee", "Oppretting av kompetanseutval for {region}", "committee",

@@ -26,7 +26,8 @@ SECTION_HEADINGS = {
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("notifications", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"),
+                                     default_for_string=False),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
     env.filters["date"] = lambda v: format_date(date.fromisoformat(v[:10])) if v else ""

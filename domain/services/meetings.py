@@ -111,9 +111,10 @@ def create_meeting(
     meeting.body = body
     uow.session.add(meeting)
     uow.flush()
-    open_deadline(uow, kind=DeadlineKind.NOTICE, due_date=notice, reminder_days=0,
-                  meeting=meeting, owner_id=council.director_id,
-                  note=f"Innkalling til {meeting.ref}")
+    open_deadline(uow, kind=DeadlineKind.NOTICE, due_date=notice,
+                  reminder_days=body.reminder_days, meeting=meeting,
+                  owner_id=council.director_id,
+                  note=f"Innkalling til {meeting.ref}; sakslista vert fryst då")
     return meeting
 
 

@@ -267,6 +267,7 @@ def agenda_view(uow: UnitOfWork, meeting: Meeting, audience: str) -> list[dict[s
             "title": case_title(case, audience) if case else item.title,
             "case_kind": case.kind if case else None,
             "exempt_basis": case.exempt_basis if case else None,
+            "closed_meeting": bool(case and case.exempt_offl_section == 13),
             "withdrawn": item.withdrawn,
         }
         if item.kind == AgendaItemKind.MINUTES_APPROVAL:
