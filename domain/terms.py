@@ -86,6 +86,15 @@ CASE_STATE_LABELS: dict[CaseState, str] = {
 }
 
 
+#: Why a closed case is closed (``Case.closed_reason``).
+CLOSED_REASON_LABELS: dict[str, str] = {
+    "implemented": "sett i verk",
+    "not_adopted": "ikkje vedteken",
+    "withdrawn": "trekt",
+    "taken_for_information": "teken til orientering",
+}
+
+
 class Origin(StrEnum):
     """Who put the case forward (samarbeidsavtalen pkt. 3b)."""
 

@@ -415,6 +415,7 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
     from rich.text import Text
 
     from domain.terms import CASE_STATE_LABELS, CaseState
+    from flows.output import closed_label, d, dw
 
     org = summary["org"]
     cases = summary["cases"]
@@ -423,7 +424,7 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
                       f"{org['meeting_plan']['start'][:4]}/{org['meeting_plan']['end'][2:4]}",
                       style="bold"))
     console.print(
-        f"Simulert {_d(org['meeting_plan']['start'])}-{_d(org['meeting_plan']['end'])} på "
+        f"Simulert {d(org['meeting_plan']['start'])}-{d(org['meeting_plan']['end'])} på "
         f"SQLite: {stats['database']}")
     console.print(f"Prefect-flytar: {stats['flows']['sweep']} gjennomgangar og "
                   f"{stats['flows']['case']} saksflytar på {stats['seconds']:.0f} s.")
@@ -432,7 +433,7 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
     for c in cases:
         label = CASE_STATE_LABELS[CaseState(c["state"])]
         if c["closed_reason"]:
-            label += f" ({_closed(c['closed_reason'])})"
+            label += f" ({closed_label(c['closed_reason'])})"
         states[label] += 1
     table = Table(title=f"Saker etter tilstand ({len(cases)} saker)", title_justify="left")
     table.add_column("Tilstand")
@@ -445,10 +446,10 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
     for meeting in summary["meetings"]:
         where = "fjernmøte" if meeting["remote"] else meeting["place"]
         kind = "" if meeting["kind"] == "planned" else f" - {meeting['kind_label']}"
-        console.print(f"\n{meeting['body_short']} {_dw(meeting['date'])} ({meeting['ref']}), "
-                      f"{where}{kind}. Innkalling {_d(meeting['notified_at'])}"
+        console.print(f"\n{meeting['body_short']} {dw(meeting['date'])} ({meeting['ref']}), "
+                      f"{where}{kind}. Innkalling {d(meeting['notified_at'])}"
                       + (" FOR SEINT" if meeting["notice_late"] else "")
-                      + f", frist for saksutgreiing {_d(meeting['preparation_deadline'])}.")
+                      + f", frist for saksutgreiing {d(meeting['preparation_deadline'])}.")
         if not meeting["agenda"]:
             console.print("  (ingen saker)")
         for item in meeting["agenda"]:
@@ -483,7 +484,7 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
         console.print("  Ingen.")
     for c in ever_urgent:
         first = next(e for e in c["trace"] if e["action"] == "case.urgency")
-        console.print(f"  Sak {c['number']} {c['title']} (frist {_d(c['external_deadline'])}):")
+        console.print(f"  Sak {c['number']} {c['title']} (frist {d(c['external_deadline'])}):")
         console.print(f"    {first['summary']}")
         for event in stats["events"]:
             if event.startswith(f"Sak {c['number']}:"):
@@ -492,7 +493,7 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
         if final:
             t = final[0]
             console.print(f"    Utfall: {t['outcome_label']} i {t['meeting']} "
-                          f"({_d(t['date'])}), {t['basis_label']}.")
+                          f"({d(t['date'])}), {t['basis_label']}.")
         if c["related_case"]:
             report = by_number[c["related_case"]]
             console.print(f"    Melding om hastevedtaket: sak {report['number']}.")
@@ -517,20 +518,6 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
     console.print(f"  Varsel sende: {len(summary['alerts'])} (av dei {reminders} påminningar).")
     console.print(f"\nOffentlege sakslister: {out / 'sakslister'}")
     console.print(f"Samandraget: {out / 'samandrag.txt'}")
-
-
-def _d(value: str | None) -> str:
-    return date.fromisoformat(value[:10]).strftime("%d.%m.%Y") if value else "-"
-
-
-def _dw(value: str) -> str:
-    day = date.fromisoformat(value[:10])
-    return f"{('må', 'ty', 'on', 'to', 'fr', 'la', 'sø')[day.weekday()]} {day:%d.%m.%Y}"
-
-
-def _closed(reason: str) -> str:
-    return {"implemented": "sett i verk", "not_adopted": "ikkje vedteken", "withdrawn": "trekt",
-            "taken_for_information": "teken til orientering"}.get(reason, reason)
 
 
 def write_agendas(summary: dict[str, Any], out: Path) -> int:

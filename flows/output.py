@@ -244,7 +244,7 @@ def render_engine(data: dict[str, Any]) -> None:
 def render_case(c: dict[str, Any]) -> None:
     console.print(f"Sak {c['number']}  {c['title']}", style="bold")
     console.print(f"Type: {c['kind_label']}.  Tilstand: {c['state_label']}"
-                  + (f" ({_closed(c['closed_reason'])})" if c["closed_reason"] else "")
+                  + (f" ({closed_label(c['closed_reason'])})" if c["closed_reason"] else "")
                   + f".  Versjon {c['version']}.")
     flags = _flags(c)
     if flags:
@@ -296,9 +296,10 @@ def render_case(c: dict[str, Any]) -> None:
     console.print(table)
 
 
-def _closed(reason: str) -> str:
-    return {"implemented": "sett i verk", "not_adopted": "ikkje vedteken", "withdrawn": "trekt",
-            "taken_for_information": "teken til orientering"}.get(reason, reason)
+def closed_label(reason: str) -> str:
+    from domain.terms import CLOSED_REASON_LABELS
+
+    return CLOSED_REASON_LABELS.get(reason, reason)
 
 
 def _deadline_status(status: str) -> str:
@@ -313,7 +314,7 @@ def render_case_list(cases: list[dict[str, Any]]) -> None:
     table = _table("Sak", "Tittel", "Type", "Tilstand", "Organ", "Frist", "Saksliste",
                    title=f"Saker ({len(cases)})")
     for c in cases:
-        state = c["state_label"] + (f" ({_closed(c['closed_reason'])})" if c["closed_reason"]
+        state = c["state_label"] + (f" ({closed_label(c['closed_reason'])})" if c["closed_reason"]
                                     else "")
         if c["urgent"]:
             state += ", HASTESAK"

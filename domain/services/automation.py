@@ -93,8 +93,8 @@ def _next_step(uow: UnitOfWork, case: Case, actor: Actor) -> str | None:
     if state == CaseState.IN_PREPARATION:
         if case.preparation_deadline is not None and uow.today > case.preparation_deadline:
             return _start_preparation(uow, actor, case, again=True)
-        if case.preparation_deadline is None and upcoming_slots(uow):
-            return _start_preparation(uow, actor, case, again=True)
+        if case.preparation_deadline is None and _preparation_target(uow, case, again=True):
+            return _start_preparation(uow, actor, case, again=True)  # a meeting has come
         return None
     if state in (CaseState.RECOMMENDED, CaseState.POSTPONED, CaseState.REFERRED):
         if case.hold:
@@ -127,14 +127,7 @@ def _log(uow: UnitOfWork, actor: Actor, case: Case, action: str, summary: str,
 def _start_preparation(uow: UnitOfWork, actor: Actor, case: Case, *, again: bool = False) -> str:
     """Send the case to the admin committee with a deadline from the meeting it aims at."""
     state = CaseState(case.state)
-    slots = upcoming_slots(uow, include_remote=not closed_meeting_required(case))
-    target = next_meeting(slots, case.current_body_id, ready_on=uow.today,
-                          by_preparation_deadline=True)
-    aimed = uow.session.get(Meeting, case.target_meeting_id) \
-        if case.target_meeting_id is not None and not again else None
-    if aimed is not None and aimed.status == MeetingStatus.PLANNED \
-            and aimed.preparation_deadline >= uow.today:
-        target = slot(aimed)  # staff aimed the case at a later meeting when registering it
+    target = _preparation_target(uow, case, again=again)
     close_deadlines(uow, kinds=(DeadlineKind.PREPARATION,), case=case, cancelled=True)
     if state != CaseState.IN_PREPARATION:
         case.state = check("start_preparation", state, case.number)
@@ -168,6 +161,19 @@ def _start_preparation(uow: UnitOfWork, actor: Actor, case: Case, *, again: bool
                 f"{meeting_label(uow, meeting)}.{lead_text}",
                 data={"deadline": target.preparation_deadline.isoformat(),
                       "meeting": meeting.ref})
+
+
+def _preparation_target(uow: UnitOfWork, case: Case, *, again: bool) -> MeetingSlot | None:
+    """The meeting a preparation aims at: the one staff chose at registration while its
+    deadline still holds, else the next meeting whose preparation deadline is ahead."""
+    if case.target_meeting_id is not None and not again:
+        aimed = uow.session.get(Meeting, case.target_meeting_id)
+        if aimed is not None and aimed.status == MeetingStatus.PLANNED \
+                and aimed.preparation_deadline >= uow.today:
+            return slot(aimed)
+    slots = upcoming_slots(uow, include_remote=not closed_meeting_required(case))
+    return next_meeting(slots, case.current_body_id, ready_on=uow.today,
+                        by_preparation_deadline=True)
 
 
 def place_by_rule(uow: UnitOfWork, actor: Actor, case: Case) -> Meeting | None:

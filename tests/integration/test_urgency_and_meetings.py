@@ -208,3 +208,20 @@ def test_sweep_touches_only_what_is_due(db: Db) -> None:
     assert first.looked_at == 40 + 0  # the 40 new cases, nothing else is due
     db.at(date(2026, 8, 4))
     assert db.sweep().looked_at == 0  # nothing falls due the next day
+
+
+def test_case_waits_for_a_meeting_and_gets_its_deadline_when_one_is_added(db: Db) -> None:
+    db.at(date(2027, 5, 28))  # after RR-2027-06-03's preparation deadline (20.05)
+    number = register(db, "Sak etter siste møte")
+    case = case_of(db, number)
+    assert case["state"] == "in_preparation" and case["preparation_deadline"] is None
+    journal = db.count("journal")
+    assert db.reconcile(number) == []  # nothing to do, and nothing written, until a meeting
+    assert db.count("journal") == journal
+    alerts = db.read(lambda uow: uow.session.scalars(
+        select(Alert.message).where(Alert.kind == "no_meeting")).all())
+    assert len(alerts) == 1 and number in alerts[0]
+    db.act(add_meeting, DIRECTOR, body_id="council", day=date(2027, 6, 24),
+           place="Gol rådhus", reason="Ekstra møte før sommaren")
+    db.sweep()  # the new meeting wakes the waiting case
+    assert case_of(db, number)["preparation_deadline"] == "2027-06-10"
