@@ -67,10 +67,13 @@ def main_options(
 class Session:
     """What one command needs: the engine, the clock and the output mode."""
 
-    def __init__(self, json_output: bool, *, need_schema: bool = True) -> None:
+    def __init__(self, json_output: bool, *, need_schema: bool = True,
+                 flows: bool = False) -> None:
         from flows.app import clock_for, database_url, engine_for
 
         self.json = json_output
+        # Decide (and check the Prefect API) before anything is written, not after.
+        self.prefect = _use_prefect() if flows else False
         self.url = database_url()
         self.engine = engine_for(self.url)
         self.clock = clock_for(_now.get())
@@ -92,7 +95,19 @@ class Session:
 
     def follow(self, number: str) -> dict[str, Any]:
         """After a staff action: let the engine carry the case on (the case flow)."""
-        return carry_case(self.engine, self.clock, number)
+        return carry_case(self.engine, self.clock, number, prefect=self.prefect)
+
+    def sweep(self) -> dict[str, Any]:
+        """Run the sweep flow: through Prefect when an API is configured, else here."""
+        if self.prefect:
+            from flows.prefect_flows import quick_runs, sweep_flow
+
+            with quick_runs():
+                report = sweep_flow(self.clock.now() if _now.get() is not None else None)
+            return {**report, "via": "prefect"}
+        from domain.services.automation import sweep
+
+        return {**sweep(self.engine, self.clock).as_dict(), "via": "direct"}
 
     def emit(self, data: Any, render: Any) -> None:
         if self.json:
@@ -101,11 +116,24 @@ class Session:
             render(data)
 
 
-def carry_case(engine: Any, clock: Any, number: str) -> dict[str, Any]:
-    """Run the case flow: through Prefect when an API is configured, else in this process."""
+def _use_prefect() -> bool:
+    """Flows run through Prefect when an API is configured (or TINGFLYT_FLOWS=prefect)."""
     mode = os.environ.get("TINGFLYT_FLOWS", "auto")
-    use_prefect = mode == "prefect" or (mode == "auto" and os.environ.get("PREFECT_API_URL"))
-    if use_prefect:
+    url = os.environ.get("PREFECT_API_URL")
+    if mode == "direct" or (mode == "auto" and not url):
+        return False
+    from flows.runtime import PrefectUnavailable, require_api
+
+    if not url:
+        raise PrefectUnavailable("TINGFLYT_FLOWS=prefect, men PREFECT_API_URL er ikkje sett. "
+                                 "Start Prefect med `make serve` og set URL-en han skriv ut.")
+    require_api(url)
+    return True
+
+
+def carry_case(engine: Any, clock: Any, number: str, *, prefect: bool) -> dict[str, Any]:
+    """Run the case flow: through Prefect when an API is configured, else in this process."""
+    if prefect:
         from flows.prefect_flows import case_flow, quick_runs
 
         now = clock.now() if _now.get() is not None else None
@@ -118,9 +146,10 @@ def carry_case(engine: Any, clock: Any, number: str) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def command(json_output: bool, *, need_schema: bool = True) -> Iterator[Session]:
+def command(json_output: bool, *, need_schema: bool = True,
+            flows: bool = False) -> Iterator[Session]:
     _json_mode.set(json_output)
-    yield Session(json_output, need_schema=need_schema)
+    yield Session(json_output, need_schema=need_schema, flows=flows)
 
 
 def _audience(session: Session, actor_id: str | None) -> str:
@@ -221,13 +250,11 @@ def meeting_add(
     day = parse_date(date_, "date")
     start_t = parse_time(start, "start") if start else None
     end_t = parse_time(end, "end") if end else None
-    with command(json_output) as s:
+    with command(json_output, flows=True) as s:
         data = s.run(add_meeting, actor, body_id=body, day=day, start=start_t, end=end_t,
                      place=place, remote=remote, urgent=urgent, reason=reason,
                      view=meeting_summary)
-        from domain.services.automation import sweep
-
-        sweep(s.engine, s.clock)  # waiting and urgent cases may now have a place
+        s.sweep()  # waiting and urgent cases may now have a place
         s.emit(data, render_meeting_added)
 
 
@@ -298,7 +325,7 @@ def case_register(
     from flows.app import parse_date
 
     due = parse_date(deadline, "deadline") if deadline else None
-    with command(json_output) as s:
+    with command(json_output, flows=True) as s:
         data = s.run(register_case, actor, title=title, kind=kind, description=description,
                      principled=principled, exempt=exempt, public_title=public_title,
                      external_deadline=due, body_id=body, origin=origin, lead_id=lead,
@@ -327,7 +354,7 @@ def case_recommend(
     from domain.services.cases import recommend_case
     from domain.services.views import case_summary
 
-    with command(json_output) as s:
+    with command(json_output, flows=True) as s:
         data = s.run(recommend_case, actor, number, text=text, expected_version=expect_version,
                      view=case_summary)
         _finish_case_action(s, data, "Tilrådd")
@@ -348,7 +375,7 @@ def case_place(
     from domain.services.cases import place_case
     from domain.services.views import case_summary
 
-    with command(json_output) as s:
+    with command(json_output, flows=True) as s:
         data = s.run(place_case, actor, number, meeting_ref=meeting, remove=remove,
                      reason=reason, expected_version=expect_version, view=case_summary)
         _finish_case_action(s, data, "Teken av sakslista" if remove else "Sett på sakslista")
@@ -366,7 +393,7 @@ def case_withdraw(
     from domain.services.cases import withdraw_case
     from domain.services.views import case_summary
 
-    with command(json_output) as s:
+    with command(json_output, flows=True) as s:
         data = s.run(withdraw_case, actor, number, reason=reason,
                      expected_version=expect_version, view=case_summary)
         _finish_case_action(s, data, "Trekt")
@@ -388,7 +415,7 @@ def case_decide(
     """Før utfallet av handsaminga i møtet (møteleiar eller sekretariatet)."""
     from domain.services.cases import record_outcome
 
-    with command(json_output) as s:
+    with command(json_output, flows=True) as s:
         s.run(record_outcome, actor, number, outcome=outcome, text=text, urgency=urgency,
               expected_version=expect_version, view=lambda uow, t: None)
         _finish_case_action(s, {"number": number}, "Handsama")
@@ -406,7 +433,7 @@ def case_close(
     from domain.services.cases import close_case
     from domain.services.views import case_summary
 
-    with command(json_output) as s:
+    with command(json_output, flows=True) as s:
         data = s.run(close_case, actor, number, reason=reason, expected_version=expect_version,
                      view=case_summary)
         _finish_case_action(s, data, "Avslutta")
@@ -456,7 +483,7 @@ def case_reconcile(
     """Køyr saksflyten for ei sak: gjer alt som er forfalle til eit menneske trengst."""
     from flows.output import render_engine
 
-    with command(json_output) as s:
+    with command(json_output, flows=True) as s:
         s.read(lambda uow: uow.case(number))
         s.emit({"case": number, **s.follow(number)}, render_engine)
 
@@ -468,19 +495,8 @@ def sweep_command(json_output: JsonOpt = False) -> None:
     """Gjer alt som er forfalle: innkallingar, påminningar, fristar, saker som skal vidare."""
     from flows.output import render_sweep
 
-    with command(json_output) as s:
-        mode = os.environ.get("TINGFLYT_FLOWS", "auto")
-        if mode == "prefect" or (mode == "auto" and os.environ.get("PREFECT_API_URL")):
-            from flows.prefect_flows import quick_runs, sweep_flow
-
-            with quick_runs():
-                report = sweep_flow(s.clock.now() if _now.get() is not None else None)
-            report["via"] = "prefect"
-        else:
-            from domain.services.automation import sweep
-
-            report = {**sweep(s.engine, s.clock).as_dict(), "via": "direct"}
-        s.emit(report, render_sweep)
+    with command(json_output, flows=True) as s:
+        s.emit(s.sweep(), render_sweep)
 
 
 @app.command("journal")

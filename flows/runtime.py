@@ -48,6 +48,14 @@ def _healthy(url: str) -> bool:
         return False
 
 
+def require_api(url: str) -> None:
+    """Refuse early, in one line, when the configured Prefect API does not answer."""
+    if not _healthy(url.rstrip("/")):
+        raise PrefectUnavailable(
+            f"Prefect-API-et på {url} svarar ikkje. Start det (`make serve`), rett "
+            "PREFECT_API_URL, eller køyr utan Prefect med TINGFLYT_FLOWS=direct.")
+
+
 def _prefect_executable() -> str:
     candidate = Path(sys.executable).with_name("prefect")
     return str(candidate) if candidate.exists() else "prefect"

@@ -231,3 +231,14 @@ def test_real_console_script_runs_clean(tmp_path: Path) -> None:
             assert result.returncode == 2 and "Ukjend sak" in result.stderr
         else:
             assert result.returncode == 0, combined
+
+
+def test_unreachable_prefect_is_refused_before_anything_is_written(cli, monkeypatch) -> None:
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # nothing listens there
+    code, _, err = cli("case", "register", "--title", "Sak", "--as", DIRECTOR)
+    assert code == 6 and "svarar ikkje" in err and "TINGFLYT_FLOWS=direct" in err
+    code, _, _ = cli("sweep")
+    assert code == 6
+    monkeypatch.delenv("PREFECT_API_URL")
+    code, out, _ = cli("case", "list", "--json")
+    assert code == 0 and data(out) == []  # the refused registration left nothing behind
