@@ -16,7 +16,7 @@ from sqlalchemy import select
 from ..calendar import format_date
 from ..errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, RuleViolation
 from ..lifecycle import check
-from ..model import AgendaItem, Case, Meeting, Treatment
+from ..model import AgendaItem, Body, Case, Meeting, Municipality, Treatment
 from ..publicity import parse_exemption
 from ..scheduling import ASSEMBLY_ONLY, INFORMATION_ONLY, decide_competence
 from ..terms import (
@@ -197,8 +197,6 @@ def _origin(uow: UnitOfWork, actor: Actor, origin: str | None) -> tuple[Origin, 
         return Origin.ADMIN_COMMITTEE, None
     if origin.startswith("municipality:"):
         mun = origin.split(":", 1)[1]
-        from ..model import Municipality
-
         if uow.session.get(Municipality, mun) is None:
             known = ", ".join(sorted(uow.session.scalars(select(Municipality.id))))
             raise InvalidInput(f"Ukjend kommune «{mun}».", f"Bruk ein av: {known}.",
@@ -217,8 +215,6 @@ def _lead(uow: UnitOfWork, lead_id: str | None, municipality: str | None) -> str
     if lead_id is not None:
         return uow.person(lead_id, field_name="lead").id
     if municipality is not None:
-        from ..model import Municipality
-
         mun = uow.session.get(Municipality, municipality)
         if mun is not None:
             return mun.chief_executive_id
@@ -516,10 +512,7 @@ def record_outcome(uow: UnitOfWork, actor: Actor, number: str, *, outcome: str,
     return treatment
 
 
-def _check_urgency_authority(uow: UnitOfWork, case: Case, body: object) -> None:
-    from ..model import Body
-
-    assert isinstance(body, Body)
+def _check_urgency_authority(uow: UnitOfWork, case: Case, body: Body) -> None:
     competent = uow.body(case.competent_body_id)
     if body.kind != BodyKind.COUNCIL or competent.kind != BodyKind.ASSEMBLY:
         raise RuleViolation(

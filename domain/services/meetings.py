@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from ..calendar import format_date
 from ..errors import InvalidInput, RuleViolation
@@ -188,10 +188,11 @@ def add_meeting(
 def _recheck_waiting_cases(uow: UnitOfWork, body: Body) -> None:
     """A new meeting may give waiting or urgent cases a place: let the engine look again."""
     waiting = select(Case).where(
-        Case.current_body_id == body.id,
-        Case.state.in_([CaseState.RECOMMENDED, CaseState.POSTPONED, CaseState.REFERRED,
-                        CaseState.REGISTERED, CaseState.IN_PREPARATION,
-                        CaseState.SENT_BACK]) | Case.urgent.is_(True))
+        and_(Case.current_body_id == body.id,
+             Case.state.in_([CaseState.RECOMMENDED, CaseState.POSTPONED, CaseState.REFERRED,
+                             CaseState.REGISTERED, CaseState.IN_PREPARATION,
+                             CaseState.SENT_BACK]))
+        | Case.urgent.is_(True))  # an urgent case may need any body's meeting on its path
     for case in uow.session.scalars(waiting):
         if case.next_check_at is None or case.next_check_at > uow.now:
             case.next_check_at = uow.now
