@@ -44,6 +44,8 @@ from domain.calendar import CouncilCalendar
 from domain.errors import ConfigError
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+#: Ids the engine uses for itself in the journal; no person may have them.
+RESERVED_IDS = frozenset({"tingflyt", "operator", "system"})
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
 Ident = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
@@ -335,6 +337,10 @@ def check_references(org: OrganisationFile) -> list[str]:
 
     people = {p.id: p for p in org.people}
     municipalities = {m.id: m for m in org.municipalities}
+    for i, person in enumerate(org.people):
+        if person.id in RESERVED_IDS:
+            add(f"people[{i}].id: «{person.id}» er reservert for tingflyt sjølv; gje personen "
+                "ein annan id")
     bodies = {b.id: b for b in org.bodies}
 
     for i, person in enumerate(org.people):

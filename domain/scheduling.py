@@ -323,54 +323,31 @@ def urgency_options(
     options: list[UrgencyOption] = []
 
     extra = _extra_meeting_chain(path, bodies, meetings, calendar, today)
-    if extra[-1][1] <= deadline:
-        body_id, day, notice = extra[-1]
-        first = extra[0]
+    extra_fits = extra[-1].day <= deadline
+    if extra_fits:
+        last = extra[-1]
         lead = ""
         if len(extra) > 1:
-            lead = (f"{bodies[first[0]].name} må først gje innstilling "
-                    f"(møte {format_date(first[1])}). ")
+            first = extra[0]
+            where = (f"i møtet {first.ref} ({format_date(first.day)})" if first.ref else
+                     f"i eit ekstra møte tidlegast {format_date(first.day)}")
+            lead = f"{bodies[first.body_id].name} må først gje innstilling {where}. "
         options.append(UrgencyOption(
-            UrgencyOptionKind.EXTRA_MEETING, body_id,
-            f"{lead}Ekstra møte i {deciding.name} med vanleg varsel: møtedag tidlegast "
-            f"{format_date(day)}, seinast {format_date(deadline)}; innkalling seinast "
-            f"{format_date(notice)}.",
-            "kommunelova § 11-2 (møte når leiaren meiner det trengst)", day, notice,
+            UrgencyOptionKind.EXTRA_MEETING, last.body_id,
+            f"{lead}Ekstra møte i {deciding.name} med vanleg varsel ({deciding.notice_days} "
+            f"dagar): møtedag mellom {format_date(last.day)} og {format_date(deadline)}; for "
+            f"møte {format_date(last.day)} må innkallinga gå ut seinast "
+            f"{format_date(last.notice)}.",
+            "kommunelova § 11-2 (møte når leiaren meiner det trengst)", last.day, last.notice,
             new_meeting=MeetingKind.EXTRA))
 
     if deciding.kind == BodyKind.COUNCIL:
         options.extend(_council_fast_options(deciding, deadline, calendar, today,
                                              needs_closed_meeting))
-    elif deciding.kind == BodyKind.ASSEMBLY and kind not in ASSEMBLY_ONLY:
-        council = bodies.of_kind(BodyKind.COUNCIL)
-        slot = next_meeting(meetings, council.id, ready_on=today, by_preparation_deadline=False)
-        if slot is not None and slot.day <= deadline:
-            options.append(UrgencyOption(
-                UrgencyOptionKind.URGENCY_AUTHORITY, council.id,
-                f"{council.name} gjer hastevedtak i møtet {format_date(slot.day)} "
-                f"({slot.ref}); vedtaket skal meldast til neste møte i {deciding.name}.",
-                "kommunelova § 11-8 (1), samarbeidsavtalen pkt. 3b", slot.day,
-                slot.notice_date, meeting_ref=slot.ref))
-        else:
-            for fast in _council_fast_options(council, deadline, calendar, today,
-                                              needs_closed_meeting, include_written=False):
-                options.append(UrgencyOption(
-                    UrgencyOptionKind.URGENCY_AUTHORITY, council.id,
-                    f"{council.name} gjer hastevedtak: {fast.text} "
-                    f"Vedtaket skal meldast til neste møte i {deciding.name}.",
-                    f"kommunelova § 11-8 (1); {fast.legal_basis}", fast.meeting_day,
-                    fast.notice_by, new_meeting=fast.new_meeting))
-            extra_council = _extra_meeting_chain([council.id], bodies, meetings, calendar, today)
-            if extra_council[-1][1] <= deadline:
-                _, day, notice = extra_council[-1]
-                options.append(UrgencyOption(
-                    UrgencyOptionKind.URGENCY_AUTHORITY, council.id,
-                    f"{council.name} gjer hastevedtak i eit ekstra møte tidlegast "
-                    f"{format_date(day)} (innkalling seinast {format_date(notice)}); vedtaket "
-                    f"skal meldast til neste møte i {deciding.name}.",
-                    "kommunelova § 11-8 (1) og § 11-2", day, notice,
-                    new_meeting=MeetingKind.EXTRA))
-
+    elif deciding.kind == BodyKind.ASSEMBLY and kind not in ASSEMBLY_ONLY and not extra_fits:
+        # The urgency authority is for when the assembly cannot be convened in time.
+        options.extend(_urgency_authority_options(deciding, deadline, bodies, meetings,
+                                                  calendar, today, needs_closed_meeting))
     if not options:
         options.append(UrgencyOption(
             UrgencyOptionKind.EXTEND_DEADLINE, deciding.id,
@@ -378,6 +355,59 @@ def urgency_options(
             "om utsett frist, og set saka på første møte som kan ta henne.",
             "kommunelova §§ 11-2, 11-3 og 11-8"))
     return options
+
+
+def _urgency_authority_options(
+    assembly: BodyRules,
+    deadline: date,
+    bodies: Bodies,
+    meetings: Sequence[MeetingSlot],
+    calendar: CouncilCalendar,
+    today: date,
+    needs_closed_meeting: bool,
+) -> list[UrgencyOption]:
+    council = bodies.of_kind(BodyKind.COUNCIL)
+    report = f"vedtaket skal meldast til neste møte i {assembly.name}"
+    basis = "kommunelova § 11-8 (1), samarbeidsavtalen pkt. 3b"
+    slot = next_meeting(meetings, council.id, ready_on=today, by_preparation_deadline=False)
+    if slot is not None and slot.day <= deadline:
+        return [UrgencyOption(
+            UrgencyOptionKind.URGENCY_AUTHORITY, council.id,
+            f"{council.name} gjer hastevedtak i møtet {slot.ref} ({format_date(slot.day)}); "
+            f"{report}.", basis, slot.day, slot.notice_date, meeting_ref=slot.ref)]
+    options = [UrgencyOption(
+        UrgencyOptionKind.URGENCY_AUTHORITY, council.id,
+        f"{council.name} gjer hastevedtak i eit hastefjernmøte tidlegast "
+        f"{format_date(fast.meeting_day)} (innkalling seinast {format_date(fast.notice_by)}); "
+        f"{report}.", f"{basis}; {fast.legal_basis}", fast.meeting_day, fast.notice_by,
+        new_meeting=fast.new_meeting)
+        for fast in _council_fast_options(council, deadline, calendar, today,
+                                          needs_closed_meeting, include_written=False)
+        if fast.meeting_day is not None and fast.notice_by is not None]
+    extra = _extra_meeting_chain([council.id], bodies, meetings, calendar, today)[-1]
+    if extra.day <= deadline:
+        options.append(UrgencyOption(
+            UrgencyOptionKind.URGENCY_AUTHORITY, council.id,
+            f"{council.name} gjer hastevedtak i eit ekstra møte tidlegast "
+            f"{format_date(extra.day)} (innkalling seinast {format_date(extra.notice)}); "
+            f"{report}.", f"{basis}; kommunelova § 11-2", extra.day, extra.notice,
+            new_meeting=MeetingKind.EXTRA))
+    return options
+
+
+def earliest_decision(
+    *,
+    path: Sequence[str],
+    bodies: Bodies,
+    meetings: Sequence[MeetingSlot],
+    calendar: CouncilCalendar,
+    today: date,
+) -> date:
+    """The earliest day the last body in ``path`` can decide, using open meetings or extra
+    meetings with ordinary notice (a case ready today)."""
+    route = plan_route(path, meetings, today=today, needs_preparation_deadline=False)
+    extra = _extra_meeting_chain(path, bodies, meetings, calendar, today)[-1].day
+    return min(route[-1].day, extra) if route else extra
 
 
 def _council_fast_options(
@@ -414,18 +444,26 @@ def _council_fast_options(
     return options
 
 
+@dataclass(frozen=True)
+class _Stage:
+    body_id: str
+    day: date
+    notice: date
+    ref: str | None  # an existing open meeting, or None for an extra one to call
+
+
 def _extra_meeting_chain(
     path: Sequence[str],
     bodies: Bodies,
     meetings: Sequence[MeetingSlot],
     calendar: CouncilCalendar,
     today: date,
-) -> list[tuple[str, date, date]]:
-    """Earliest (body, meeting day, notice day) chain using an extra meeting of the deciding body.
+) -> list[_Stage]:
+    """Earliest chain along ``path`` that ends in an extra meeting of the deciding body.
 
     Earlier bodies in the path use their next open meeting, or an extra one if that is sooner.
     """
-    chain: list[tuple[str, date, date]] = []
+    chain: list[_Stage] = []
     ready = today
     for index, body_id in enumerate(path):
         body = bodies[body_id]
@@ -433,9 +471,10 @@ def _extra_meeting_chain(
         if index < len(path) - 1:
             slot = next_meeting(meetings, body_id, ready_on=ready, by_preparation_deadline=False)
             if slot is not None and slot.day <= extra_day:
-                chain.append((body_id, slot.day, slot.notice_date))
+                chain.append(_Stage(body_id, slot.day, slot.notice_date, slot.ref))
                 ready = slot.day
                 continue
-        chain.append((body_id, extra_day, calendar.notice_date(extra_day, body.notice_days)))
+        chain.append(_Stage(body_id, extra_day, calendar.notice_date(extra_day,
+                                                                      body.notice_days), None))
         ready = extra_day
     return chain

@@ -233,6 +233,7 @@ class AlertKind(StrEnum):
     DEADLINE_MISSED = "deadline_missed"
     NOTICE_LATE = "notice_late"
     NO_MEETING = "no_meeting"
+    OUTCOME_MISSING = "outcome_missing"
 
 
 class Role(StrEnum):

@@ -204,8 +204,6 @@ class UnitOfWork:
             raise NotAllowed("Denne handlinga krev at du seier kven du er.",
                              "Legg til --as <person-id> (sjå `tingflyt org show`), eller set "
                              "TINGFLYT_AS.", field="as")
-        if person_id == SYSTEM_ACTOR.id:
-            return SYSTEM_ACTOR
         if person_id not in self._actors:
             # Roles follow from the loaded organisation, which changes only with `init`: they
             # are cached per organisation load, so a command costs one small query for them.

@@ -49,7 +49,7 @@ from .common import (
     slot,
     upcoming_slots,
 )
-from .meetings import freeze_agenda, place_on_agenda
+from .meetings import freeze_agenda, place_on_agenda, take_off_agenda
 
 #: Steps a case can take on its own before it must wait (a guard against loops).
 MAX_STEPS = 12
@@ -96,6 +96,8 @@ def _next_step(uow: UnitOfWork, case: Case, actor: Actor) -> str | None:
         if case.preparation_deadline is None and _preparation_target(uow, case, again=True):
             return _start_preparation(uow, actor, case, again=True)  # a meeting has come
         return None
+    if state == CaseState.ON_AGENDA:
+        return _move_to_meeting_in_time(uow, actor, case)
     if state in (CaseState.RECOMMENDED, CaseState.POSTPONED, CaseState.REFERRED):
         if case.hold:
             return None
@@ -146,21 +148,32 @@ def _start_preparation(uow: UnitOfWork, actor: Actor, case: Case, *, again: bool
         if again and previous is None:
             return _log(uow, actor, case, "case.prepare", "Ingen møte å sikte mot enno.")
         return _log(uow, actor, case, "case.prepare",
-                    f"Send til utgreiing i {admin.short_name}; ingen møte i {body.name} å sikte "
+                    f"Sendt til utgreiing i {admin.short_name}; ingen møte i {body.name} å sikte "
                     f"mot, så fristen vert sett når eit møte kjem i planen.{lead_text}")
     meeting = uow.session.scalars(select(Meeting).where(Meeting.ref == target.ref)).one()
     body = uow.body(case.current_body_id)
-    case.preparation_deadline = target.preparation_deadline
+    due = target.preparation_deadline
+    note = ""
+    deadline = case.external_deadline
+    if deadline is not None and target.day > deadline:
+        # No meeting decides in time (the case is urgent): prepare before the deadline itself.
+        due = max(uow.calendar.working_day_on_or_before(deadline - timedelta(days=1)),
+                  uow.today)
+        note = (f" Den eksterne fristen {format_date(deadline)} kjem før møtet; tilrådinga "
+                "trengst før fristen (sjå hastevegane).")
+    elif due < uow.today:
+        # An extra meeting called at short notice: ready before its notice goes out.
+        due = target.notice_date
+    case.preparation_deadline = due
     case.target_meeting_id = meeting.id
-    open_deadline(uow, kind=DeadlineKind.PREPARATION, due_date=target.preparation_deadline,
+    open_deadline(uow, kind=DeadlineKind.PREPARATION, due_date=due,
                   reminder_days=body.reminder_days, case=case, owner_id=case.lead_id,
                   note=f"Tilråding til {meeting.ref}")
-    verb = "Ny frist for utgreiing" if again else f"Send til utgreiing i {admin.short_name}"
+    verb = "Ny frist for utgreiing" if again else f"Sendt til utgreiing i {admin.short_name}"
     return _log(uow, actor, case, "case.prepare",
-                f"{verb}: tilråding seinast {format_date(target.preparation_deadline)}, for "
-                f"{meeting_label(uow, meeting)}.{lead_text}",
-                data={"deadline": target.preparation_deadline.isoformat(),
-                      "meeting": meeting.ref})
+                f"{verb}: tilråding seinast {format_date(due)}, for "
+                f"{meeting_label(uow, meeting)}.{note}{lead_text}",
+                data={"deadline": due.isoformat(), "meeting": meeting.ref})
 
 
 def _preparation_target(uow: UnitOfWork, case: Case, *, again: bool) -> MeetingSlot | None:
@@ -172,8 +185,16 @@ def _preparation_target(uow: UnitOfWork, case: Case, *, again: bool) -> MeetingS
                 and aimed.preparation_deadline >= uow.today:
             return slot(aimed)
     slots = upcoming_slots(uow, include_remote=not closed_meeting_required(case))
-    return next_meeting(slots, case.current_body_id, ready_on=uow.today,
-                        by_preparation_deadline=True)
+    target = next_meeting(slots, case.current_body_id, ready_on=uow.today,
+                          by_preparation_deadline=True)
+    deadline = case.external_deadline
+    if deadline is not None and (target is None or target.day > deadline):
+        # An open agenda that still decides by the external deadline comes first.
+        sooner = next_meeting(slots, case.current_body_id, ready_on=uow.today,
+                              by_preparation_deadline=False)
+        if sooner is not None and sooner.day <= deadline:
+            return sooner
+    return target
 
 
 def place_by_rule(uow: UnitOfWork, actor: Actor, case: Case) -> Meeting | None:
@@ -222,6 +243,28 @@ def place_by_rule(uow: UnitOfWork, actor: Actor, case: Case) -> Meeting | None:
             reason = "Første møte der innkallinga ikkje er sendt."
     place_on_agenda(uow, actor, case, meeting, reason=reason)
     return meeting
+
+
+def _move_to_meeting_in_time(uow: UnitOfWork, actor: Actor, case: Case) -> str | None:
+    """A case waiting on a meeting after its external deadline moves to an open meeting that
+    decides in time, when one exists (typically the extra meeting called for it)."""
+    deadline = case.external_deadline
+    if deadline is None or case.agenda_meeting_id is None:
+        return None
+    current = uow.session.get(Meeting, case.agenda_meeting_id)
+    if current is None or current.status != MeetingStatus.PLANNED or current.day <= deadline:
+        return None
+    slots = upcoming_slots(uow, include_remote=not closed_meeting_required(case))
+    sooner = next_meeting(slots, case.current_body_id, ready_on=uow.today,
+                          by_preparation_deadline=False, exclude=[current.ref])
+    if sooner is None or sooner.day > deadline:
+        return None
+    meeting = uow.session.scalars(select(Meeting).where(Meeting.ref == sooner.ref)).one()
+    take_off_agenda(uow, case, "flytte")
+    place_on_agenda(uow, actor, case, meeting, step="move", reason=(
+        f"Flytt frå {current.ref}: det møtet er etter den eksterne fristen "
+        f"{format_date(deadline)}, {meeting.ref} avgjer saka i tide."))
+    return f"Flytta frå {current.ref} til {meeting.ref} (ekstern frist {format_date(deadline)})"
 
 
 def _last_treatment_meeting(uow: UnitOfWork, case: Case) -> Meeting | None:
@@ -356,13 +399,40 @@ def process_deadline(uow: UnitOfWork, deadline: Deadline) -> str | None:
 
 
 def process_meeting(uow: UnitOfWork, meeting: Meeting) -> str | None:
-    """Send the notice (freeze and number the agenda) when its time has come."""
+    """Send the notice (freeze and number the agenda) when its time has come; after the
+    meeting, ask for every outcome that has not been recorded."""
+    if meeting.status in (MeetingStatus.NOTIFIED, MeetingStatus.HELD):
+        meeting.next_check_at = None
+        if uow.now < meeting.ends_at:
+            meeting.next_check_at = meeting.ends_at
+            return None
+        waiting = [c.number for c in uow.session.scalars(select(Case).where(
+            Case.agenda_meeting_id == meeting.id, Case.state == CaseState.ON_AGENDA)
+            .order_by(Case.year, Case.seq))]
+        if not waiting:
+            return None
+        message = (f"Møtet {meeting_label(uow, meeting)} er over, men utfallet er ikkje ført "
+                   f"for sak {', '.join(waiting)}. Før det med `tingflyt case decide`.")
+        uow.alert(f"outcome-missing:{meeting.id}", AlertKind.OUTCOME_MISSING, message,
+                  recipients=[uow.council.director_id], severity="warning", meeting=meeting)
+        uow.journal(SYSTEM_ACTOR, "meeting.outcome_missing", message, meeting=meeting)
+        return message
     if meeting.status != MeetingStatus.PLANNED:
         meeting.next_check_at = None
         return None
     if uow.now < meeting.notice_at:
         meeting.next_check_at = meeting.notice_at
         return None
+    if uow.now >= meeting.starts_at:
+        # Too late to call it: a meeting cannot be held without lawful notice (KL § 11-3).
+        meeting.next_check_at = None
+        message = (f"Møtet {meeting_label(uow, meeting)} er passert utan at innkallinga vart "
+                   "send frå tingflyt. Før det som vart gjort, eller avlys møtet "
+                   f"(`tingflyt meeting cancel {meeting.ref}`).")
+        uow.alert(f"never-notified:{meeting.id}", AlertKind.NOTICE_LATE, message,
+                  recipients=leaders(uow), severity="critical", meeting=meeting)
+        uow.journal(SYSTEM_ACTOR, "meeting.not_notified", message, meeting=meeting)
+        return message
     freeze_agenda(uow, SYSTEM_ACTOR, meeting)
     return f"Innkalling sendt for {meeting_label(uow, meeting)}"
 

@@ -18,7 +18,7 @@ from ..errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, Rule
 from ..lifecycle import check
 from ..model import AgendaItem, Body, Case, Meeting, Municipality, Treatment
 from ..publicity import parse_exemption
-from ..scheduling import ASSEMBLY_ONLY, INFORMATION_ONLY, decide_competence
+from ..scheduling import ASSEMBLY_ONLY, INFORMATION_ONLY, decide_competence, earliest_decision
 from ..terms import (
     CASE_KIND_LABELS,
     DECISION_BASIS_LABELS,
@@ -44,7 +44,7 @@ from .common import (
     open_deadline,
     upcoming_slots,
 )
-from .meetings import place_on_agenda
+from .meetings import place_on_agenda, take_off_agenda
 
 MAX_TITLE = 500
 
@@ -119,6 +119,9 @@ def register_case(
         meetings=upcoming_slots(uow, include_remote=not (
             exemption and exemption.closed_meeting_required)),
         today=uow.today)
+    if lead_id is None and case_origin == Origin.ADMIN_COMMITTEE and actor.has(
+            Role.CHIEF_EXECUTIVE):
+        lead_id = actor.id  # the chief executive who brings a case prepares it
     lead = _lead(uow, lead_id, municipality)
 
     year = uow.today.year
@@ -184,7 +187,11 @@ def _origin(uow: UnitOfWork, actor: Actor, origin: str | None) -> tuple[Origin, 
             return Origin.DIRECTOR, None
         if actor.has(Role.MAYOR):
             return Origin.MUNICIPALITY, sorted(actor.scopes(Role.MAYOR))[0]
-        return Origin.ADMIN_COMMITTEE, sorted(actor.scopes(Role.CHIEF_EXECUTIVE))[0]
+        if actor.has(Role.CHIEF_EXECUTIVE):
+            return Origin.ADMIN_COMMITTEE, None
+        raise NotAllowed(f"{actor.describe()} kan ikkje leggje fram saker.",
+                         "Saker kjem frå dagleg leiar, rådmannsutvalet eller ein kommune via "
+                         "ordføraren.", field="as")
     if origin == "director":
         if not actor.is_staff:
             raise NotAllowed("Berre sekretariatet kan registrere saker frå dagleg leiar.",
@@ -259,7 +266,7 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
             raise InvalidInput("--remove og --meeting kan ikkje brukast saman.",
                                "Bruk anten --remove eller --meeting.", field="meeting")
         check("remove_from_agenda", state, case.number)
-        old = _unplace(uow, actor, case, "ta av")
+        old = take_off_agenda(uow, case, "ta av")
         case.state = CaseState.RECOMMENDED
         case.hold = True
         case.hold_reason = reason
@@ -295,7 +302,7 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
             raise IllegalTransition(f"Sak {case.number} står alt på {meeting.ref}.",
                                     "Vel eit anna møte, eller gjer ingenting.", field="meeting")
         step = "move"
-        _unplace(uow, actor, case, "flytte")
+        take_off_agenda(uow, case, "flytte")
     else:
         check("place", state, case.number)
     late = uow.today > meeting.preparation_deadline
@@ -336,26 +343,6 @@ def _check_target(uow: UnitOfWork, case: Case, meeting: Meeting) -> None:
             "(kommunelova § 11-7). Vel eit fysisk møte.", field="meeting")
 
 
-def _unplace(uow: UnitOfWork, actor: Actor, case: Case, verb: str) -> Meeting:
-    """Take a case off an open agenda. Refused once the notice has gone out."""
-    meeting = uow.session.get(Meeting, case.agenda_meeting_id) if case.agenda_meeting_id \
-        else None
-    if meeting is None:
-        raise IllegalTransition(f"Sak {case.number} står ikkje på noka saksliste.", "")
-    if meeting.status != MeetingStatus.PLANNED:
-        raise RuleViolation(
-            f"Innkallinga til {meeting.ref} er sendt; ein kan ikkje {verb} sak {case.number} no.",
-            "Saka må handsamast i møtet: møtet kan utsetje henne med vanleg fleirtal "
-            "(kommunelova § 11-3), eller saka kan trekkjast med `tingflyt case withdraw`.",
-            field="meeting")
-    item = agenda_item_for(uow, case, meeting.id)
-    if item is not None:
-        uow.session.delete(item)
-    meeting.agenda_changed_at = uow.now
-    case.agenda_meeting_id = None
-    return meeting
-
-
 @requires(Role.DIRECTOR, Role.STAFF, Role.MAYOR, Role.CHIEF_EXECUTIVE)
 def withdraw_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
                   expected_version: int | None = None) -> Case:
@@ -380,7 +367,7 @@ def withdraw_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
         assert meeting is not None
         item = agenda_item_for(uow, case, meeting.id)
         if meeting.status == MeetingStatus.PLANNED:
-            _unplace(uow, actor, case, "trekkje")
+            take_off_agenda(uow, case, "trekkje")
             note = f" Teken av sakslista til {meeting.ref}."
         elif item is not None:
             item.withdrawn = True  # stays on the notice, marked as withdrawn
@@ -465,10 +452,15 @@ def record_outcome(uow: UnitOfWork, actor: Actor, number: str, *, outcome: str,
     elif not competent:
         nxt = uow.body(case.competent_body_id)
         if result in (Outcome.DECIDED, Outcome.NOT_ADOPTED):
+            hint = ("Bruk --outcome referred (innstilling), postponed, sent_back eller "
+                    "withdrawn.")
+            if kind in ASSEMBLY_ONLY:
+                hint += f" Ei sak av typen «{kind.label}» avgjer berre {nxt.name}."
+            else:
+                hint += " Kan saka ikkje vente, vurder hastevedtak (--urgency)."
             raise RuleViolation(
                 f"Sak {case.number} skal avgjerast av {nxt.name}; {body.name} gjev innstilling.",
-                "Bruk --outcome referred (innstilling), postponed, sent_back eller withdrawn. "
-                "Kan saka ikkje vente, vurder hastevedtak (--urgency).", field="outcome")
+                hint, field="outcome")
     elif result == Outcome.REFERRED:
         raise RuleViolation(f"{body.name} avgjer sak {case.number} sjølv; det finst ikkje noko "
                             "organ å innstille til.", "Bruk --outcome decided.", field="outcome")
@@ -489,9 +481,12 @@ def record_outcome(uow: UnitOfWork, actor: Actor, number: str, *, outcome: str,
     if meeting.status == MeetingStatus.NOTIFIED:
         meeting.status = MeetingStatus.HELD
     case.agenda_meeting_id = None
+    path = case_path(uow, case)
     if result == Outcome.REFERRED:
-        path = case_path(uow, case)
         case.current_body_id = path[path.index(body.id) + 1]
+    elif result == Outcome.SENT_BACK:
+        # New preparation means a new recommendation from the first body on the path.
+        case.current_body_id = path[0]
     if result in AUTHORITATIVE:
         close_deadlines(uow, kinds=(DeadlineKind.EXTERNAL,), case=case)
         case.urgent = False
@@ -524,12 +519,21 @@ def _check_urgency_authority(uow: UnitOfWork, case: Case, body: Body) -> None:
             f"Ei sak av typen «{CaseKind(case.kind).label}» skal alltid avgjerast av "
             f"{competent.name} (samarbeidsavtalen pkt. 3a).",
             f"Kall inn {competent.name} til ekstra møte i staden.", field="urgency")
-    if not case.urgent:
+    if not case.urgent or case.external_deadline is None:
         raise RuleViolation(
             f"Sak {case.number} er ikkje ei hastesak: {competent.name} kan avgjere henne i tide.",
             "Hastefullmakt kan berre brukast når vedtaket trengst så snart at "
             f"{competent.name} ikkje kan kallast inn. Bruk --outcome referred.",
             field="urgency")
+    can_decide = earliest_decision(path=[competent.id], bodies=all_bodies(uow),
+                                   meetings=upcoming_slots(uow), calendar=uow.calendar,
+                                   today=uow.today)
+    if can_decide <= case.external_deadline:
+        raise RuleViolation(
+            f"{competent.name} kan framleis kallast inn og avgjere sak {case.number} før fristen "
+            f"{format_date(case.external_deadline)} (møte {format_date(can_decide)}); då gjeld "
+            "ikkje hastefullmakta (kommunelova § 11-8 (1)).",
+            "Bruk --outcome referred, og kall inn til møte i tide.", field="urgency")
 
 
 def _report_urgency_decision(uow: UnitOfWork, actor: Actor, case: Case,

@@ -17,6 +17,9 @@ from ..uow import UnitOfWork
 
 #: Local time at which the sweep sends a meeting's notice on its notice day.
 NOTICE_TIME = time(8, 0)
+#: A meeting added on its own notice day is notified at this time (at least an hour after it
+#: was added), so the secretariat can put its cases on the agenda first.
+LATE_NOTICE_TIME = time(16, 0)
 #: Local time at which reminders go out.
 REMINDER_TIME = time(8, 0)
 

@@ -9,12 +9,12 @@ cases, then the items for information.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, select
 
 from ..calendar import format_date
-from ..errors import InvalidInput, RuleViolation
+from ..errors import IllegalTransition, InvalidInput, NotAllowed, RuleViolation
 from ..model import AgendaItem, Body, Case, Meeting
 from ..scheduling import NO_PREPARATION
 from ..terms import (
@@ -29,9 +29,11 @@ from ..terms import (
     MeetingStatus,
     Role,
 )
-from ..uow import Actor, UnitOfWork, requires
+from ..uow import OPERATOR_ACTOR, Actor, UnitOfWork, requires
 from .common import (
+    LATE_NOTICE_TIME,
     NOTICE_TIME,
+    agenda_item_for,
     agenda_number,
     close_deadlines,
     leaders,
@@ -101,7 +103,7 @@ def create_meeting(
             f"Innkallinga til eit møte {format_date(day)} måtte ha gått ut {format_date(notice)}; "
             "det er for seint.", hint, field="date")
     starts_at = cal.at(day, start)
-    notice_at = max(cal.at(notice, NOTICE_TIME), uow.now)
+    notice_at = notice_time(uow, notice)
     meeting = Meeting(
         ref=_ref_for(uow, body, day), body_id=body.id, kind=kind, status=MeetingStatus.PLANNED,
         day=day, starts_at=starts_at, ends_at=cal.at(day, end), place=place, remote=remote,
@@ -118,17 +120,78 @@ def create_meeting(
     return meeting
 
 
-def reschedule_meeting(uow: UnitOfWork, meeting: Meeting, start: time, end: time,
-                       place: str | None, remote: bool) -> bool:
-    """Follow a changed plan for a meeting whose agenda is still open. Returns True if changed."""
+#: How long after a meeting the engine waits before it asks for outcomes not yet recorded.
+OUTCOME_GRACE = timedelta(days=1)
+
+
+def notice_time(uow: UnitOfWork, notice: date) -> datetime:
+    """When the sweep sends the notice: the morning of the notice day, or, for a meeting added
+    on that day, late enough in it for its cases to be placed first (still on time)."""
     cal = uow.calendar
+    morning = cal.at(notice, NOTICE_TIME)
+    if uow.now < morning:
+        return morning
+    last = cal.end_of(notice) - timedelta(minutes=1)
+    return min(max(cal.at(notice, LATE_NOTICE_TIME), uow.now + timedelta(hours=1)), last) \
+        if uow.now < last else uow.now
+
+
+def reschedule_meeting(uow: UnitOfWork, meeting: Meeting, start: time, end: time,
+                       place: str | None, remote: bool) -> list[str]:
+    """Follow a changed plan (times, place, remote, the body's notice periods) for a meeting
+    whose agenda is still open. Returns what changed; refuses what the law does not allow."""
+    cal = uow.calendar
+    body = meeting.body
     starts_at, ends_at = cal.at(meeting.day, start), cal.at(meeting.day, end)
-    if (meeting.starts_at, meeting.ends_at, meeting.place, meeting.remote) == (
+    notice_days = notice_days_for(body, meeting.kind)
+    notice = cal.notice_date(meeting.day, notice_days)
+    preparation = cal.preparation_deadline(notice, body.preparation_days)
+    changes: list[str] = []
+    if remote and not meeting.remote:
+        closed = [c.number for c in uow.session.scalars(select(Case).where(
+            Case.agenda_meeting_id == meeting.id, Case.exempt_offl_section == 13))]
+        if closed:
+            raise RuleViolation(
+                f"Møtet {meeting.ref} kan ikkje bli fjernmøte: sak {', '.join(closed)} er "
+                "underlagd teieplikt og må handsamast i lukka møte (kommunelova § 11-7).",
+                "Flytt saka til eit anna møte først (`tingflyt case place ... --meeting`), "
+                "eller la møtet vere fysisk.", field="remote")
+    if (meeting.starts_at, meeting.ends_at, meeting.place, meeting.remote) != (
             starts_at, ends_at, place, remote):
-        return False
-    meeting.starts_at, meeting.ends_at, meeting.place, meeting.remote = (
-        starts_at, ends_at, place, remote)
-    return True
+        meeting.starts_at, meeting.ends_at, meeting.place, meeting.remote = (
+            starts_at, ends_at, place, remote)
+        changes.append("tid/stad")
+    if (meeting.notice_date, meeting.preparation_deadline) != (notice, preparation):
+        if notice < uow.today:
+            raise RuleViolation(
+                f"Med {notice_days} dagars varsel måtte innkallinga til {meeting.ref} ha gått "
+                f"ut {format_date(notice)}; det er for seint.",
+                "Behald det gamle varselet for dette møtet, eller flytt møtet.",
+                field="notice_days")
+        meeting.notice_date = notice
+        meeting.preparation_deadline = preparation
+        meeting.notice_at = notice_time(uow, notice)
+        meeting.next_check_at = meeting.notice_at
+        close_deadlines(uow, kinds=(DeadlineKind.NOTICE,), meeting=meeting, cancelled=True)
+        open_deadline(uow, kind=DeadlineKind.NOTICE, due_date=notice,
+                      reminder_days=body.reminder_days, meeting=meeting,
+                      owner_id=uow.council.director_id,
+                      note=f"Innkalling til {meeting.ref}; sakslista vert fryst då")
+        changes.append("innkallingsdato og utgreiingsfrist")
+        for case in uow.session.scalars(select(Case).where(
+                Case.target_meeting_id == meeting.id,
+                Case.state == CaseState.IN_PREPARATION)):
+            close_deadlines(uow, kinds=(DeadlineKind.PREPARATION,), case=case, cancelled=True)
+            open_deadline(uow, kind=DeadlineKind.PREPARATION, due_date=preparation,
+                          reminder_days=body.reminder_days, case=case, owner_id=case.lead_id,
+                          note=f"Tilråding til {meeting.ref}")
+            case.preparation_deadline = preparation
+            case.updated_at = uow.now
+            uow.journal(OPERATOR_ACTOR, "case.prepare",
+                        f"Ny frist for utgreiing {format_date(preparation)}: varselet for "
+                        f"{meeting.ref} er endra i organisasjonsfila.", case=case,
+                        meeting=meeting)
+    return changes
 
 
 @requires(Role.DIRECTOR, Role.STAFF, Role.CHAIR)
@@ -148,7 +211,7 @@ def add_meeting(
     """Add an extra meeting (ordinary notice) or an urgent remote meeting (shorter notice)."""
     body = uow.body(body_id)
     if actor.has(Role.CHAIR) and not actor.is_staff and not actor.has(Role.CHAIR, body.id):
-        raise RuleViolation(f"{actor.name} leier ikkje {body.name}.",
+        raise NotAllowed(f"{actor.name} leier ikkje {body.name}.",
                             "Berre leiaren for organet eller sekretariatet kan kalle inn.",
                             field="as")
     kind = MeetingKind.EXTRA
@@ -202,7 +265,53 @@ def _recheck_waiting_cases(uow: UnitOfWork, body: Body) -> None:
 def issue_notice(uow: UnitOfWork, actor: Actor, ref: str) -> Meeting:
     """Send the notice now: freeze and number the agenda before the notice day."""
     meeting = uow.meeting(ref)
+    if uow.now >= meeting.starts_at:
+        raise RuleViolation(f"Møtet {meeting.ref} har alt vore ({format_date(meeting.day)}); "
+                            "det er for seint å kalle det inn.",
+                            f"Avlys det med `tingflyt meeting cancel {meeting.ref}`.",
+                            field="meeting")
     freeze_agenda(uow, actor, meeting)
+    return meeting
+
+
+@requires(Role.DIRECTOR, Role.STAFF, Role.CHAIR)
+def cancel_meeting(uow: UnitOfWork, actor: Actor, ref: str, *, reason: str) -> Meeting:
+    """Avlyse eit møte. Its cases go back to the engine, which places them on the next
+    meeting; agenda numbers already given are not used again."""
+    meeting = uow.meeting(ref)
+    if actor.has(Role.CHAIR) and not actor.is_staff and not actor.has(Role.CHAIR,
+                                                                         meeting.body_id):
+        raise NotAllowed(f"{actor.name} leier ikkje {meeting.body.name}.",
+                         "Berre leiaren for organet eller sekretariatet kan avlyse.", field="as")
+    if not (reason or "").strip():
+        raise InvalidInput("Grunnen til at møtet vert avlyst manglar.",
+                           "Legg til --reason \"...\".", field="reason")
+    if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
+        raise RuleViolation(f"Møtet {meeting.ref} er alt {_status_label(meeting)}.",
+                            "Berre planlagde og innkalla møte kan avlysast.", field="meeting")
+    from ..lifecycle import check
+
+    moved = []
+    for case in uow.session.scalars(select(Case).where(Case.agenda_meeting_id == meeting.id)):
+        if meeting.status == MeetingStatus.PLANNED:
+            item = agenda_item_for(uow, case, meeting.id)
+            if item is not None:
+                uow.session.delete(item)
+        case.state = check("remove_from_agenda", CaseState(case.state), case.number)
+        case.agenda_meeting_id = None
+        case.updated_at = uow.now
+        case.next_check_at = uow.now
+        moved.append(case.number)
+        uow.journal(actor, "case.unplace", f"Møtet {meeting.ref} er avlyst; saka går til neste "
+                    "møte.", case=case, meeting=meeting, reason=reason)
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.next_check_at = None
+    meeting.agenda_changed_at = uow.now
+    close_deadlines(uow, kinds=(DeadlineKind.NOTICE,), meeting=meeting, cancelled=True)
+    uow.journal(actor, "meeting.cancel",
+                f"Møtet {meeting_label(uow, meeting)} er avlyst"
+                + (f"; sakene {', '.join(moved)} går til neste møte." if moved else "."),
+                meeting=meeting, reason=reason, role=(Role.DIRECTOR, Role.STAFF, Role.CHAIR))
     return meeting
 
 
@@ -238,7 +347,8 @@ def freeze_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> bool:
     meeting.status = MeetingStatus.NOTIFIED
     meeting.notified_at = uow.now
     meeting.notice_late = late
-    meeting.next_check_at = None
+    # Look again the day after the meeting: every case on it should have an outcome by then.
+    meeting.next_check_at = meeting.ends_at + OUTCOME_GRACE
     meeting.agenda_changed_at = uow.now
     close_deadlines(uow, kinds=(DeadlineKind.NOTICE,), meeting=meeting)
     lines = []
@@ -327,10 +437,30 @@ def place_on_agenda(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
     case.agenda_meeting_id = meeting.id
     case.updated_at = uow.now
     meeting.agenda_changed_at = uow.now  # bumps the meeting's version: races with a freeze
-    verb = "Flytt til" if step == "move" else "Sett på"
+    verb = "Flytta til" if step == "move" else "Sett på"
     uow.journal(actor, f"case.{step}", f"{verb} sakslista til {meeting_label(uow, meeting)}.",
                 case=case, meeting=meeting, reason=reason, role=(Role.DIRECTOR, Role.STAFF))
     return item
+
+
+def take_off_agenda(uow: UnitOfWork, case: Case, verb: str) -> Meeting:
+    """Take a case off an open agenda. Refused once the notice has gone out."""
+    meeting = uow.session.get(Meeting, case.agenda_meeting_id) if case.agenda_meeting_id \
+        else None
+    if meeting is None:
+        raise IllegalTransition(f"Sak {case.number} står ikkje på noka saksliste.", "")
+    if meeting.status != MeetingStatus.PLANNED:
+        raise RuleViolation(
+            f"Innkallinga til {meeting.ref} er sendt; ein kan ikkje {verb} sak {case.number} no.",
+            "Saka må handsamast i møtet: møtet kan utsetje henne med vanleg fleirtal "
+            "(kommunelova § 11-3), eller saka kan trekkjast med `tingflyt case withdraw`.",
+            field="meeting")
+    item = agenda_item_for(uow, case, meeting.id)
+    if item is not None:
+        uow.session.delete(item)
+    meeting.agenda_changed_at = uow.now
+    case.agenda_meeting_id = None
+    return meeting
 
 
 def meeting_is_over(meeting: Meeting, now: datetime) -> bool:

@@ -57,7 +57,7 @@ def test_case_flow_carries_a_case_and_is_idempotent(flows_on: Db) -> None:
     with quick_runs():
         first = case_flow(number, db.clock.now())
         second = case_flow(number, db.clock.now())
-    assert any("Send til utgreiing" in line for line in first)
+    assert any("Sendt til utgreiing" in line for line in first)
     assert second == []
     case = db.read(lambda uow: case_detail(uow, uow.case(number)))
     assert case["state"] == "in_preparation"

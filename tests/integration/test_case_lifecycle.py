@@ -194,6 +194,8 @@ def test_council_cannot_decide_an_assembly_only_case(db: Db) -> None:
     db.act(recommend_case, CE, budget, text="Tilråding.")
     db.reconcile(budget)
     meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    db.clock.set(meeting.notice_at)
+    db.sweep()
     db.clock.set(meeting.starts_at)
     db.sweep()
     before = db.counts()
@@ -268,6 +270,8 @@ def test_only_the_chair_or_staff_record_decisions(db: Db) -> None:
     db.act(recommend_case, CE, a, text="Tilråding.")
     db.reconcile(a)
     meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    db.clock.set(meeting.notice_at)
+    db.sweep()
     db.clock.set(meeting.starts_at)
     db.sweep()
     with pytest.raises(NotAllowed):

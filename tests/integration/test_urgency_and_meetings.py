@@ -75,8 +75,11 @@ def test_urgency_clears_when_an_extra_meeting_takes_the_case(db: Db) -> None:
 
 
 def test_urgency_authority_reports_to_the_next_assembly_meeting(db: Db) -> None:
+    # From 14.08 the assembly cannot be convened by 31.08: the council must first give its
+    # recommendation (an extra meeting 21.08 at the earliest), then 14 days' notice.
+    db.at(date(2026, 8, 14))
     number = register(db, "Uttale om sjukehusstruktur", kind="statement", body_id="assembly",
-                      external_deadline=date(2026, 11, 23))
+                      external_deadline=date(2026, 8, 31))
     case = case_of(db, number)
     assert case["urgent"]
     authority = [o for o in case["urgency_options"] if o["kind"] == "urgency_authority"]
@@ -103,11 +106,31 @@ def test_urgency_authority_reports_to_the_next_assembly_meeting(db: Db) -> None:
     assert agenda[0]["agenda_number"] == "HT 1/26"
 
 
+def test_urgency_authority_is_not_offered_while_the_assembly_can_be_convened(db: Db) -> None:
+    number = register(db, "Uttale", kind="statement", body_id="assembly",
+                      external_deadline=date(2026, 10, 1))
+    case = case_of(db, number)
+    kinds = [o["kind"] for o in case["urgency_options"]]
+    assert case["urgent"] and kinds == ["extra_meeting"]
+    assert "må først gje innstilling" in case["urgency_options"][0]["text"]
+    db.act(recommend_case, CE, number, text="Tilråding.")
+    db.reconcile(number)
+    hold = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    db.clock.set(hold.notice_at)
+    db.sweep()
+    db.clock.set(hold.starts_at)
+    with pytest.raises(RuleViolation) as refused:
+        db.act(record_outcome, CHAIR, number, outcome="decided", urgency=True)
+    assert "11-8 (1)" in refused.value.message and "10.09.2026" in refused.value.message
+
+
 def test_urgency_authority_refused_when_the_case_is_not_urgent(db: Db) -> None:
     number = register(db, "Uttale", kind="statement", body_id="assembly")
     db.act(recommend_case, CE, number, text="Tilråding.")
     db.reconcile(number)
     meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    db.clock.set(meeting.notice_at)
+    db.sweep()
     db.clock.set(meeting.starts_at)
     db.sweep()
     with pytest.raises(RuleViolation) as refused:
