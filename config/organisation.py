@@ -205,14 +205,23 @@ def load_organisation(path: str | Path) -> Organisation:
         raise ConfigError(shown, [
             "fila finst ikkje; gje stien til ei organisasjonsfil, t.d. config/hallingdal.toml"
         ]) from None
+    except IsADirectoryError:
+        raise ConfigError(shown, ["er ei mappe, ikkje ei fil; gje stien til .toml-fila"]) \
+            from None
+    except PermissionError:
+        raise ConfigError(shown, ["manglar løyve til å lese fila; sjekk løyva"]) from None
     except OSError as exc:
-        raise ConfigError(shown, [f"fila kan ikkje lesast ({exc.strerror})"]) from None
+        raise ConfigError(shown, [f"fila kan ikkje lesast (feil {exc.errno})"]) from None
     try:
         raw = tomllib.loads(raw_bytes.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(shown, ["fila er ikkje UTF-8; lagre ho som UTF-8"]) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(shown, [f"ikkje gyldig TOML: {exc}; rett skrivefeilen der"]) from None
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        place = f"linje {where.group(1)}, kolonne {where.group(2)}" if where else "i fila"
+        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise ConfigError(shown, [f"ikkje gyldig TOML på {place} ({detail}); rett "
+                                  "skrivefeilen der"]) from None
     try:
         data = OrganisationFile.model_validate(raw)
     except ValidationError as exc:
@@ -220,7 +229,7 @@ def load_organisation(path: str | Path) -> Organisation:
     problems = check_references(data)
     if problems:
         raise ConfigError(shown, problems)
-    return Organisation(data, shown, hashlib.sha256(raw_bytes).hexdigest())
+    return Organisation(data, str(path.resolve()), hashlib.sha256(raw_bytes).hexdigest())
 
 
 _FIELD_HELP: dict[str, str] = {
@@ -261,8 +270,22 @@ def _describe(err: Any, raw: dict[str, Any]) -> str:
                 "time_type"}:
         return (f"{where}: «{err.get('input')}» er ikkje ein gyldig dato/tid; "
                 + _FIELD_HELP["start"])
-    if kind in {"greater_than_equal", "less_than_equal"}:
-        return f"{where}: {err.get('input')} er utanfor lovleg område ({err['msg']}); rett talet"
+    if kind == "greater_than_equal":
+        limit = err.get("ctx", {}).get("ge")
+        return f"{where}: {err.get('input')} er for lite; det må vere minst {limit}"
+    if kind == "less_than_equal":
+        limit = err.get("ctx", {}).get("le")
+        return f"{where}: {err.get('input')} er for stort; det kan vere høgst {limit}"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"{where}: «{err.get('input')}» er ikkje eit heiltal; skriv t.d. 7"
+    if kind in {"bool_parsing", "bool_type"}:
+        return f"{where}: «{err.get('input')}» er ikkje true eller false"
+    if kind in {"string_type", "list_type", "model_type", "dict_type"}:
+        want = {"string_type": "ein tekst i hermeteikn", "list_type": "ei liste [...]",
+                "model_type": "ein tabell", "dict_type": "ein tabell"}[kind]
+        return f"{where}: feil type; skriv {want}"
+    if kind == "string_too_long":
+        return f"{where}: teksten er for lang; kort han ned"
     if kind == "too_short":
         return f"{where}: lista er tom; legg til minst éin"
     return f"{where}: {err['msg']}; rett verdien"

@@ -12,6 +12,24 @@ from functools import cached_property
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+#: Nynorsk names of the Norwegian public holidays (the library names them in Bokmål/English).
+HOLIDAY_NAMES_NN = {
+    "New Year's Day": "1. nyttårsdag",
+    "Maundy Thursday": "skjærtorsdag",
+    "Good Friday": "langfredag",
+    "Easter Sunday": "1. påskedag",
+    "Easter Monday": "2. påskedag",
+    "Labor Day": "1. mai",
+    "Ascension Day": "Kristi himmelfartsdag",
+    "Constitution Day": "17. mai (grunnlovsdagen)",
+    "Whit Sunday": "1. pinsedag",
+    "Pentecost": "1. pinsedag",
+    "Whit Monday": "2. pinsedag",
+    "Pentecost Monday": "2. pinsedag",
+    "Christmas Day": "1. juledag",
+    "Second Day of Christmas": "2. juledag",
+}
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
@@ -87,8 +105,11 @@ class CouncilCalendar:
         if year not in self._cache:
             import holidays  # a maintained calendar of public holidays, imported only when needed
 
-            table = holidays.country_holidays(self.holiday_country, years=year, language="no")
-            self._cache[year] = dict(table.items())
+            table = holidays.country_holidays(self.holiday_country, years=year,
+                                              language="en_US")
+            self._cache[year] = {
+                day: " og ".join(HOLIDAY_NAMES_NN.get(n, n) for n in name.split("; "))
+                for day, name in table.items()}
         return self._cache[year]
 
     def holiday_name(self, day: date) -> str | None:

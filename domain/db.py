@@ -35,7 +35,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InvalidInput(
+                    f"Kan ikkje lage datamappa {folder} ({exc.strerror}).",
+                    "Set TINGFLYT_DATA_DIR til ei mappe du kan skrive i.",
+                    field="data_dir") from None
         engine = create_engine(parsed, connect_args={"timeout": 30}, **kwargs)
         _sqlite_transactions(engine)
         return engine
@@ -108,10 +115,33 @@ def head_revision() -> str:
     return head
 
 
+def sqlite_file(engine: Engine) -> Path | None:
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser()
+
+
 def require_schema(engine: Engine) -> None:
-    """Refuse to work on a database that ``tingflyt init`` has not prepared."""
-    if not inspect(engine).has_table("council"):
+    """Refuse to work on a database that ``tingflyt init`` has not prepared (without creating
+    an empty SQLite file on the way), or that does not answer."""
+    from sqlalchemy.exc import DBAPIError
+
+    where = engine.url.render_as_string(hide_password=True)
+    path = sqlite_file(engine)
+    if path is not None and not path.exists():
+        raise NotInitialised(f"Databasen {path} finst ikkje enno.",
+                             "Køyr `tingflyt init` først (han lagar tabellane og les inn "
+                             "organisasjonsfila), eller sjekk TINGFLYT_DATA_DIR.")
+    try:
+        ready = inspect(engine).has_table("council")
+    except DBAPIError as exc:
+        first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise NotInitialised(f"Får ikkje kontakt med databasen {where}: {first}.",
+                             "Sjekk TINGFLYT_DATABASE_URL og at databasetenaren køyrer.",
+                             field="database_url") from None
+    if not ready:
         raise NotInitialised(
-            f"Databasen {engine.url.render_as_string(hide_password=True)} er ikkje klargjord.",
+            f"Databasen {where} er ikkje klargjord.",
             "Køyr `tingflyt init` først (han lagar tabellane og les inn organisasjonsfila).",
         )

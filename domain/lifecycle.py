@@ -55,15 +55,27 @@ def allowed_steps(state: S) -> list[Step]:
     return [step for step in STEPS.values() if state in step.sources]
 
 
+#: Steps the engine takes by itself from these states; people are not offered them.
+AUTOMATIC = frozenset({
+    (S.REGISTERED, "start_preparation"), (S.REGISTERED, "skip_preparation"),
+    (S.SENT_BACK, "start_preparation"), (S.DECIDED, "start_implementation"),
+    (S.DECIDED, "close"), (S.NOT_ADOPTED, "close"), (S.WITHDRAWN, "close"),
+})
+
+
 def check(step_name: str, state: S, case_label: str) -> S:
     """Return the state after ``step_name`` or refuse, naming the state and what is allowed."""
     step = STEPS[step_name]
     if state in step.sources:
         return step.target
     allowed = allowed_steps(state)
-    if allowed:
-        options = ", ".join(f"«{s.label}»" for s in allowed)
+    by_people = [s for s in allowed if (state, s.name) not in AUTOMATIC]
+    if by_people:
+        options = ", ".join(f"«{s.label}»" for s in by_people)
         hint = f"Frå «{state.label}» kan saka: {options}."
+    elif allowed:
+        options = ", ".join(f"«{s.label}»" for s in allowed)
+        hint = f"tingflyt tek neste steg sjølv ({options}); køyr `tingflyt sweep` om det hastar."
     else:
         hint = "Saka er avslutta; ingen fleire steg er moglege."
     raise IllegalTransition(

@@ -15,6 +15,8 @@ from .errors import InvalidInput
 _OFFL_SECTION = re.compile(r"(?:offentleglova|offl\.?)\s*§\s*(\d+)", re.IGNORECASE)
 
 DEFAULT_PUBLIC_TITLE = "Sak unnateken offentlegheit"
+#: The exemption grounds of offentleglova are its §§ 13 to 26.
+FIRST_EXEMPTION_SECTION, LAST_EXEMPTION_SECTION = 13, 26
 
 
 @dataclass(frozen=True)
@@ -44,5 +46,12 @@ def parse_exemption(basis: str | None, public_title: str | None) -> Exemption | 
             f"Heimelen «{basis}» viser ikkje til ein paragraf i offentleglova.",
             "Skriv heimelen slik han skal stå i sakslista, t.d. \"offl. § 13 jf. fvl. § 13 "
             "første ledd nr. 1\" eller \"offl. § 23 første ledd\".", field="exempt")
+    section = int(match.group(1))
+    if not FIRST_EXEMPTION_SECTION <= section <= LAST_EXEMPTION_SECTION:
+        raise InvalidInput(
+            f"offl. § {section} er ikkje ein unntaksheimel.",
+            f"Unntak frå innsyn har heimel i offl. §§ {FIRST_EXEMPTION_SECTION}-"
+            f"{LAST_EXEMPTION_SECTION}, t.d. § 13 (teieplikt), § 23 (forhandlingsposisjon) "
+            "eller § 25 (tilsetjing).", field="exempt")
     title = (public_title or "").strip() or DEFAULT_PUBLIC_TITLE
-    return Exemption(basis.strip(), int(match.group(1)), title)
+    return Exemption(basis.strip(), section, title)

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from .calendar import CouncilCalendar, format_date
-from .errors import RuleViolation
+from .errors import NotFound, RuleViolation
 from .terms import (
     BodyKind,
     CaseKind,
@@ -182,7 +182,7 @@ def decide_competence(
     assembly = bodies.of_kind(BodyKind.ASSEMBLY)
     requested = bodies.by_id.get(requested_body_id) if requested_body_id else None
     if requested_body_id and requested is None:
-        raise RuleViolation(f"Ukjend organ «{requested_body_id}».",
+        raise NotFound(f"Ukjend organ «{requested_body_id}».",
                             f"Bruk eitt av: {', '.join(sorted(bodies.by_id))}.", field="body")
     if requested and requested.kind not in (BodyKind.COUNCIL, BodyKind.ASSEMBLY):
         raise RuleViolation(

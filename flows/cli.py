@@ -119,6 +119,11 @@ class Session:
 def _use_prefect() -> bool:
     """Flows run through Prefect when an API is configured (or TINGFLYT_FLOWS=prefect)."""
     mode = os.environ.get("TINGFLYT_FLOWS", "auto")
+    if mode not in ("auto", "direct", "prefect"):
+        from domain.errors import InvalidInput
+
+        raise InvalidInput(f"TINGFLYT_FLOWS={mode} er ukjend.",
+                           "Bruk auto, direct eller prefect.", field="TINGFLYT_FLOWS")
     url = os.environ.get("PREFECT_API_URL")
     if mode == "direct" or (mode == "auto" and not url):
         return False
@@ -152,22 +157,6 @@ def command(json_output: bool, *, need_schema: bool = True,
     yield Session(json_output, need_schema=need_schema, flows=flows)
 
 
-def _audience(session: Session, actor_id: str | None) -> str:
-    """Internal view for the secretariat, members and chief executives; public otherwise."""
-    from domain.services.views import INTERNAL, PUBLIC
-
-    if actor_id is None:
-        return PUBLIC
-
-    def resolve(uow: Any) -> str:
-        actor = uow.actor(actor_id)
-        if actor.is_staff or actor.roles:
-            return INTERNAL
-        return PUBLIC
-
-    return session.read(resolve)
-
-
 # -- init and org ---------------------------------------------------------------------------
 
 @app.command("init")
@@ -186,7 +175,7 @@ def init(
     from flows.output import render_init
 
     with command(json_output, need_schema=False) as s:
-        path = org or settings().org_file
+        path = org or _default_org_file(s.engine, settings())
         loaded = load_organisation(path)
         revision = upgrade(s.engine)
         with UnitOfWork(s.engine, s.clock) as uow:
@@ -195,6 +184,30 @@ def init(
         data = {**report.as_dict(), "database": s.engine.url.render_as_string(
             hide_password=True), "schema_revision": revision, "org_file": str(path)}
         s.emit(data, render_init)
+
+
+def _default_org_file(engine: Any, config: Any) -> Path:
+    """Without --org: TINGFLYT_ORG_FILE if set, else the file this database was loaded from,
+    else Hallingdal's."""
+    if "org_file" in config.model_fields_set:
+        return Path(config.org_file)
+    from sqlalchemy import inspect, select
+    from sqlalchemy.exc import DBAPIError
+
+    from domain.db import sqlite_file
+    from domain.model import CouncilRecord
+
+    path = sqlite_file(engine)
+    if path is None or path.exists():
+        try:
+            if inspect(engine).has_table("council"):
+                with engine.connect() as connection:
+                    source = connection.execute(select(CouncilRecord.source)).scalar()
+                if source and Path(source).exists():
+                    return Path(source)
+        except DBAPIError:
+            pass  # init reports a database it cannot reach itself, in one line
+    return Path(config.org_file)
 
 
 @org_app.command("show")
@@ -266,13 +279,16 @@ def meeting_show(
     json_output: JsonOpt = False,
 ) -> None:
     """Vis eit møte med sakslista (utvalssaksnummer når innkallinga er sendt)."""
-    from domain.services.views import PUBLIC, meeting_detail
+    from domain.services.views import PUBLIC, audience_for, meeting_detail
     from flows.output import render_meeting
 
+    def detail(uow: Any) -> dict[str, Any]:
+        meeting = uow.meeting(ref)
+        audience = PUBLIC if public else audience_for(uow, actor, [meeting.body_id])
+        return meeting_detail(uow, meeting, audience)
+
     with command(json_output) as s:
-        audience = PUBLIC if public else _audience(s, actor)
-        s.emit(s.read(lambda uow: meeting_detail(uow, uow.meeting(ref), audience)),
-               render_meeting)
+        s.emit(s.read(detail), render_meeting)
 
 
 @meeting_app.command("notice")
@@ -288,6 +304,24 @@ def meeting_notice(
 
     with command(json_output) as s:
         s.emit(s.run(issue_notice, actor, ref, view=meeting_detail), render_meeting)
+
+
+@meeting_app.command("cancel")
+def meeting_cancel(
+    ref: Annotated[str, typer.Argument(metavar="MØTE", help="Møte, t.d. RR-2026-09-24.")],
+    reason: Annotated[str, typer.Option("--reason", help="Kvifor møtet vert avlyst.")],
+    actor: AsOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Avlys eit møte: sakene på sakslista går til neste møte."""
+    from domain.services.meetings import cancel_meeting
+    from domain.services.views import meeting_summary
+    from flows.output import render_meeting_cancelled
+
+    with command(json_output, flows=True) as s:
+        data = s.run(cancel_meeting, actor, ref, reason=reason, view=meeting_summary)
+        data["engine"] = s.sweep()  # the cases find their next meeting
+        s.emit(data, render_meeting_cancelled)
 
 
 # -- cases ----------------------------------------------------------------------------------
@@ -446,12 +480,15 @@ def case_show(
     json_output: JsonOpt = False,
 ) -> None:
     """Vis saka med heile sporet: kven gjorde kva, når og kvifor."""
-    from domain.services.views import case_detail
+    from domain.services.views import case_audience, case_detail
     from flows.output import render_case
 
+    def detail(uow: Any) -> dict[str, Any]:
+        case = uow.case(number)
+        return case_detail(uow, case, case_audience(uow, actor, case))
+
     with command(json_output) as s:
-        audience = _audience(s, actor)
-        s.emit(s.read(lambda uow: case_detail(uow, uow.case(number), audience)), render_case)
+        s.emit(s.read(detail), render_case)
 
 
 @case_app.command("list")
@@ -470,9 +507,8 @@ def case_list(
     from flows.output import render_case_list
 
     with command(json_output) as s:
-        audience = _audience(s, actor)
         s.emit(s.read(query, state=state, body=body, urgent=urgent, open_only=open_only,
-                      audience=audience), render_case_list)
+                      actor_id=actor), render_case_list)
 
 
 @case_app.command("reconcile")
@@ -563,6 +599,14 @@ def main(argv: list[str] | None = None) -> int:
             _fail(exc.as_dict(), exc.exit_code, json_requested or _json_mode.get(),
                   line=exc.one_line())
             return exc.exit_code
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(exc, OperationalError):  # the database's operation, not our code
+            first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            _fail({"code": "database", "message": f"Databasefeil: {first}.",
+                   "hint": "Sjekk TINGFLYT_DATABASE_URL, at tenaren køyrer og at det er plass "
+                   "på disken.", "field": "database_url"}, 5, json_requested)
+            return 5
         from flows.runtime import PrefectUnavailable
 
         if isinstance(exc, PrefectUnavailable):
@@ -573,7 +617,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 _USAGE_PHRASES = [
+    (r"^No such command '(.+)'\. Did you mean '(.+)'\?$",
+     "Ukjend kommando «{0}». Meinte du «{1}»?"),
     (r"^No such command '(.+)'\.$", "Ukjend kommando «{0}»."),
+    (r"^Invalid value for '(.+)': (.+)$", "Ugyldig verdi for {0}: {1}"),
     (r"^Missing option '(.+)'\.$", "Manglar {0}."),
     (r"^Missing argument '(.+)'\.$", "Manglar {0}."),
     (r"^No such option: (\S+)(.*)$", "Ukjend val {0}.{1}"),
@@ -583,14 +630,30 @@ _USAGE_PHRASES = [
 ]
 
 
+_VALUE_PHRASES = [
+    (r"Input should be greater than or equal to (\S+)", "må vere minst {0}."),
+    (r"Input should be less than or equal to (\S+)", "kan vere høgst {0}."),
+    (r"Input should be a valid integer.*", "må vere eit heiltal."),
+    (r"'?(.+?)'? is not in the range (.+?)\.?$", "{0} er utanfor lovleg område ({1})."),
+    (r"'(.+)' is not one of (.+?)\.?$", "«{0}» er ikkje lov; bruk ein av {1}."),
+]
+
+
 def _nynorsk(message: str) -> str:
-    """Click's own usage messages, in the words the rest of the CLI uses."""
+    """Click's and typer's own usage messages, in the words the rest of the CLI uses."""
     import re
 
     for pattern, template in _USAGE_PHRASES:
         match = re.match(pattern, message.strip())
         if match:
-            return template.format(*match.groups())
+            parts = list(match.groups())
+            if template.startswith("Ugyldig verdi"):
+                for inner, wording in _VALUE_PHRASES:
+                    found = re.match(inner, parts[-1])
+                    if found:
+                        parts[-1] = wording.format(*found.groups())
+                        break
+            return template.format(*parts)
     return message
 
 

@@ -21,6 +21,7 @@ def _console() -> Console:
 console = _console()
 
 WEEKDAYS = ("må", "ty", "on", "to", "fr", "la", "sø")
+SEVERITY = {"critical": "kritisk", "warning": "åtvaring", "info": "info"}
 
 
 def d(value: str | None) -> str:
@@ -100,7 +101,7 @@ def render_org(data: dict[str, Any]) -> None:
         mun.add_row(m["name"], _p(m["mayor"]), _p(m["deputy_mayor"]), _p(m["chief_executive"]))
     console.print(mun)
     for body in data["bodies"]:
-        console.print(f"\n{body['name']} ({body['id']}, {body['kind']})", style="bold")
+        console.print(f"\n{body['name']} (id {body['id']})", style="bold")
         lines = []
         facts = []
         if body["agenda_prefix"]:
@@ -121,7 +122,7 @@ def render_org(data: dict[str, Any]) -> None:
                          + (f", nestleiar: {body['deputy_chair']['name']}"
                             if body["deputy_chair"] else ""))
         lines.append(f"Røysterett: {body['voting_members']} medlemer. Møte- og talerett: "
-                     + (", ".join(body["attend_and_speak"]) or "-"))
+                     + (", ".join(body["attend_and_speak_names"]) or "-"))
         console.print("\n".join(lines))
         table = _table("Kommune", "Medlemer", "Varamedlemer i rekkjefølgje")
         for group in body["groups"]:
@@ -161,16 +162,26 @@ def render_meeting_added(m: dict[str, Any]) -> None:
                   f"{dw(m['date'])} {hm(m['starts_at'])}-{hm(m['ends_at'])}, {where}.")
     console.print(f"Innkalling seinast {dw(m['notice_date'])}; frist for saksutgreiing "
                   f"{dw(m['preparation_deadline'])}.")
+    if not m["preparation_open"] and m["status"] == "planned":
+        console.print("Fristen for saksutgreiing er alt passert: tingflyt set berre saker med "
+                      "ekstern frist på dette møtet sjølv. Set andre saker på for hand: "
+                      f"`tingflyt case place <sak> --meeting {m['ref']}`.")
+
+
+def render_meeting_cancelled(m: dict[str, Any]) -> None:
+    console.print(f"Avlyst: {m['ref']}, {m['body_name']} {dw(m['date'])}.")
+    for number, lines in m["engine"]["cases"].items():
+        for line in lines:
+            console.print(f"  Sak {number}: {line}")
 
 
 def render_meeting(m: dict[str, Any]) -> None:
     where = "fjernmøte" if m["remote"] else m["place"]
     console.print(f"{m['body_name']}  {m['ref']}  {dw(m['date'])} "
                   f"{hm(m['starts_at'])}-{hm(m['ends_at'])}  {where}", style="bold")
-    console.print(f"Status: {m['status_label']}"
-                  + (f" ({dt(m['notified_at'])})" if m["notified_at"] else "")
-                  + (" - innkallinga gjekk ut for seint" if m["notice_late"] else "")
-                  + f".  Innkalling: {dw(m['notice_date'])}.  Utgreiingsfrist: "
+    sent = (f"sendt {dt(m['notified_at'])}" + (" (for seint)" if m["notice_late"] else "")
+            if m["notified_at"] else f"seinast {dw(m['notice_date'])}")
+    console.print(f"Status: {m['status_label']}.  Innkalling: {sent}.  Utgreiingsfrist: "
                   f"{dw(m['preparation_deadline'])}.")
     if m.get("reason"):
         console.print(f"Grunn: {m['reason']}")
@@ -253,10 +264,10 @@ def render_case(c: dict[str, Any]) -> None:
                   + (f" ({c['origin_municipality']})" if c["origin_municipality"] else "")
                   + f", registrert {dt(c['registered_at'])} av {c['proposed_by']}."
                   + (f" Ansvarleg for utgreiing: {c['lead']}." if c["lead"] else ""))
-    console.print(f"Avgjerande organ: {c['competent_body']} ({c['decision_basis_label']}). "
-                  f"{c['competence_reason']}")
+    console.print(f"Avgjerande organ: {c['competent_body_name']} "
+                  f"({c['decision_basis_label']}). {c['competence_reason']}")
     if c["current_body"] != c["competent_body"] and c["state"] != "closed":
-        console.print(f"Handsamast no av: {c['current_body']}.")
+        console.print(f"Handsamast no av: {c['current_body_name']}.")
     if c["external_deadline"]:
         console.print(f"Ekstern frist: {dw(c['external_deadline'])}.")
     if c["preparation_deadline"] and c["state"] in ("registered", "in_preparation"):
@@ -280,7 +291,7 @@ def render_case(c: dict[str, Any]) -> None:
         table = _table("Møte", "Nr.", "Organ", "Utfall", "Heimel", "Gjeldande", "Tekst",
                        title="Handsamingar")
         for t in c["treatments"]:
-            table.add_row(t["meeting"] or "-", t["agenda_number"] or "-", t["body"],
+            table.add_row(t["meeting"] or "-", t["agenda_number"] or "-", t["body_name"],
                           t["outcome_label"], t["basis_label"],
                           "ja" if t["authoritative"] else "", t["text"] or "")
         console.print(table)
@@ -321,7 +332,7 @@ def render_case_list(cases: list[dict[str, Any]]) -> None:
         agenda = ""
         if c["agenda"]:
             agenda = c["agenda"].get("agenda_number") or c["agenda"]["meeting"]
-        table.add_row(c["number"], c["title"], c["kind_label"], state, c["current_body"],
+        table.add_row(c["number"], c["title"], c["kind_label"], state, c["current_body_name"],
                       d(c["external_deadline"]) if c["external_deadline"] else "", agenda)
     console.print(table)
 
@@ -330,7 +341,7 @@ def render_case_list(cases: list[dict[str, Any]]) -> None:
 
 def render_sweep(report: dict[str, Any]) -> None:
     via = "via Prefect" if report.get("via") == "prefect" else "direkte (ingen Prefect-API sett)"
-    console.print(f"Gjennomgang {dt(_local(report['at']))} ({via}): "
+    console.print(f"Gjennomgang {dt(report['at'])} ({via}): "
                   f"{report['looked_at']} forfalne rader sett på.")
     for line in report["meetings"]:
         console.print(f"  Møte: {line}")
@@ -343,12 +354,6 @@ def render_sweep(report: dict[str, Any]) -> None:
         console.print(f"  Ikkje gjort (prøvast att ved neste gjennomgang): {line}")
     if not (report["meetings"] or report["deadlines"] or report["cases"]):
         console.print("  Ingenting var forfalle.")
-
-
-def _local(value: str) -> str:
-    from zoneinfo import ZoneInfo
-
-    return datetime.fromisoformat(value).astimezone(ZoneInfo("Europe/Oslo")).isoformat()
 
 
 def render_journal(entries: list[dict[str, Any]]) -> None:
@@ -368,6 +373,7 @@ def render_alerts(alerts: list[dict[str, Any]]) -> None:
         return
     table = _table("Tid", "Alvor", "Sak/møte", "Til", "Varsel", title="Varsel")
     for a in alerts:
-        table.add_row(dt(a["raised_at"]), a["severity"], a["case"] or a["meeting"] or "",
+        table.add_row(dt(a["raised_at"]), SEVERITY.get(a["severity"], a["severity"]),
+                      a["case"] or a["meeting"] or "",
                       ", ".join(a["recipients"]), a["message"])
     console.print(table)

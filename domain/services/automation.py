@@ -317,10 +317,11 @@ def _evaluate_urgency(uow: UnitOfWork, case: Case, actor: Actor) -> str | None:
             case.urgent = False
             case.urgency_reason = None
             case.urgency_options = None
-            when = format_date(assessment.decision_day) if assessment.decision_day else "?"
+            last = route[-1] if route else None
+            when = f"møtet {last.ref} ({format_date(last.day)})" if last else "eit møte"
             return _log(uow, actor, case, "case.urgency.cleared",
-                        f"Ikkje lenger hastesak: ordinært møte {when} avgjer saka innan "
-                        f"fristen {format_date(case.external_deadline)}.")
+                        f"Ikkje lenger hastesak: {when} avgjer saka innan fristen "
+                        f"{format_date(case.external_deadline)}.")
         return None
     options = urgency_options(
         kind=CaseKind(case.kind), path=path, deadline=case.external_deadline, bodies=bodies,
@@ -475,7 +476,9 @@ def sweep(engine: Engine, clock: Clock, *, max_rounds: int = 20) -> SweepReport:
     A row that is refused (a conflict with a person's change, or a rule) is reported and left
     for the next sweep; the others go on.
     """
-    report = SweepReport(at=clock.now())
+    with UnitOfWork(engine, clock, readonly=True) as uow:
+        zone = uow.calendar.tz
+    report = SweepReport(at=clock.now().astimezone(zone))
     handlers: list[tuple[Any, Any, str]] = [
         (Deadline, _deadline_step, "frist"), (Case, _case_step, "sak"),
         (Meeting, _meeting_step, "møte")]

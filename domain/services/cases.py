@@ -33,7 +33,7 @@ from ..terms import (
     Outcome,
     Role,
 )
-from ..uow import Actor, UnitOfWork, requires
+from ..uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
 from .common import (
     agenda_item_for,
     all_bodies,
@@ -302,7 +302,8 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
             raise IllegalTransition(f"Sak {case.number} står alt på {meeting.ref}.",
                                     "Vel eit anna møte, eller gjer ingenting.", field="meeting")
         step = "move"
-        take_off_agenda(uow, case, "flytte")
+        old = take_off_agenda(uow, case, "flytte")
+        reason = f"Frå {old.ref}." + (f" {reason}" if reason else "")
     else:
         check("place", state, case.number)
     late = uow.today > meeting.preparation_deadline
@@ -372,6 +373,7 @@ def withdraw_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
         elif item is not None:
             item.withdrawn = True  # stays on the notice, marked as withdrawn
             meeting.agenda_changed_at = uow.now
+            case.agenda_meeting_id = None
             note = f" Står att på innkallinga til {meeting.ref}, merka som trekt."
     case.state = CaseState.WITHDRAWN
     close_deadlines(uow, kinds=(DeadlineKind.PREPARATION, DeadlineKind.EXTERNAL), case=case,
@@ -563,9 +565,9 @@ def _report_urgency_decision(uow: UnitOfWork, actor: Actor, case: Case,
     uow.journal(actor, "case.urgency_report",
                 f"Melding om hastevedtaket er registrert som sak {report.number} til "
                 f"{assembly.name}.", case=case, data={"report": report.number})
-    uow.journal(actor, "case.register",
-                f"Registrert av tingflyt: melding om hastevedtak i sak {case.number}. "
-                f"Skal til neste møte i {assembly.name}.", case=report)
+    uow.journal(SYSTEM_ACTOR, "case.register",
+                f"Registrert av tingflyt etter hastevedtaket i sak {case.number} (ført av "
+                f"{actor.name}). Skal til neste møte i {assembly.name}.", case=report)
     return report
 
 

@@ -90,6 +90,12 @@ def create_meeting(
         period = f"{format_date(council.period_start)}-{format_date(council.period_end)}"
         raise InvalidInput(f"{format_date(day)} er utanfor valperioden ({period}).",
                            "Vel ein dato i valperioden.", field="date")
+    same_day = uow.session.scalars(select(Meeting.ref).where(
+        Meeting.body_id == body.id, Meeting.day == day,
+        Meeting.status != MeetingStatus.CANCELLED)).first()
+    if same_day is not None:
+        raise RuleViolation(f"{body.name} har alt eit møte {format_date(day)} ({same_day}).",
+                            "Set sakene på det møtet, eller vel ein annan dag.", field="date")
     notice_days = notice_days_for(body, kind)
     notice = cal.notice_date(day, notice_days)
     preparation = cal.preparation_deadline(notice, body.preparation_days)
@@ -331,10 +337,10 @@ def freeze_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> bool:
     cases = {c.id: c for c in session.scalars(select(Case).where(
         Case.id.in_([i.case_id for i in items if i.case_id is not None])))}
 
-    def order(item: AgendaItem) -> tuple[int, int, int]:
+    def order(item: AgendaItem) -> tuple[int, int, int, int]:
         section = [AgendaSection.STANDING, AgendaSection.CASES, AgendaSection.INFORMATION]
         kind_rank = 0 if item.kind == AgendaItemKind.MINUTES_APPROVAL else 1
-        return (section.index(AgendaSection(item.section)), kind_rank, item.position)
+        return (section.index(AgendaSection(item.section)), kind_rank, item.position, item.id)
 
     year = meeting.day.year
     numbered = []
@@ -388,15 +394,18 @@ def _status_label(meeting: Meeting) -> str:
 def _add_standing_items(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> None:
     """Approval of the last minutes, and every unreported urgency decision for this body."""
     session = uow.session
-    previous = session.scalars(
+    # Minutes of every earlier meeting of this body that no other agenda approves yet (meetings
+    # can be added out of order, so "the last meeting" is not enough).
+    approved = select(AgendaItem.related_meeting_id).where(
+        AgendaItem.kind == AgendaItemKind.MINUTES_APPROVAL,
+        AgendaItem.related_meeting_id.is_not(None))
+    earlier = session.scalars(
         select(Meeting).where(Meeting.body_id == meeting.body_id,
                               Meeting.starts_at < meeting.starts_at,
-                              Meeting.status.in_([MeetingStatus.NOTIFIED, MeetingStatus.HELD]))
-        .order_by(Meeting.starts_at.desc())).first()
-    has_minutes_item = session.scalars(select(AgendaItem.id).where(
-        AgendaItem.meeting_id == meeting.id,
-        AgendaItem.kind == AgendaItemKind.MINUTES_APPROVAL)).first()
-    if previous is not None and has_minutes_item is None:
+                              Meeting.status.in_([MeetingStatus.NOTIFIED, MeetingStatus.HELD]),
+                              Meeting.id.not_in(approved))
+        .order_by(Meeting.starts_at)).all()
+    for previous in earlier:
         session.add(AgendaItem(
             meeting_id=meeting.id, body_id=meeting.body_id, case_id=None,
             kind=AgendaItemKind.MINUTES_APPROVAL, section=AgendaSection.STANDING, position=0,

@@ -72,6 +72,27 @@ def use_zone(uow: UnitOfWork) -> None:
     _ZONE.set(uow.calendar.tz)
 
 
+def audience_for(uow: UnitOfWork, actor_id: str | None, bodies: list[str]) -> str:
+    """Who may read exempt content: the secretariat, the chief executives, and the members of
+    the bodies that handle the case (offl. § 16 does not make it public). Everyone else reads
+    the public version."""
+    if actor_id is None:
+        return PUBLIC
+    actor = uow.actor(actor_id)
+    if actor.is_staff or actor.has(Role.CHIEF_EXECUTIVE):
+        return INTERNAL
+    if any(actor.has(role, body) for body in bodies
+           for role in (Role.MEMBER, Role.CHAIR, Role.DEPUTY_CHAIR)):
+        return INTERNAL
+    return PUBLIC
+
+
+def case_audience(uow: UnitOfWork, actor_id: str | None, case: Case) -> str:
+    from .common import case_path
+
+    return audience_for(uow, actor_id, case_path(uow, case))
+
+
 def case_title(case: Case, audience: str) -> str:
     if case.exempt_basis and audience == PUBLIC:
         return case.public_title or "Sak unnateken offentlegheit"
@@ -105,7 +126,9 @@ def case_summary(uow: UnitOfWork, case: Case, audience: str = INTERNAL) -> dict[
         "state_label": CASE_STATE_LABELS[state],
         "closed_reason": case.closed_reason,
         "competent_body": case.competent_body_id,
+        "competent_body_name": _body_name(uow, case.competent_body_id),
         "current_body": case.current_body_id,
+        "current_body_name": _body_name(uow, case.current_body_id),
         "principled": case.principled,
         "exempt": case.exempt_basis is not None,
         "exempt_basis": case.exempt_basis,
@@ -117,6 +140,11 @@ def case_summary(uow: UnitOfWork, case: Case, audience: str = INTERNAL) -> dict[
         "updated_at": _iso(case.updated_at),
         "version": case.version,
     }
+
+
+def _body_name(uow: UnitOfWork, body_id: str) -> str:
+    body = uow.session.get(Body, body_id)
+    return body.short_name if body else body_id
 
 
 def case_detail(uow: UnitOfWork, case: Case, audience: str = INTERNAL) -> dict[str, Any]:
@@ -145,11 +173,20 @@ def case_detail(uow: UnitOfWork, case: Case, audience: str = INTERNAL) -> dict[s
             .order_by(Treatment.recorded_at, Treatment.id))],
         "deadlines": [deadline_view(d) for d in uow.session.scalars(
             select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id))],
-        "trace": [journal_view(e, hidden) for e in uow.session.scalars(
-            select(JournalEntry).where(JournalEntry.case_id == case.id)
-            .order_by(JournalEntry.at, JournalEntry.id))],
+        "trace": _trace(uow, case, hidden),
     })
     return data
+
+
+def _trace(uow: UnitOfWork, case: Case, hidden: bool) -> list[dict[str, Any]]:
+    entries = list(uow.session.scalars(select(JournalEntry).where(
+        JournalEntry.case_id == case.id).order_by(JournalEntry.at, JournalEntry.id)))
+    meeting_ids = {e.meeting_id for e in entries if e.meeting_id}
+    refs = {row.id: row.ref for row in uow.session.execute(
+        select(Meeting.id, Meeting.ref).where(Meeting.id.in_(meeting_ids)))} \
+        if meeting_ids else {}
+    return [journal_view(e, hidden, case=case.number, meeting=refs.get(e.meeting_id))
+            for e in entries]
 
 
 def _related(uow: UnitOfWork, case: Case) -> str | None:
@@ -166,6 +203,7 @@ def treatment_view(uow: UnitOfWork, treatment: Treatment, hidden: bool) -> dict[
     outcome = Outcome(treatment.outcome)
     return {
         "body": treatment.body_id,
+        "body_name": _body_name(uow, treatment.body_id),
         "meeting": meeting.ref if meeting else None,
         "date": _iso(meeting.day) if meeting else None,
         "agenda_number": agenda_number(meeting.body.agenda_prefix if meeting else None,
@@ -235,6 +273,8 @@ def meeting_summary(uow: UnitOfWork, meeting: Meeting) -> dict[str, Any]:
         "remote": meeting.remote,
         "notice_date": _iso(meeting.notice_date),
         "preparation_deadline": _iso(meeting.preparation_deadline),
+        "preparation_open": meeting.status == MeetingStatus.PLANNED
+        and meeting.preparation_deadline >= uow.today,
         "notified_at": _iso(meeting.notified_at),
         "notice_late": meeting.notice_late,
         "items": uow.session.scalar(
@@ -311,7 +351,12 @@ def org_view(uow: UnitOfWork) -> dict[str, Any]:
             "followup_days": body.followup_days, "remote_meetings": body.remote_meetings,
             "written_handling": body.written_handling, "chair": person(body.chair_id),
             "deputy_chair": person(body.deputy_chair_id), "prepared_by": body.prepared_by_id,
-            "attend_and_speak": body.attend_and_speak, "groups": list(groups.values()),
+            "attend_and_speak": body.attend_and_speak,
+            "attend_and_speak_names": [
+                {"director": "dagleg leiar", "staff": "sekretariatet"}.get(g) or next(
+                    (b.short_name for b in bodies if b.id == g), g)
+                for g in body.attend_and_speak],
+            "groups": list(groups.values()),
             "voting_members": sum(len(g["members"]) for g in groups.values()),
         })
     return {
@@ -358,7 +403,7 @@ def meeting_list(uow: UnitOfWork, *, body: str | None = None, start: Any = None,
 
 def case_list(uow: UnitOfWork, *, state: str | None = None, body: str | None = None,
               urgent: bool = False, open_only: bool = False,
-              audience: str = INTERNAL) -> list[dict[str, Any]]:
+              actor_id: str | None = None) -> list[dict[str, Any]]:
     from ..errors import InvalidInput
 
     query = select(Case).order_by(Case.year, Case.seq)
@@ -375,19 +420,20 @@ def case_list(uow: UnitOfWork, *, state: str | None = None, body: str | None = N
         query = query.where(Case.urgent.is_(True))
     if open_only:
         query = query.where(Case.state != CaseState.CLOSED)
-    return [case_summary(uow, c, audience) for c in uow.session.scalars(query)]
+    return [case_summary(uow, c, case_audience(uow, actor_id, c))
+            for c in uow.session.scalars(query)]
 
 
-def require_internal(uow: UnitOfWork, actor_id: str | None) -> None:
+def require_internal(uow: UnitOfWork, actor_id: str | None, what: str = "journalen") -> None:
     """The journal and the alerts are for the secretariat and the council's own people."""
     from ..errors import NotAllowed
 
     actor = uow.actor(actor_id)
     if not (actor.is_staff or actor.has(Role.CHAIR) or actor.has(Role.DEPUTY_CHAIR)
             or actor.has(Role.CHIEF_EXECUTIVE)):
-        raise NotAllowed(f"{actor.describe()} har ikkje tilgang til journalen.",
-                         "Journalen er for sekretariatet, leiarane og kommunedirektørane.",
-                         field="as")
+        raise NotAllowed(f"{actor.describe()} har ikkje tilgang til {what}.",
+                         f"{what.capitalize()} er for sekretariatet, leiarane og "
+                         "kommunedirektørane.", field="as")
 
 
 def journal_list(uow: UnitOfWork, *, actor_id: str | None, case: str | None = None,
@@ -413,7 +459,7 @@ def journal_list(uow: UnitOfWork, *, actor_id: str | None, case: str | None = No
 
 
 def alert_list(uow: UnitOfWork, *, actor_id: str | None, limit: int = 30) -> list[dict[str, Any]]:
-    require_internal(uow, actor_id)
+    require_internal(uow, actor_id, "varsla")
     alerts = list(uow.session.scalars(
         select(Alert).order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit)))
     alerts.reverse()

@@ -7,7 +7,7 @@ from collections import deque
 import pytest
 
 from domain.errors import IllegalTransition
-from domain.lifecycle import OPEN_STATES, STEPS, TERMINAL, allowed_steps, check
+from domain.lifecycle import AUTOMATIC, OPEN_STATES, STEPS, TERMINAL, allowed_steps, check
 from domain.terms import CaseState as S
 
 #: The lawful steps as domain.md describes them: step -> (from states, to state).
@@ -65,9 +65,15 @@ def _refusal_problems(step: str, state: S) -> list[str]:
         allowed = allowed_steps(state)
         if not allowed and "avslutta" not in err.hint:
             problems.append("closed case not said to be closed")
+        by_people = [s for s in allowed if (state, s.name) not in AUTOMATIC]
+        # People are offered what they may do; when only the engine can move the case on,
+        # the hint says so and names those steps.
+        expected = by_people or allowed
+        if allowed and not by_people and "tingflyt tek neste steg sjølv" not in err.hint:
+            problems.append("engine-only state not said to be automatic")
         for other in STEPS.values():
             offered = f"«{other.label}»" in err.hint
-            if offered != (other in allowed):
+            if offered != (other in expected):
                 problems.append(f"hint {'offers' if offered else 'lacks'} «{other.label}»")
         return problems
     return ["not refused"]
@@ -86,8 +92,8 @@ def test_deciding_a_registered_case_is_refused_with_the_ways_forward():
     err = info.value
     assert "«registrert»" in err.message
     assert "«gjere vedtak»" in err.message
-    assert "«sende til utgreiing»" in err.hint
-    assert "«gjere klar utan utgreiing»" in err.hint
+    # preparation starts by itself; what a person can do from here is to withdraw the case
+    assert "«sende til utgreiing»" not in err.hint
     assert "«trekkje»" in err.hint
     assert "«avslutte»" not in err.hint
     assert "«registrert»" in err.one_line() and "«trekkje»" in err.one_line()

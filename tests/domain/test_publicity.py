@@ -48,14 +48,21 @@ def test_confidentiality_requires_a_closed_meeting_and_gets_a_neutral_title():
     [
         ("offl. § 23 første ledd", 23),
         ("offl. § 14", 14),
-        ("offl. § 5", 5),
-        ("offl. § 130", 130),
+        ("offl. § 26 fjerde ledd", 26),
     ],
 )
 def test_other_sections_allow_but_do_not_require_a_closed_meeting(basis, section):
     exemption = parse_exemption(basis, None)
     assert exemption.offl_section == section
     assert not exemption.closed_meeting_required
+
+
+@pytest.mark.parametrize("basis", ["offl. § 5", "offl. § 12", "offl. § 27", "offl. § 130"])
+def test_only_the_exemption_grounds_are_accepted(basis):
+    with pytest.raises(InvalidInput) as info:
+        parse_exemption(basis, None)
+    assert info.value.field == "exempt"
+    assert "§§ 13-26" in info.value.hint
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from domain.calendar import CouncilCalendar
-from domain.errors import RuleViolation
+from domain.errors import NotFound, RuleViolation
 from domain.scheduling import (
     ASSEMBLY_ONLY,
     EITHER_BODY,
@@ -326,7 +326,7 @@ def test_principled_case_requested_to_the_council_is_allowed_when_it_cannot_wait
 
 
 def test_unknown_body_is_refused_with_the_known_ones():
-    with pytest.raises(RuleViolation) as info:
+    with pytest.raises(NotFound) as info:
         competence(CaseKind.ORDINARY, body="regionstyret")
     assert info.value.field == "body"
     assert "regionstyret" in info.value.message

@@ -158,7 +158,7 @@ def test_exempt_case_is_never_public_and_never_on_a_remote_meeting(db: Db) -> No
         assert secret not in text
     assert public["title"] == "Søknad om tilskot"
     assert public["exempt_basis"].startswith("offl. § 13")
-    listed = db.read(lambda uow: case_list(uow, audience=PUBLIC))
+    listed = db.read(lambda uow: case_list(uow))  # no --as: the public view
     assert "Bedrift AS" not in repr(listed)
     agenda = db.read(lambda uow: meeting_detail(uow, uow.meeting("RR-2027-03-04"), PUBLIC))
     assert "Bedrift AS" not in repr(agenda)
@@ -248,3 +248,20 @@ def test_case_waits_for_a_meeting_and_gets_its_deadline_when_one_is_added(db: Db
            place="Gol rådhus", reason="Ekstra møte før sommaren")
     db.sweep()  # the new meeting wakes the waiting case
     assert case_of(db, number)["preparation_deadline"] == "2027-06-10"
+
+
+def test_exempt_content_is_for_the_bodies_that_handle_the_case(db: Db) -> None:
+    from domain.services.views import case_audience
+
+    number = register(db, "Søknad frå Bedrift AS", kind="fund_allocation",
+                      exempt="offl. § 13 jf. fvl. § 13 første ledd nr. 2",
+                      public_title="Søknad om tilskot")
+
+    def audience(actor: str | None) -> str:
+        return db.read(lambda uow: case_audience(uow, actor, uow.case(number)))
+
+    assert audience(None) == "public"
+    assert audience(DIRECTOR) == "internal"  # the secretariat
+    assert audience("hol-kommunedirektor") == "internal"  # a chief executive prepares it
+    assert audience("aal-ordforar") == "internal"  # a member of the council, which decides
+    assert audience("aal-medlem-1") == "public"  # an assembly member: not this body's case
