@@ -118,6 +118,12 @@ def test_register_show_and_list(cli) -> None:
      ["utfall", "decided"]),
     (["--now", "i går", "case", "list"], 2, ["--now"]),
     (["case", "frobnicate"], 2, ["frobnicate"]),
+    (["case", "lst"], 2, ["Meinte du «list»"]),
+    (["journal", "--as", DIRECTOR, "--limit", "0"], 2, ["--limit", "minst 1"]),
+    (["case", "register", "--title", "X", "--as", "tingflyt"], 2, ["Ukjend person"]),
+    (["meeting", "notice", "RR-2026-08-27", "--as", "tingflyt"], 2, ["Ukjend person"]),
+    (["case", "register", "--title", "X", "--body", "tinget", "--as", DIRECTOR], 2,
+     ["Ukjend organ"]),
 ])
 def test_wrong_input_gets_one_line_and_writes_nothing(cli, args, code, words) -> None:
     cli("case", "register", "--title", "Sak", "--as", DIRECTOR)
@@ -130,6 +136,33 @@ def test_wrong_input_gets_one_line_and_writes_nothing(cli, args, code, words) ->
     for word in words:
         assert word in err, (word, err)
     assert journal_size(cli) == before
+
+
+def test_sweep_and_trace_speak_local_time_and_name_their_cases(cli) -> None:
+    cli("case", "register", "--title", "Sak", "--as", DIRECTOR)
+    code, out, _ = cli("sweep", "--json")
+    assert data(out)["at"] == "2026-08-03T09:00:00+02:00"
+    code, out, _ = cli("case", "show", "2026/1", "--as", DIRECTOR, "--json")
+    assert {e["case"] for e in data(out)["trace"]} == {"2026/1"}
+    placed_on = [e["meeting"] for e in data(out)["trace"] if e["action"] == "case.prepare"]
+    assert placed_on == [None]  # the preparation entry belongs to the case alone
+
+
+def test_database_that_does_not_answer_is_one_line(tmp_path: Path) -> None:
+    env = {**os.environ, "TINGFLYT_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/x"}
+    for args in (["case", "list"], ["init"]):
+        result = subprocess.run([sys.executable, "-m", "flows.cli", *args],
+                                capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+        assert result.returncode == 5, result.stderr
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "TINGFLYT_DATABASE_URL" in result.stderr
+    env = {**os.environ, "TINGFLYT_DATA_DIR": str(tmp_path / "empty")}
+    env.pop("TINGFLYT_DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "-m", "flows.cli", "case", "list"],
+                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert result.returncode == 5 and "tingflyt init" in result.stderr
+    assert not (tmp_path / "empty" / "tingflyt.sqlite").exists()
 
 
 def test_illegal_transition_exit_code_and_message(cli) -> None:
