@@ -219,8 +219,11 @@ SEASON: list[CaseScript] = [
         "prosjektleiing."),
     CaseScript(
         "hospital-statement", "Uttale om framtidig sjukehusstruktur", "statement",
-        register=council(2, "day", 1), recommend=before_assembly(0, days=-1),
-        deadline=assembly(0, "day", -10), body="assembly", fates=["urgency_decided"],
+        # Two weeks before the council meeting ahead of the assembly, due five days after it:
+        # the assembly cannot be convened in time, so the council's urgency authority is the
+        # lawful way (KL § 11-8 (1)).
+        register=before_assembly(0, "day", -14), recommend=before_assembly(0, "day", -12),
+        deadline=before_assembly(0, "day", 5), body="assembly", fates=["urgency_decided"],
         urgency_choice="urgency_authority",
         recommendation="Regionen krev at akuttfunksjonane ved lokalsjukehuset vert haldne "
         "oppe.", description="Fylkeskommunen vil ha samla uttale frå regionen."),
