@@ -316,8 +316,152 @@ class Treatment(Base):
     recorded_at: Mapped[datetime]
     recorded_by_id: Mapped[str] = mapped_column(String(64))
     recorded_role: Mapped[str] = mapped_column(String(32))
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
+    vote_summary: Mapped[str | None] = mapped_column(Text)
 
     case: Mapped[Case] = relationship(back_populates="treatments")
+
+
+# -- meetings in session ---------------------------------------------------------------------
+
+class Absence(Base):
+    """Forfall: a member away for a whole meeting, part of it, or one case (inhabil)."""
+
+    __tablename__ = "absences"
+    __table_args__ = (Index("ix_absences_meeting_person", "meeting_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # meeting | part | case
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    from_position: Mapped[int | None] = mapped_column(Integer)
+    to_position: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str] = mapped_column(String(64))
+    reported_at: Mapped[datetime]
+    withdrawn_at: Mapped[datetime | None]
+
+
+class SubstituteCall(Base):
+    """Innkalling av varamedlem: one substitute asked to take one absent member's seat."""
+
+    __tablename__ = "substitute_calls"
+    __table_args__ = (
+        Index("ix_substitute_calls_due", "next_check_at",
+              sqlite_where=_DUE, postgresql_where=_DUE),
+        Index("ix_substitute_calls_meeting", "meeting_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    absence_id: Mapped[int] = mapped_column(ForeignKey("absences.id"))
+    seat_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    substitute_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    rank: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))  # asked | accepted | declined | expired
+    asked_at: Mapped[datetime]
+    answer_by: Mapped[datetime]
+    answered_at: Mapped[datetime | None]
+    next_check_at: Mapped[datetime | None]
+
+
+class Attendance(Base):
+    """Frammøte as it happened: who sat in which seat, from and to which agenda item."""
+
+    __tablename__ = "attendances"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    seat_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))  # None: attends only
+    role: Mapped[str] = mapped_column(String(16))  # member | substitute | attendee
+    from_position: Mapped[int | None] = mapped_column(Integer)
+    to_position: Mapped[int | None] = mapped_column(Integer)
+    chair: Mapped[bool] = mapped_column(Boolean, default=False)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime]
+
+
+class Proposal(Base):
+    """Framlegg put to the vote in one case at one meeting, with its counted result."""
+
+    __tablename__ = "proposals"
+    __table_args__ = (Index("ix_proposals_case_meeting", "case_id", "meeting_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # proposal | election
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    text: Mapped[str] = mapped_column(Text)
+    proposer_id: Mapped[str | None] = mapped_column(String(64))
+    candidates: Mapped[list[Any] | None] = mapped_column(JSON)
+    result: Mapped[str] = mapped_column(String(16))  # adopted | fallen | no_consensus | ...
+    explanation: Mapped[str] = mapped_column(Text)
+    votes_for: Mapped[int] = mapped_column(Integer, default=0)
+    votes_against: Mapped[int] = mapped_column(Integer, default=0)
+    votes_blank: Mapped[int] = mapped_column(Integer, default=0)
+    casting_vote: Mapped[bool] = mapped_column(Boolean, default=False)
+    chair_id: Mapped[str | None] = mapped_column(String(64))
+    elected: Mapped[str | None] = mapped_column(String(300))
+    drawn_among: Mapped[list[Any] | None] = mapped_column(JSON)
+    recorded_at: Mapped[datetime]
+    recorded_by: Mapped[str] = mapped_column(String(64))
+
+    ballots: Mapped[list[Ballot]] = relationship(back_populates="proposal",
+                                                 order_by="Ballot.id")
+
+
+class Ballot(Base):
+    """One member's vote on one proposal (or one election round)."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("proposal_id", "voter_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"))
+    voter_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    seat_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    choice: Mapped[str] = mapped_column(String(16))  # for | against | blank
+    candidate: Mapped[str | None] = mapped_column(String(300))
+
+    proposal: Mapped[Proposal] = relationship(back_populates="ballots")
+
+
+class WrittenHandling(Base):
+    """Skriftleg handsaming (KL § 11-8 (2)): a proposal sent to every member in writing."""
+
+    __tablename__ = "written_handlings"
+    __table_args__ = (
+        Index("ix_written_handlings_due", "next_check_at",
+              sqlite_where=_DUE, postgresql_where=_DUE),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
+    proposal: Mapped[str] = mapped_column(Text)
+    answer_by: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16))  # open | adopted | failed
+    started_by: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    next_check_at: Mapped[datetime | None]
+
+
+class WrittenAnswer(Base):
+    __tablename__ = "written_answers"
+    __table_args__ = (UniqueConstraint("written_id", "person_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    written_id: Mapped[int] = mapped_column(ForeignKey("written_handlings.id"))
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    agrees_proposal: Mapped[bool] = mapped_column(Boolean)
+    agrees_written: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime]
 
 
 # -- deadlines, alerts, journal ----------------------------------------------------------------
@@ -390,6 +534,8 @@ class Counter(Base):
 
 
 __all__ = [
-    "AgendaItem", "Alert", "Base", "Body", "Case", "CouncilRecord", "Counter", "Deadline",
+    "Absence", "AgendaItem", "Alert", "Attendance", "Ballot", "Base", "Body", "Case",
+    "CouncilRecord", "Counter", "Deadline", "Proposal", "SubstituteCall", "WrittenAnswer",
+    "WrittenHandling",
     "JournalEntry", "Meeting", "Membership", "Municipality", "Person", "Treatment", "UTCDateTime",
 ]

@@ -145,12 +145,14 @@ class DecisionBasis(StrEnum):
     ORDINARY = "ordinary"  # the body's own competence
     PRINCIPLED_CANNOT_WAIT = "principled_cannot_wait"  # samarbeidsavtalen 3b
     URGENCY = "urgency"  # hastefullmakt, KL § 11-8 (1)
+    WRITTEN = "written"  # skriftleg handsaming, KL § 11-8 (2)
 
 
 DECISION_BASIS_LABELS: dict[DecisionBasis, str] = {
     DecisionBasis.ORDINARY: "ordinær mynde",
     DecisionBasis.PRINCIPLED_CANNOT_WAIT: "prinsipiell sak som ikkje kan vente (samarbeidsavtalen)",
     DecisionBasis.URGENCY: "hastevedtak etter kommunelova § 11-8 (1)",
+    DecisionBasis.WRITTEN: "skriftleg handsaming etter kommunelova § 11-8 (2)",
 }
 
 
@@ -158,12 +160,14 @@ class MeetingKind(StrEnum):
     PLANNED = "planned"  # frå møteplanen
     EXTRA = "extra"  # ekstra møte med vanleg varsel (KL § 11-2)
     URGENT_REMOTE = "urgent_remote"  # hastefjernmøte (KL § 11-8 (3))
+    WRITTEN = "written"  # skriftleg handsaming (KL § 11-8 (2)): no place, answers in writing
 
 
 MEETING_KIND_LABELS: dict[MeetingKind, str] = {
     MeetingKind.PLANNED: "møteplanen",
     MeetingKind.EXTRA: "ekstra møte",
     MeetingKind.URGENT_REMOTE: "hastefjernmøte",
+    MeetingKind.WRITTEN: "skriftleg handsaming",
 }
 
 
@@ -234,6 +238,9 @@ class AlertKind(StrEnum):
     NOTICE_LATE = "notice_late"
     NO_MEETING = "no_meeting"
     OUTCOME_MISSING = "outcome_missing"
+    SEAT_OPEN = "seat_open"
+    QUORUM_RISK = "quorum_risk"
+    WRITTEN_FAILED = "written_failed"
 
 
 class Role(StrEnum):

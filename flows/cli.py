@@ -367,13 +367,15 @@ def case_register(
         _finish_case_action(s, data, "Registrert")
 
 
-def _finish_case_action(s: Session, data: dict[str, Any], verb: str) -> None:
+def _finish_case_action(s: Session, data: dict[str, Any], verb: str,
+                        extra: dict[str, Any] | None = None) -> None:
     from domain.services.views import case_summary
     from flows.output import render_case_action
 
     follow = s.follow(data["number"])
     after = s.read(lambda uow: case_summary(uow, uow.case(data["number"])))
-    s.emit({"action": verb, "case": after, "engine": follow}, render_case_action)
+    s.emit({"action": verb, "case": after, "engine": follow, **(extra or {})},
+           render_case_action)
 
 
 @case_app.command("recommend")
@@ -437,20 +439,19 @@ def case_withdraw(
 def case_decide(
     number: Annotated[str, typer.Argument(metavar="SAKSNUMMER", help="Saksnummer, t.d. 2026/17.")],
     outcome: Annotated[str, typer.Option(
-        "--outcome", help="decided, referred, postponed, sent_back, not_adopted, withdrawn, "
-        "taken_for_information.")],
-    text: Annotated[str | None, typer.Option("--text", help="Vedtaksteksten.")] = None,
-    urgency: Annotated[bool, typer.Option(
-        "--urgency", help="Hastevedtak etter kommunelova § 11-8 (1).")] = False,
+        "--outcome", help="postponed, sent_back, withdrawn, eller taken_for_information for "
+        "referatsaker. Vedtak vert førte med `tingflyt vote`.")],
+    text: Annotated[str | None, typer.Option("--text", help="Grunngjeving eller merknad.")
+                    ] = None,
     actor: AsOpt = None,
     expect_version: VersionOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    """Før utfallet av handsaminga i møtet (møteleiar eller sekretariatet)."""
+    """Før eit utfall som ikkje er vedtak: utsett, sendt attende, trekt, teke til orientering."""
     from domain.services.cases import record_outcome
 
     with command(json_output, flows=True) as s:
-        s.run(record_outcome, actor, number, outcome=outcome, text=text, urgency=urgency,
+        s.run(record_outcome, actor, number, outcome=outcome, text=text,
               expected_version=expect_version, view=lambda uow, t: None)
         _finish_case_action(s, {"number": number}, "Handsama")
 
@@ -663,6 +664,10 @@ def _fail(error: dict[str, Any], code: int, as_json: bool, *, line: str | None =
     else:
         text = line or f"{error['message']} {error.get('hint') or ''}".strip()
         print(f"tingflyt: {text}", file=sys.stderr)
+
+
+# The commands for meetings in session live in their own module; importing it registers them.
+from flows import cli_session  # noqa: E402, F401
 
 
 def console() -> None:  # pragma: no cover - the installed script

@@ -223,6 +223,8 @@ def _flags(c: dict[str, Any]) -> str:
 
 def render_case_action(data: dict[str, Any]) -> None:
     c = data["case"]
+    if data.get("vote"):
+        console.print(data["vote"]["explanation"])
     console.print(f"{data['action']}: sak {c['number']} «{c['title']}» - {c['state_label']}"
                   + (f", {_agenda_text(c)}" if c["agenda"] else "") + ".")
     _render_engine_lines(data["engine"])
@@ -376,4 +378,60 @@ def render_alerts(alerts: list[dict[str, Any]]) -> None:
         table.add_row(dt(a["raised_at"]), SEVERITY.get(a["severity"], a["severity"]),
                       a["case"] or a["meeting"] or "",
                       ", ".join(a["recipients"]), a["message"])
+    console.print(table)
+
+
+# -- meetings in session ---------------------------------------------------------------------
+
+def render_seats(data: dict[str, Any]) -> None:
+    m = data["meeting"]
+    console.print(f"{m['body_name']}  {m['ref']}  {dw(m['date'])}", style="bold")
+    table = _table("Plass", "Kommune", "Forfall", "Møter", "Spurd no", "Sa nei / svarte ikkje",
+                   title="Plassar")
+    for seat in data["seats"]:
+        absence = {"meeting": "heile møtet", "part": "delar av møtet", None: ""}[seat["absence"]]
+        if seat["note"]:
+            absence += f" ({seat['note']})"
+        sitter = (seat["member_name"] if seat["absence"] is None
+                  else (seat["substitute_name"] or "OPEN"))
+        table.add_row(seat["member_name"], seat["municipality"], absence, sitter,
+                      seat["asked_name"] or "", ", ".join(seat["declined"]))
+    console.print(table)
+    q = data["quorum"]
+    verdict = "FARE: ikkje vedtaksføre" if q["at_risk"] else "vedtaksføre"
+    console.print(f"Venta til stades: {q['expected']} av {q['seats']}; minst {q['needed']} "
+                  f"trengst ({verdict}, kommunelova § 11-9).")
+    for case in q["cases"]:
+        if case["recused"]:
+            console.print(f"  Sak {case['case']}: {case['expected']} kan vere med "
+                          f"(inhabile: {', '.join(case['recused'])}).")
+
+
+def render_written(data: dict[str, Any]) -> None:
+    status = {"open": "open", "adopted": "vedteke", "failed": "fall"}[data["status"]]
+    console.print(f"Skriftleg handsaming av sak {data['case']} ({data['meeting']}): {status}.",
+                  style="bold")
+    console.print(f"Framlegg: {data['proposal']}")
+    console.print(f"Svarfrist: {dt(data['answer_by'])}.")
+    table = _table("Medlem", "Framlegget", "Skriftleg handsaming")
+    word = {True: "ja", False: "nei", None: "ikkje svart"}
+    for answer in data["answers"]:
+        table.add_row(answer["member"], word[answer["proposal"]], word[answer["written"]])
+    console.print(table)
+    if data.get("outcome_note"):
+        console.print(data["outcome_note"])
+    if data.get("engine"):
+        _render_engine_lines(data["engine"])
+
+
+def render_followups(rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        console.print("Ingen vedtak å følgje opp.")
+        return
+    table = _table("Sak", "Tittel", "Organ", "Vedteke", "Ansvarleg", "Frist", "Status",
+                   title="Oppfølgingsliste")
+    label = {"done": "gjennomført", "overdue": "FORSEINKA", "open": "open"}
+    for row in rows:
+        table.add_row(row["case"], row["title"], row["body"], d(row["decided_on"]),
+                      row["owner"] or "-", d(row["due"]), label[row["status"]])
     console.print(table)

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, select
 from ..calendar import Clock, format_date
 from ..errors import TingflytError
 from ..lifecycle import OPEN_STATES, check
-from ..model import Case, Deadline, Meeting, Person
+from ..model import Case, Deadline, Meeting, Person, SubstituteCall, WrittenHandling
 from ..scheduling import (
     INFORMATION_ONLY,
     NO_PREPARATION,
@@ -35,6 +35,7 @@ from ..terms import (
     CaseState,
     DeadlineKind,
     DeadlineStatus,
+    MeetingKind,
     MeetingStatus,
 )
 from ..uow import SYSTEM_ACTOR, Actor, UnitOfWork
@@ -212,6 +213,10 @@ def place_by_rule(uow: UnitOfWork, actor: Actor, case: Case) -> Meeting | None:
     if state in (CaseState.POSTPONED, CaseState.REFERRED):
         last = _last_treatment_meeting(uow, case)
         after = last.day if last is not None else None
+        if state == CaseState.POSTPONED and last is not None \
+                and last.kind == MeetingKind.URGENT_REMOTE:
+            # Members demanded it wait for an ordinary meeting (KL § 11-8 (3)).
+            slots = [s for s in slots if s.kind != MeetingKind.URGENT_REMOTE]
     by_preparation = state == CaseState.RECOMMENDED and kind not in NO_PREPARATION
     target = next_meeting(slots, case.current_body_id, ready_on=uow.today,
                           by_preparation_deadline=by_preparation, after=after)
@@ -480,7 +485,8 @@ def sweep(engine: Engine, clock: Clock, *, max_rounds: int = 20) -> SweepReport:
         zone = uow.calendar.tz
     report = SweepReport(at=clock.now().astimezone(zone))
     handlers: list[tuple[Any, Any, str]] = [
-        (Deadline, _deadline_step, "frist"), (Case, _case_step, "sak"),
+        (Deadline, _deadline_step, "frist"), (SubstituteCall, _call_step, "varamedlem"),
+        (WrittenHandling, _written_step, "skriftleg handsaming"), (Case, _case_step, "sak"),
         (Meeting, _meeting_step, "møte")]
     skip: dict[Any, set[int]] = {model: set() for model, _, _ in handlers}
     for _ in range(max_rounds):
@@ -510,6 +516,20 @@ def _deadline_step(uow: UnitOfWork, deadline: Deadline, report: SweepReport) -> 
     return (lambda: report.deadlines.append(note)) if note else None
 
 
+def _call_step(uow: UnitOfWork, call: SubstituteCall, report: SweepReport) -> Any:
+    from .attendance import process_call
+
+    note = process_call(uow, call)
+    return (lambda: report.meetings.append(note)) if note else None
+
+
+def _written_step(uow: UnitOfWork, handling: WrittenHandling, report: SweepReport) -> Any:
+    from .written import process_written
+
+    note = process_written(uow, handling)
+    return (lambda: report.meetings.append(note)) if note else None
+
+
 def _case_step(uow: UnitOfWork, case: Case, report: SweepReport) -> Any:
     done = reconcile_case(uow, case)
     number = case.number
@@ -533,7 +553,7 @@ def next_due_at(engine: Engine, clock: Clock) -> datetime | None:
     """The earliest moment anything becomes due (for schedulers and the demo's season)."""
     with UnitOfWork(engine, clock, readonly=True) as uow:
         times = [uow.session.scalar(select(func.min(model.next_check_at)))
-                 for model in (Case, Deadline, Meeting)]
+                 for model in (Case, Deadline, Meeting, SubstituteCall, WrittenHandling)]
     present = [t for t in times if t is not None]
     return min(present) if present else None
 

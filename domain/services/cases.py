@@ -406,17 +406,19 @@ def parse_outcome(value: str) -> Outcome:
                            f"Bruk eitt av: {options}.", field="outcome") from None
 
 
-@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
-def record_outcome(uow: UnitOfWork, actor: Actor, number: str, *, outcome: str,
-                   text: str | None = None, urgency: bool = False,
-                   expected_version: int | None = None) -> Treatment:
-    """Føre vedtaket: what the meeting did with the case (the treatment and its outcome)."""
+#: Outcomes that are decisions and so need a vote (``votes.record_vote``).
+VOTED = frozenset({Outcome.DECIDED, Outcome.REFERRED, Outcome.NOT_ADOPTED})
+
+
+def case_in_session(uow: UnitOfWork, actor: Actor, number: str,
+                    expected_version: int | None = None) -> tuple[Case, Meeting]:
+    """The case and the meeting it is being handled in, checked: on the agenda of a lawfully
+    called meeting that has started, and the actor leads it or keeps its minutes."""
     case = uow.case(number)
     _check_version(case, expected_version)
-    result = parse_outcome(outcome)
     state = CaseState(case.state)
     if state != CaseState.ON_AGENDA or case.agenda_meeting_id is None:
-        check(_OUTCOME_STEP[result], state, case.number)
+        check("decide", state, case.number)
         raise IllegalTransition(f"Sak {case.number} står ikkje på noka saksliste.", "")
     meeting = uow.session.get(Meeting, case.agenda_meeting_id)
     assert meeting is not None
@@ -435,9 +437,37 @@ def record_outcome(uow: UnitOfWork, actor: Actor, number: str, *, outcome: str,
         raise RuleViolation(f"Møtet {meeting.ref} har ikkje byrja enno "
                             f"({uow.calendar.local(meeting.starts_at):%d.%m.%Y %H:%M}).",
                             "Før vedtaket når møtet er i gang.", field="meeting")
+    return case, meeting
+
+
+@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
+def record_outcome(uow: UnitOfWork, actor: Actor, number: str, *, outcome: str,
+                   text: str | None = None, expected_version: int | None = None) -> Treatment:
+    """Føre utfallet av ei handsaming som ikkje er eit vedtak i saka: postponed, sent back,
+    withdrawn, or an item for information taken note of. A decision (decided, referred, not
+    adopted) needs a vote: ``votes.record_vote``."""
+    result = parse_outcome(outcome)
+    case, meeting = case_in_session(uow, actor, number, expected_version)
     kind = CaseKind(case.kind)
     if kind in INFORMATION_ONLY and result == Outcome.DECIDED:
         result = Outcome.TAKEN_FOR_INFORMATION
+    if result in VOTED:
+        raise RuleViolation(
+            f"«{result.label}» er eit vedtak, og eit vedtak krev røysting (kommunelova § 11-9).",
+            f"Før røystinga: `tingflyt vote {case.number} --for ... --against ...`, eller "
+            "`--unanimous` når alle som er til stades røystar for.", field="outcome")
+    return apply_outcome(uow, actor, case, meeting, result, text=text)
+
+
+def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
+                  result: Outcome, *, text: str | None = None, urgency: bool = False,
+                  proposal_id: int | None = None, vote_summary: str | None = None,
+                  basis_override: DecisionBasis | None = None) -> Treatment:
+    """Record a treatment and route the case (after ``case_in_session`` and, for a decision,
+    a counted vote)."""
+    state = CaseState(case.state)
+    body = meeting.body
+    kind = CaseKind(case.kind)
     competent = case.competent_body_id == body.id
     basis = DecisionBasis(case.decision_basis) if competent else DecisionBasis.ORDINARY
     if result == Outcome.TAKEN_FOR_INFORMATION and kind not in INFORMATION_ONLY:
@@ -471,6 +501,8 @@ def record_outcome(uow: UnitOfWork, actor: Actor, number: str, *, outcome: str,
         text = case.recommendation
     if result in (Outcome.DECIDED, Outcome.REFERRED, Outcome.NOT_ADOPTED) and not text:
         raise InvalidInput("Vedtaksteksten manglar.", "Legg til --text \"...\".", field="text")
+    if basis_override is not None:
+        basis = basis_override
 
     case.state = check(_OUTCOME_STEP[result], state, case.number)
     item = agenda_item_for(uow, case, meeting.id)
@@ -478,7 +510,8 @@ def record_outcome(uow: UnitOfWork, actor: Actor, number: str, *, outcome: str,
         case_id=case.id, body_id=body.id, meeting_id=meeting.id,
         agenda_item_id=item.id if item else None, outcome=result, basis=basis, text=text,
         authoritative=result in AUTHORITATIVE, recorded_at=uow.now, recorded_by_id=actor.id,
-        recorded_role=actor.role_for_journal((Role.CHAIR, Role.DEPUTY_CHAIR)))
+        recorded_role=actor.role_for_journal((Role.CHAIR, Role.DEPUTY_CHAIR)),
+        proposal_id=proposal_id, vote_summary=vote_summary)
     uow.session.add(treatment)
     if meeting.status == MeetingStatus.NOTIFIED:
         meeting.status = MeetingStatus.HELD
@@ -498,6 +531,8 @@ def record_outcome(uow: UnitOfWork, actor: Actor, number: str, *, outcome: str,
     uow.flush()
     label = OUTCOME_LABELS[result]
     summary = f"{body.short_name} {format_date(meeting.day)}: {label}."
+    if vote_summary:
+        summary += f" {vote_summary}"
     if basis != DecisionBasis.ORDINARY:
         summary += f" Heimel: {DECISION_BASIS_LABELS[basis]}."
     uow.journal(actor, "case.outcome", summary, case=case, meeting=meeting,

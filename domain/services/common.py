@@ -12,7 +12,7 @@ from ..calendar import format_date
 from ..model import AgendaItem, Body, Case, Deadline, Meeting
 from ..publicity import Exemption
 from ..scheduling import Bodies, BodyRules, MeetingSlot, treatment_path
-from ..terms import BodyKind, CaseKind, DeadlineStatus, MeetingStatus
+from ..terms import BodyKind, CaseKind, DeadlineStatus, MeetingKind, MeetingStatus
 from ..uow import UnitOfWork
 
 #: Local time at which the sweep sends a meeting's notice on its notice day.
@@ -47,7 +47,8 @@ def upcoming_slots(uow: UnitOfWork, *, include_remote: bool = True) -> list[Meet
     """Open meetings from today on, as the scheduling rules see them."""
     start = uow.calendar.start_of(uow.today)
     query = (select(Meeting).where(Meeting.starts_at >= start,
-                                   Meeting.status == MeetingStatus.PLANNED)
+                                   Meeting.status == MeetingStatus.PLANNED,
+                                   Meeting.kind != MeetingKind.WRITTEN)
              .order_by(Meeting.starts_at))
     slots = [slot(m) for m in uow.session.scalars(query)]
     return slots if include_remote else [s for s in slots if not s.remote]

@@ -205,8 +205,18 @@ def test_full_path_through_the_cli(cli) -> None:
     assert data(out)["agenda"][0]["agenda_number"] == "RR 1/26"
     code, out, err = cli("--now", "2026-08-27T11:00", "case", "decide", "2026/1", "--outcome",
                          "decided", "--as", "gol-ordforar", "--json")
+    assert code == 1 and "krev røysting" in data(out)["error"]["message"]
+    mayors = "aal-ordforar,flaa-ordforar,gol-ordforar,hemsedal-ordforar,hol-ordforar"
+    code, out, err = cli("--now", "2026-08-27T11:00", "attend", "RR-2026-08-27", "--present",
+                         mayors, "--substitute", "nesbyen-varaordforar=nesbyen-ordforar",
+                         "--chair", "gol-ordforar", "--as", DIRECTOR, "--json")
+    assert code == 0, err
+    assert data(out)["quorum"]["expected"] == 6
+    code, out, err = cli("--now", "2026-08-27T11:05", "vote", "2026/1", "--for",
+                         mayors + ",nesbyen-varaordforar", "--as", "gol-ordforar", "--json")
     assert code == 0, err
     assert data(out)["case"]["state"] == "in_implementation"
+    assert data(out)["vote"]["votes_for"] == 6
     code, text, _ = cli("--now", "2026-08-27T11:00", "journal", "--as", DIRECTOR)
     assert "Regionrådet 27.08.2026: vedteke" in text
     code, out, _ = cli("alerts", "--as", DIRECTOR, "--json")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.errors import IllegalTransition, InvalidInput, NotAllowed, RuleViolation
-from domain.model import AgendaItem, JournalEntry, Treatment
+from domain.model import AgendaItem, JournalEntry, Meeting, Treatment
 from domain.services.cases import (
     close_case,
     place_case,
@@ -18,6 +18,7 @@ from domain.services.cases import (
     withdraw_case,
 )
 from domain.services.views import case_detail
+from domain.uow import UnitOfWork
 from tests.conftest import CE, CHAIR, DIRECTOR, MAYOR, MEMBER, STAFF, Db
 
 
@@ -32,17 +33,51 @@ def case_of(db: Db, number: str) -> dict:
     return db.read(lambda uow: case_detail(uow, uow.case(number)))
 
 
-def hold_meeting(db: Db, ref: str, outcomes: dict[str, str], actor: str = CHAIR,
-                 **kwargs) -> None:
-    """Move the clock to the meeting, let the notice go out, and record outcomes."""
+def open_session(db: Db, ref: str, *, absent: tuple[str, ...] = (),
+                 substitutes: dict[str, str] | None = None, chair: str = CHAIR) -> None:
+    """Move the clock to the meeting, let the notice go out, and record who came: every
+    member of the body except ``absent`` (and ``substitutes``: substitute -> seat)."""
+    from domain.services.attendance import record_attendance, seats_of
+
     meeting = db.read(lambda uow: uow.meeting(ref))
     db.clock.set(meeting.notice_at)
     db.sweep()
     db.clock.set(meeting.starts_at)
     db.sweep()
+    members = db.read(lambda uow: [s.member_id for s in seats_of(uow, meeting.body_id)])
+    db.act(record_attendance, DIRECTOR, ref,
+           present=[m for m in members if m not in absent], substitutes=substitutes or {},
+           chair=chair)
+
+
+def hold_meeting(db: Db, ref: str, outcomes: dict[str, str], actor: str = CHAIR,
+                 text: str | None = None, urgency: bool = False) -> None:
+    """Hold a meeting where everyone came: decisions by unanimous vote, a rejection by
+    everyone voting against, procedural outcomes recorded as such."""
+    from domain.services.votes import record_vote
+
+    open_session(db, ref)
     for number, outcome in outcomes.items():
-        db.act(record_outcome, actor, number, outcome=outcome, **kwargs)
+        kind = db.read(lambda uow, n=number: uow.case(n).kind)
+        if outcome in ("decided", "referred") and kind not in ("information",
+                                                             "urgency_report"):
+            db.act(record_vote, actor, number, unanimous=True, proposal=text,
+                   urgency=urgency)
+        elif outcome == "not_adopted":
+            present = db.read(lambda uow, n=number: _present(uow, n))
+            db.act(record_vote, actor, number, ballots={p: "against" for p in present},
+                   proposal=text)
+        else:
+            db.act(record_outcome, actor, number, outcome=outcome, text=text)
     db.sweep()
+
+
+def _present(uow: UnitOfWork, number: str) -> list[str]:
+    from domain.services.attendance import presence_for
+
+    case = uow.case(number)
+    return list(presence_for(uow, uow.session.get(Meeting, case.agenda_meeting_id),
+                             case).sitting)
 
 
 def test_case_numbers_run_per_year(db: Db) -> None:
@@ -190,21 +225,22 @@ def test_assembly_case_is_referred_then_decided_with_one_authoritative_treatment
 
 
 def test_council_cannot_decide_an_assembly_only_case(db: Db) -> None:
+    from domain.services.votes import record_vote
+
     budget = register(db, "Årsbudsjett 2027", kind="budget")
     db.act(recommend_case, CE, budget, text="Tilråding.")
     db.reconcile(budget)
-    meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
-    db.clock.set(meeting.notice_at)
-    db.sweep()
-    db.clock.set(meeting.starts_at)
-    db.sweep()
+    open_session(db, "RR-2026-08-27")
     before = db.counts()
-    with pytest.raises(RuleViolation):
+    with pytest.raises(RuleViolation) as direct:
         db.act(record_outcome, CHAIR, budget, outcome="decided")
+    assert "røysting" in direct.value.message
     with pytest.raises(RuleViolation) as urgent:
-        db.act(record_outcome, CHAIR, budget, outcome="decided", urgency=True)
+        db.act(record_vote, CHAIR, budget, unanimous=True, urgency=True)
     assert "3a" in urgent.value.message
     assert db.counts() == before
+    db.act(record_vote, CHAIR, budget, unanimous=True)  # the council's vote is a referral
+    assert case_of(db, budget)["state"] == "referred"
 
 
 def test_one_authoritative_decision_is_enforced_by_the_database(db: Db) -> None:

@@ -9,11 +9,12 @@ from sqlalchemy import select
 
 from domain.errors import InvalidInput, RuleViolation
 from domain.model import Alert, Case
-from domain.services.cases import place_case, recommend_case, record_outcome
+from domain.services.cases import place_case, recommend_case
 from domain.services.meetings import add_meeting, issue_notice
 from domain.services.views import PUBLIC, case_detail, case_list, meeting_detail
+from domain.services.votes import record_vote
 from tests.conftest import CE, CHAIR, DIRECTOR, Db
-from tests.integration.test_case_lifecycle import case_of, hold_meeting, register
+from tests.integration.test_case_lifecycle import case_of, hold_meeting, open_session, register
 
 
 def test_principled_case_goes_to_the_assembly(db: Db) -> None:
@@ -115,12 +116,9 @@ def test_urgency_authority_is_not_offered_while_the_assembly_can_be_convened(db:
     assert "må først gje innstilling" in case["urgency_options"][0]["text"]
     db.act(recommend_case, CE, number, text="Tilråding.")
     db.reconcile(number)
-    hold = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
-    db.clock.set(hold.notice_at)
-    db.sweep()
-    db.clock.set(hold.starts_at)
+    open_session(db, "RR-2026-08-27")
     with pytest.raises(RuleViolation) as refused:
-        db.act(record_outcome, CHAIR, number, outcome="decided", urgency=True)
+        db.act(record_vote, CHAIR, number, unanimous=True, urgency=True)
     assert "11-8 (1)" in refused.value.message and "10.09.2026" in refused.value.message
 
 
@@ -128,13 +126,9 @@ def test_urgency_authority_refused_when_the_case_is_not_urgent(db: Db) -> None:
     number = register(db, "Uttale", kind="statement", body_id="assembly")
     db.act(recommend_case, CE, number, text="Tilråding.")
     db.reconcile(number)
-    meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
-    db.clock.set(meeting.notice_at)
-    db.sweep()
-    db.clock.set(meeting.starts_at)
-    db.sweep()
+    open_session(db, "RR-2026-08-27")
     with pytest.raises(RuleViolation) as refused:
-        db.act(record_outcome, CHAIR, number, outcome="decided", urgency=True)
+        db.act(record_vote, CHAIR, number, unanimous=True, urgency=True)
     assert "ikkje ei hastesak" in refused.value.message
 
 

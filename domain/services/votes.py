@@ -1,0 +1,358 @@
+"""Votes in a meeting: decisions, elections, cases taken up without notice, members' demands.
+
+Each vote is counted by ``domain.voting`` against who is present for the case (attendance
+covering its agenda item, without the recused). A count that breaks a rule is refused with the
+rule it breaks, and nothing is written.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from math import ceil
+
+from sqlalchemy import func, select
+
+from ..errors import InvalidInput, RuleViolation
+from ..lifecycle import check
+from ..model import AgendaItem, Attendance, Ballot, Case, Meeting, Proposal, Treatment
+from ..scheduling import INFORMATION_ONLY
+from ..terms import (
+    AgendaItemKind,
+    BodyKind,
+    CaseKind,
+    CaseState,
+    MeetingKind,
+    MeetingStatus,
+    Outcome,
+    Role,
+)
+from ..uow import Actor, UnitOfWork, requires
+from ..voting import CHOICE_LABELS, Choice, count_election, count_vote
+from .attendance import presence_for, seats_of
+from .cases import apply_outcome, case_in_session
+from .common import meeting_label
+from .meetings import place_on_agenda, section_for
+
+
+def parse_choice(value: str) -> Choice:
+    try:
+        return Choice(value)
+    except ValueError:
+        raise InvalidInput(f"Ukjend røyst «{value}».", "Bruk for, against eller blank.",
+                           field="ballot") from None
+
+
+def consensus_required(case: Case, meeting: Meeting) -> bool:
+    """In the assembly, the distribution of the council's funds is decided by consensus."""
+    return meeting.body.kind == BodyKind.ASSEMBLY and case.kind == CaseKind.FUND_ALLOCATION
+
+
+def _summary(result_for: int, result_against: int, casting: bool, consensus: bool) -> str:
+    text = f"Røysting: {result_for} for, {result_against} mot"
+    if casting:
+        text += ", møteleiaren si røyst avgjorde"
+    if consensus:
+        text += " (krav om konsensus)"
+    return text + "."
+
+
+@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
+def record_vote(
+    uow: UnitOfWork,
+    actor: Actor,
+    number: str,
+    *,
+    ballots: Mapping[str, str] | None = None,
+    unanimous: bool = False,
+    proposal: str | None = None,
+    proposer: str | None = None,
+    chair: str | None = None,
+    urgency: bool = False,
+    more_proposals: bool = False,
+    expected_version: int | None = None,
+) -> Proposal:
+    """Røysting over eit framlegg: count it, and record the decision it makes.
+
+    ``ballots`` maps each person present to for/against; ``unanimous`` records everyone
+    present as voting for. An adopted proposal is the decision (or, at a body that prepares
+    the case, its recommendation). A fallen proposal ends the case as not adopted unless more
+    proposals follow; without consensus where it is required there is no decision.
+    """
+    case, meeting = case_in_session(uow, actor, number, expected_version)
+    if CaseKind(case.kind) in INFORMATION_ONLY:
+        raise RuleViolation(f"Sak {case.number} er ei {CaseKind(case.kind).label}; ho vert "
+                            "teken til orientering utan røysting.",
+                            f"Bruk `tingflyt case decide {case.number} --outcome decided`.",
+                            field="case")
+    presence = presence_for(uow, meeting, case)
+    if unanimous and ballots:
+        raise InvalidInput("Bruk anten --unanimous eller røystene kvar for seg.",
+                           "Ta vekk den eine.", field="ballot")
+    if unanimous:
+        given = {person: Choice.FOR for person in presence.sitting}
+    else:
+        given = {person: parse_choice(choice) for person, choice in (ballots or {}).items()}
+    leader = chair or presence.chair
+    needs_consensus = consensus_required(case, meeting)
+    result = count_vote(seats=presence.seats, present=list(presence.sitting), ballots=given,
+                        chair=leader, consensus=needs_consensus)
+    if not result.valid:
+        raise RuleViolation(
+            f"Røystinga i sak {case.number} bryt reglane: "
+            + "; ".join(str(b) for b in result.breaches) + ".",
+            "Rett røystene eller frammøtet og før røystinga på nytt.", field="ballot")
+    text = (proposal or "").strip() or case.recommendation or ""
+    if not text:
+        raise InvalidInput("Framlegget manglar tekst, og saka har inga tilråding.",
+                           "Legg til --proposal \"...\".", field="proposal")
+    rounds = uow.session.scalar(select(func.count(Proposal.id)).where(
+        Proposal.case_id == case.id, Proposal.meeting_id == meeting.id)) or 0
+    outcome_word = {True: "adopted", False: "no_consensus" if needs_consensus else "fallen"}[
+        bool(result.adopted)]
+    row = Proposal(
+        meeting_id=meeting.id, case_id=case.id, kind="proposal", round=rounds + 1, text=text,
+        proposer_id=proposer, candidates=None, result=outcome_word,
+        explanation=result.explanation, votes_for=result.votes_for,
+        votes_against=result.votes_against, votes_blank=0, casting_vote=result.casting_vote,
+        chair_id=leader, elected=None, drawn_among=None, recorded_at=uow.now,
+        recorded_by=actor.id)
+    uow.session.add(row)
+    uow.flush()
+    uow.session.add_all(Ballot(proposal_id=row.id, voter_id=person,
+                               seat_id=presence.sitting[person], choice=choice.value,
+                               candidate=None)
+                        for person, choice in given.items())
+    summary = _summary(result.votes_for, result.votes_against, result.casting_vote,
+                       needs_consensus)
+    preparing = case.competent_body_id != meeting.body_id and not urgency
+    if result.adopted:
+        apply_outcome(uow, actor, case, meeting,
+                      Outcome.REFERRED if preparing else Outcome.DECIDED, text=text,
+                      urgency=urgency, proposal_id=row.id, vote_summary=summary)
+    elif needs_consensus:
+        apply_outcome(uow, actor, case, meeting, Outcome.NOT_ADOPTED,
+                      text=f"Ikkje konsensus om framlegget: {text}", proposal_id=row.id,
+                      vote_summary=summary + " Utan konsensus blir det ikkje noko vedtak.")
+    elif more_proposals or preparing:
+        uow.journal(actor, "case.vote", f"Framlegget fall i {meeting.ref}. {summary} "
+                    "Saka står att for nye framlegg.", case=case, meeting=meeting,
+                    data={"proposal": row.id}, role=(Role.CHAIR, Role.STAFF))
+    else:
+        apply_outcome(uow, actor, case, meeting, Outcome.NOT_ADOPTED, text=text,
+                      proposal_id=row.id, vote_summary=summary)
+    return row
+
+
+@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
+def record_election(
+    uow: UnitOfWork,
+    actor: Actor,
+    number: str,
+    *,
+    candidates: Sequence[str],
+    ballots: Mapping[str, str | None],
+    what: str,
+    draw: Callable[[Sequence[str]], str] | None = None,
+) -> Proposal:
+    """Val (fleirtalsval): more than half of the votes cast; else a new round by most votes; a
+    tie there by lot, recorded. ``ballots`` maps each person present to a candidate or None
+    (blank)."""
+    case, meeting = case_in_session(uow, actor, number)
+    if not candidates or len(set(candidates)) != len(candidates):
+        raise InvalidInput("Kandidatlista er tom eller har same namn to gonger.",
+                           "Gje --candidates \"Namn A,Namn B\".", field="candidates")
+    presence = presence_for(uow, meeting, case)
+    rounds = list(uow.session.scalars(select(Proposal).where(
+        Proposal.case_id == case.id, Proposal.meeting_id == meeting.id,
+        Proposal.kind == "election").order_by(Proposal.round)))
+    round_no = len(rounds) + 1
+    if rounds and rounds[-1].result != "new_round":
+        raise RuleViolation("Valet i denne saka er alt avgjort.", "", field="case")
+    result = count_election(seats=presence.seats, present=list(presence.sitting),
+                            ballots=dict(ballots), candidates=list(candidates),
+                            round=round_no, draw=draw or secrets.choice)
+    if not result.valid:
+        raise RuleViolation(f"Valet i sak {case.number} bryt reglane: "
+                            + "; ".join(str(b) for b in result.breaches) + ".",
+                            "Rett røystene eller frammøtet og før valet på nytt.",
+                            field="ballot")
+    outcome = "elected" if result.elected else "new_round"
+    row = Proposal(
+        meeting_id=meeting.id, case_id=case.id, kind="election", round=round_no, text=what,
+        proposer_id=None, candidates=list(candidates), result=outcome,
+        explanation=result.explanation, votes_for=sum(result.counts.values()),
+        votes_against=0, votes_blank=result.blank, casting_vote=False, chair_id=presence.chair,
+        elected=result.elected, drawn_among=list(result.drawn_among) or None,
+        recorded_at=uow.now, recorded_by=actor.id)
+    uow.session.add(row)
+    uow.flush()
+    uow.session.add_all(Ballot(proposal_id=row.id, voter_id=person,
+                               seat_id=presence.sitting[person],
+                               choice=(Choice.BLANK if choice is None else Choice.FOR).value,
+                               candidate=choice)
+                        for person, choice in ballots.items())
+    counts = ", ".join(f"{name} {votes}" for name, votes in result.counts.items())
+    summary = f"Val, {round_no}. røysting: {counts}, blanke {result.blank}. {result.explanation}"
+    if result.drawn_among:
+        uow.journal(actor, "election.draw",
+                    f"Loddtrekning mellom {', '.join(result.drawn_among)}: {result.elected} er "
+                    "vald.", case=case, meeting=meeting,
+                    data={"among": list(result.drawn_among), "elected": result.elected})
+    if result.elected is None:
+        uow.journal(actor, "election.round", summary, case=case, meeting=meeting,
+                    data={"round": round_no}, role=(Role.CHAIR, Role.STAFF))
+        return row
+    preparing = case.competent_body_id != meeting.body_id
+    apply_outcome(uow, actor, case, meeting,
+                  Outcome.REFERRED if preparing else Outcome.DECIDED,
+                  text=f"{what}: {result.elected}", proposal_id=row.id, vote_summary=summary)
+    return row
+
+
+def _present_count(uow: UnitOfWork, meeting: Meeting) -> int:
+    return uow.session.scalar(select(func.count(Attendance.id)).where(
+        Attendance.meeting_id == meeting.id, Attendance.seat_id.is_not(None))) or 0
+
+
+@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
+def take_up_unlisted(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
+                     objecting: Sequence[str] = (), chair_objects: bool = False) -> AgendaItem:
+    """Ta opp ei sak som ikkje står på sakslista (KL § 11-3): only if neither the chair nor a
+    third of those present object."""
+    meeting = uow.meeting(ref)
+    case = uow.case(number)
+    if meeting.status not in (MeetingStatus.NOTIFIED, MeetingStatus.HELD) \
+            or uow.now < meeting.starts_at:
+        raise RuleViolation(f"Møtet {meeting.ref} er ikkje i gang.",
+                            "Ei sak utanfor sakslista kan berre takast opp i møtet.",
+                            field="meeting")
+    if case.agenda_meeting_id is not None:
+        raise RuleViolation(f"Sak {case.number} står alt på ei saksliste.", "", field="case")
+    if case.current_body_id != meeting.body_id:
+        raise RuleViolation(f"Sak {case.number} skal ikkje handsamast av {meeting.body.name} no.",
+                            "", field="case")
+    present = _present_count(uow, meeting)
+    if present == 0:
+        raise RuleViolation(f"Frammøtet til {meeting.ref} er ikkje ført.",
+                            f"Før kven som møtte først: `tingflyt attend {meeting.ref}`.",
+                            field="meeting")
+    objectors = list(dict.fromkeys(objecting))
+    if chair_objects or len(objectors) * 3 >= present:
+        who = "møteleiaren" if chair_objects else f"{len(objectors)} av {present} frammøtte"
+        raise RuleViolation(
+            f"Sak {case.number} kan ikkje takast opp: {who} er imot (kommunelova § 11-3: "
+            "møteleiaren eller ein tredjedel av dei frammøtte kan hindre det).",
+            "Set saka på sakslista til eit seinare møte.", field="objecting")
+    check("place", CaseState(case.state), case.number)
+    position = (uow.session.scalar(select(func.max(AgendaItem.position)).where(
+        AgendaItem.meeting_id == meeting.id)) or 0) + 1
+    year = meeting.day.year
+    item = AgendaItem(meeting_id=meeting.id, body_id=meeting.body_id, case_id=case.id,
+                      kind=AgendaItemKind.CASE, section=section_for(case), position=position,
+                      year=year, number=uow.next_number(f"agenda:{meeting.body_id}", year),
+                      title=None, placed_at=uow.now, placed_by=actor.id)
+    uow.session.add(item)
+    case.state = CaseState.ON_AGENDA
+    case.agenda_meeting_id = meeting.id
+    case.updated_at = uow.now
+    meeting.agenda_changed_at = uow.now
+    uow.journal(actor, "case.take_up",
+                f"Teken opp utanfor sakslista i {meeting_label(uow, meeting)}; ingen "
+                f"innvending frå møteleiaren, {len(objectors)} av {present} frammøtte imot.",
+                case=case, meeting=meeting, role=(Role.CHAIR, Role.STAFF))
+    return item
+
+
+@requires(Role.MEMBER, Role.DIRECTOR, Role.STAFF)
+def demand_agenda(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
+                  members: Sequence[str]) -> Meeting:
+    """Krav frå ein tredjedel av medlemene (KL § 11-3): the case must go on the agenda, of this
+    meeting if its notice has not gone out, else of the body's next open meeting."""
+    meeting = uow.meeting(ref)
+    case = uow.case(number)
+    seats = [s.member_id for s in seats_of(uow, meeting.body_id)]
+    demanders = list(dict.fromkeys(members))
+    strangers = [m for m in demanders if m not in seats]
+    if strangers:
+        raise RuleViolation(f"{', '.join(strangers)} er ikkje medlem(er) av "
+                            f"{meeting.body.name}.", "Berre medlemene kan krevje ei sak på "
+                            "sakslista.", field="members")
+    needed = ceil(len(seats) / 3)
+    if len(demanders) < needed:
+        raise RuleViolation(
+            f"{len(demanders)} av {len(seats)} medlemer står bak kravet; ein tredjedel "
+            f"({needed}) trengst (kommunelova § 11-3).", "Samle fleire medlemer bak kravet.",
+            field="members")
+    if case.current_body_id != meeting.body_id:
+        raise RuleViolation(f"Sak {case.number} skal ikkje handsamast av {meeting.body.name} no.",
+                            "", field="case")
+    target = meeting
+    if meeting.status != MeetingStatus.PLANNED or meeting.starts_at <= uow.now:
+        target = uow.session.scalars(select(Meeting).where(
+            Meeting.body_id == meeting.body_id, Meeting.status == MeetingStatus.PLANNED,
+            Meeting.starts_at > uow.now, Meeting.kind != MeetingKind.WRITTEN)
+            .order_by(Meeting.starts_at)).first()
+        if target is None:
+            raise RuleViolation(f"Innkallinga til {meeting.ref} er sendt, og det finst ikkje "
+                                "noko seinare ope møte.", "Legg til eit møte først.",
+                                field="meeting")
+    reason = (f"Kravd av {len(demanders)} av {len(seats)} medlemer ({', '.join(demanders)}), "
+              "kommunelova § 11-3.")
+    state = CaseState(case.state)
+    if state == CaseState.ON_AGENDA and case.agenda_meeting_id == target.id:
+        raise RuleViolation(f"Sak {case.number} står alt på {target.ref}.", "", field="case")
+    if state == CaseState.ON_AGENDA:
+        from .meetings import take_off_agenda
+
+        take_off_agenda(uow, case, "flytte")
+        place_on_agenda(uow, actor, case, target, reason=reason, step="move")
+    elif state in (CaseState.REGISTERED, CaseState.IN_PREPARATION, CaseState.SENT_BACK):
+        # The demand puts it on the agenda even before the preparation is done.
+        case.state = CaseState.RECOMMENDED
+        case.hold = False
+        place_on_agenda(uow, actor, case, target, reason=reason)
+    else:
+        case.hold = False
+        place_on_agenda(uow, actor, case, target, reason=reason)
+    return target
+
+
+@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
+def defer_to_ordinary(uow: UnitOfWork, actor: Actor, number: str, *,
+                      members: Sequence[str]) -> Treatment:
+    """A third of the members demand that a case in an urgent remote meeting waits for an
+    ordinary meeting (KL § 11-8 (3)): it is postponed, and goes to the next ordinary one."""
+    case, meeting = case_in_session(uow, actor, number)
+    if meeting.kind != MeetingKind.URGENT_REMOTE:
+        raise RuleViolation(f"{meeting.ref} er ikkje eit hastefjernmøte.",
+                            "Kravet gjeld saker i hastefjernmøte (kommunelova § 11-8 (3)).",
+                            field="meeting")
+    seats = [s.member_id for s in seats_of(uow, meeting.body_id)]
+    demanders = list(dict.fromkeys(members))
+    if any(m not in seats for m in demanders):
+        raise RuleViolation("Berre medlemene kan krevje at saka ventar.", "", field="members")
+    needed = ceil(len(seats) / 3)
+    if len(demanders) < needed:
+        raise RuleViolation(
+            f"{len(demanders)} av {len(seats)} medlemer krev at saka ventar; ein tredjedel "
+            f"({needed}) trengst (kommunelova § 11-8 (3)).", "", field="members")
+    return apply_outcome(
+        uow, actor, case, meeting, Outcome.POSTPONED,
+        text=f"{len(demanders)} av {len(seats)} medlemer kravde at saka ventar på eit ordinært "
+             f"møte (kommunelova § 11-8 (3)).")
+
+
+def vote_lines(proposal: Proposal) -> list[str]:
+    """The votes member by member, for the minutes."""
+    lines = []
+    for ballot in proposal.ballots:
+        if proposal.kind == "election":
+            lines.append(f"{ballot.voter_id}: {ballot.candidate or 'blank'}")
+        else:
+            lines.append(f"{ballot.voter_id}: {CHOICE_LABELS[Choice(ballot.choice)]}")
+    return lines
+
+
+__all__ = ["consensus_required", "defer_to_ordinary", "demand_agenda", "record_election",
+           "record_vote", "take_up_unlisted", "vote_lines"]
