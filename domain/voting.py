@@ -33,13 +33,13 @@ class Choice(StrEnum):
 
 CHOICE_LABELS = {Choice.FOR: "for", Choice.AGAINST: "mot", Choice.BLANK: "blank"}
 
-QUORUM_RULE = "kommunelova § 11-9 (vedtaksføre)"
-DUTY_RULE = "kommunelova § 8-1 (plikt til å røyste)"
-BLANK_RULE = "kommunelova § 8-1 (blankt berre ved val og tilsetjing)"
-MAJORITY_RULE = "kommunelova § 11-9 (fleirtal av dei avgjevne røystene)"
-CASTING_RULE = "kommunelova § 11-9 (møteleiaren si dobbeltstemme)"
-CONSENSUS_RULE = "samarbeidsavtalen pkt. 3a (konsensus ved fordeling av midlar)"
-ELECTION_RULE = "kommunelova § 7-8 (fleirtalsval)"
+QUORUM_RULE = "kommunelova § 11-9"
+DUTY_RULE = "kommunelova § 8-1"
+BLANK_RULE = "kommunelova § 8-1: blankt berre ved val og tilsetjing"
+MAJORITY_RULE = "kommunelova § 11-9"
+CASTING_RULE = "kommunelova § 11-9: møteleiaren si dobbeltstemme"
+CONSENSUS_RULE = "samarbeidsavtalen pkt. 3a: konsensus ved fordeling av midlar"
+ELECTION_RULE = "kommunelova § 7-8: fleirtalsval"
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,7 @@ class Season:
         self.urgency_handled: set[str] = set()
         self.preferred_meeting: dict[str, str] = {}
         self.closing: set[str] = set()
+        self.recusals: set[str] = set()
         self.events: list[str] = []
         self.director = org["secretariat"]["director"]["id"]
         self.bodies = {b["kind"]: b for b in org["bodies"]}
@@ -159,9 +160,12 @@ class Season:
                               lambda n=number, m=preferred: self.place(n, m))
                 del self.preferred_meeting[number]
         for meeting in self.read(lambda uow: meeting_list(uow)):
-            if meeting["status"] == "notified" and meeting["ref"] not in self.recorded:
+            if meeting["status"] == "notified" and meeting["ref"] not in self.recorded \
+                    and meeting["kind"] != "written":
                 self.recorded.add(meeting["ref"])
                 starts = datetime.fromisoformat(meeting["starts_at"]).astimezone(UTC)
+                self.schedule(self.now() + timedelta(hours=2), f"absences {meeting['ref']}",
+                              lambda m=meeting: self.report_absences(m))
                 self.schedule(starts + timedelta(hours=1), f"hold {meeting['ref']}",
                               lambda ref=meeting["ref"]: self.hold_meeting(ref))
 
@@ -179,11 +183,16 @@ class Season:
     def local_today(self) -> date:
         return self.now().astimezone(self.zone).date()
 
-    def person_for(self, who: str) -> str:
+    def person_for(self, who: str, body_kind: str = "assembly") -> str:
         if who == "director":
             return self.director
-        role, index = who.split(":")
+        role, index, *rest = who.split(":")
         mun = self.municipalities[int(index) % len(self.municipalities)]
+        if role == "member":
+            body = self.bodies[body_kind]
+            group = next(g for g in body["groups"] if g["municipality"] == mun["id"])
+            rank = min(int(rest[0]), len(group["members"])) if rest else 1
+            return group["members"][rank - 1]["id"]
         return mun["mayor"]["id"] if role == "mayor" else mun["chief_executive"]["id"]
 
     def register(self, script: Any) -> None:
@@ -279,6 +288,15 @@ class Season:
             self.events.append(
                 f"Sak {number}: {_choice(chosen)} i {chosen['meeting_ref']}.")
             return
+        if chosen["kind"] == "written_handling":
+            answer_by = date.fromisoformat(chosen["meeting_day"])
+            self.schedule(self.now() + timedelta(hours=1), f"recommend {number} (hast)",
+                          lambda n=number: self.recommend(n))
+            self.schedule(self.now() + timedelta(hours=3), f"written {number}",
+                          lambda n=number, by=answer_by: self.start_written(n, by))
+            self.events.append(f"Sak {number}: leiaren vel skriftleg handsaming, svarfrist "
+                               f"{answer_by:%d.%m.%Y}.")
+            return
         deadline = date.fromisoformat(case["external_deadline"])
         earliest = date.fromisoformat(chosen["meeting_day"])
         day = self._latest_working_day(earliest, deadline - timedelta(days=1))
@@ -322,6 +340,72 @@ class Season:
             day -= timedelta(days=1)
         return day
 
+    def report_absences(self, meeting: dict[str, Any]) -> None:
+        """Members report absence after the notice; substitutes answer in their order."""
+        from domain.services.attendance import report_absence
+        from domain.services.views import meeting_detail
+        from flows.scenario import ABSENCES
+
+        kind = next(b["kind"] for b in self.org["bodies"] if b["id"] == meeting["body"])
+        planned = self.read(lambda uow: _planned_refs(uow, meeting["body"]))
+        index = planned.index(meeting["ref"]) if meeting["ref"] in planned else None
+        for script in ABSENCES:
+            if script.body_kind != kind or index is None or script.meeting != index:
+                continue
+            person = self.person_for(script.who, kind)
+            self.act(report_absence, self.director, meeting["ref"], person,
+                     reason=script.reason, view=lambda uow, a: None)
+            self.events.append(f"{meeting['ref']}: {person} melde forfall ({script.reason}).")
+            for step, accept in enumerate(script.answers, start=1):
+                self.schedule(self.now() + timedelta(hours=6 * step),
+                              f"answer {meeting['ref']}",
+                              lambda ref=meeting["ref"], yes=accept: self.answer_next(ref, yes))
+        detail = self.read(lambda uow: meeting_detail(uow, uow.meeting(meeting["ref"])))
+        for item in detail["agenda"]:
+            number = item["case"]
+            script = self.scripts.get(self.keys.get(number or "", ""))
+            if script is None or not script.recused or number in self.recusals:
+                continue
+            self.recusals.add(number)
+            person = self.person_for(script.recused)
+            self.act(report_absence, person, meeting["ref"], person, kind="case",
+                     case_number=number, reason=script.recusal_reason,
+                     view=lambda uow, a: None)
+            self.events.append(f"{meeting['ref']}: {person} er inhabil i sak {number}.")
+
+    def answer_next(self, ref: str, accept: bool) -> None:
+        """The substitute asked now for this meeting answers."""
+        from domain.services.attendance import answer_call, seats_view
+
+        view = self.read(lambda uow: seats_view(uow, uow.meeting(ref)))
+        asked = next((seat["asked"] for seat in view["seats"] if seat["asked"]), None)
+        if asked is None:
+            return
+        self.act(answer_call, asked, ref, asked, accept=accept, view=lambda uow, c: None)
+        self.events.append(f"{ref}: varamedlem {asked} {'møter' if accept else 'kan ikkje'}.")
+
+    def start_written(self, number: str, answer_by: date) -> None:
+        from domain.services.written import start_written
+
+        if self.state(number) not in ("recommended", "on_agenda"):
+            return
+        council = self.bodies["council"]
+        self.act(start_written, council["chair"]["id"], number, proposal="",
+                 answer_by=answer_by, view=lambda uow, h: None)
+        for step, group in enumerate(council["groups"], start=1):
+            for member in group["members"]:
+                self.schedule(self.now() + timedelta(hours=3 * step), f"written {number}",
+                              lambda n=number, m=member["id"]: self.answer_written(n, m))
+
+    def answer_written(self, number: str, member: str) -> None:
+        from domain.services.written import answer_written
+
+        if self.state(number) != "on_agenda":
+            return
+        self.act(answer_written, member, number, member, agrees_proposal=True,
+                 agrees_written=True, view=lambda uow, h: None)
+        self.runner.case(number, self.now())
+
     def fate_at(self, number: str, body_id: str) -> str:
         """What this meeting does with the case: the next fate, or a referral by a body that
         only prepares it."""
@@ -333,24 +417,96 @@ class Season:
         return fates.popleft() if fates else "decided"
 
     def hold_meeting(self, ref: str) -> None:
-        """The chair records what the meeting did with each case on the agenda."""
+        """The meeting is held: attendance as it happened, then each case by its fate."""
+        from domain.services.attendance import record_attendance, seats_view
         from domain.services.cases import record_outcome
         from domain.services.views import meeting_detail
 
         meeting = self.read(lambda uow: meeting_detail(uow, uow.meeting(ref)))
         body = next(b for b in self.org["bodies"] if b["id"] == meeting["body"])
-        chair = body["chair"]["id"]
+        view = self.read(lambda uow: seats_view(uow, uow.meeting(ref)))
+        present = [s["member"] for s in view["seats"] if s["absence"] is None]
+        substitutes = {s["substitute"]: s["member"] for s in view["seats"]
+                       if s["absence"] and s["substitute"]}
+        chair = body["chair"]["id"] if body["chair"]["id"] in present else \
+            body["deputy_chair"]["id"]
+        attendees = [p["id"] for g in self.bodies["admin_committee"]["groups"]
+                     for p in g["members"]] + [self.director]
+        self.act(record_attendance, self.director, ref, present=present,
+                 substitutes=substitutes, chair=chair, attendees=attendees,
+                 view=lambda uow, rows: None)
         for item in meeting["agenda"]:
             number = item["case"]
             if number is None or self.state(number) != "on_agenda":
                 continue
             fate = self.fate_at(number, meeting["body"])
-            urgency = fate == "urgency_decided"
-            outcome = "decided" if urgency else fate
-            self.act(record_outcome, chair, number, outcome=outcome, urgency=urgency,
-                     text=None if outcome in ("decided", "referred") else _why(outcome),
-                     view=lambda uow, t: None)
+            if fate in ("decided", "referred", "urgency_decided", "tie", "no_consensus",
+                        "not_adopted", "election") and item["case_kind"] not in (
+                    "information", "urgency_report"):
+                self.vote(number, fate, chair)
+            else:
+                outcome = "decided" if fate in ("decided", "referred") else fate
+                self.act(record_outcome, chair, number, outcome=outcome, text=_why(outcome),
+                         view=lambda uow, t: None)
         self.runner.sweep(self.now())
+
+    def vote(self, number: str, fate: str, chair: str) -> None:
+        """Cast the votes a fate describes, and let the engine count them."""
+        from domain.services.votes import record_election, record_vote
+        from flows.app import read as read_now
+
+        present = read_now(self.engine, self.clock, lambda uow: _present(uow, number))
+        others = [p for p in present if p != chair]
+        if fate == "tie":
+            half = len(present) // 2
+            ballots = {chair: "for", **{p: "for" for p in others[:half - 1]},
+                       **{p: "against" for p in others[half - 1:]}}
+            if len(present) % 2:
+                ballots[others[-1]] = "for"  # odd number present: no tie possible
+            self.act(record_vote, chair, number, ballots=ballots, view=lambda uow, p: None)
+        elif fate == "no_consensus":
+            ballots = {p: "for" for p in present}
+            ballots[others[0]] = "against"
+            self.act(record_vote, chair, number, ballots=ballots, view=lambda uow, p: None)
+        elif fate == "not_adopted":
+            ballots = {p: "against" for p in present}
+            self.act(record_vote, chair, number, ballots=ballots, view=lambda uow, p: None)
+        elif fate == "election":
+            names = [self.person_name(p) for p in others[:2]]
+            ballots = {p: names[i % 2] for i, p in enumerate(present)}
+            if len(present) % 2 == 0:
+                ballots[present[1]] = names[0]  # a majority in the first round
+            self.act(record_election, chair, number, candidates=names, ballots=ballots,
+                     what="Leiar for kompetanseutvalet", view=lambda uow, p: None)
+        else:
+            self.act(record_vote, chair, number, unanimous=True,
+                     urgency=fate == "urgency_decided", view=lambda uow, p: None)
+
+    def person_name(self, person_id: str) -> str:
+        for body in self.org["bodies"]:
+            for group in body["groups"]:
+                for person in group["members"] + group["substitutes"]:
+                    if person["id"] == person_id:
+                        return person["name"]
+        return person_id
+
+
+def _planned_refs(uow: Any, body_id: str) -> list[str]:
+    from sqlalchemy import select
+
+    from domain.model import Meeting
+
+    return list(uow.session.scalars(select(Meeting.ref).where(
+        Meeting.body_id == body_id, Meeting.kind == "planned").order_by(Meeting.starts_at)))
+
+
+def _present(uow: Any, number: str) -> list[str]:
+    from domain.model import Meeting
+    from domain.services.attendance import presence_for
+
+    case = uow.case(number)
+    return list(presence_for(uow, uow.session.get(Meeting, case.agenda_meeting_id),
+                             case).sitting)
 
 
 def _choice(option: dict[str, Any]) -> str:
@@ -383,6 +539,7 @@ def build_summary(engine: Any, clock: Any) -> dict[str, Any]:
     from sqlalchemy import select
 
     from domain.model import Case, Deadline, Meeting
+    from domain.services.records import minutes_view
     from domain.services.views import (
         PUBLIC,
         alert_list,
@@ -402,7 +559,11 @@ def build_summary(engine: Any, clock: Any) -> dict[str, Any]:
         deadlines = Counter((d.kind, d.status) for d in uow.session.scalars(select(Deadline)))
         org = org_view(uow)
         alerts = alert_list(uow, actor_id=org["secretariat"]["director"]["id"], limit=10000)
+        held = [m for m in uow.session.scalars(select(Meeting).order_by(Meeting.starts_at))
+                if m.status == "held"]
+        minutes = [(minutes_view(uow, m), minutes_view(uow, m, PUBLIC)) for m in held]
         return {"cases": cases, "meetings": meetings, "public_meetings": public,
+                "minutes": minutes,
                 "deadlines": {f"{k}:{s}": n for (k, s), n in deadlines.items()},
                 "org": org, "alerts": alerts}
 
@@ -442,14 +603,30 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
         table.add_row(label, str(count))
     console.print(table)
 
+    minutes_by_ref = {internal["meeting"]["ref"]: internal for internal, _ in summary["minutes"]}
     console.print("\nMøte og sakslister", style="bold")
     for meeting in summary["meetings"]:
         where = "fjernmøte" if meeting["remote"] else meeting["place"]
         kind = "" if meeting["kind"] == "planned" else f" - {meeting['kind_label']}"
-        console.print(f"\n{meeting['body_short']} {dw(meeting['date'])} ({meeting['ref']}), "
-                      f"{where}{kind}. Innkalling {d(meeting['notified_at'])}"
-                      + (" FOR SEINT" if meeting["notice_late"] else "")
-                      + f", frist for saksutgreiing {d(meeting['preparation_deadline'])}.")
+        if meeting["kind"] == "written":
+            console.print(f"\n{meeting['body_short']} {dw(meeting['date'])} ({meeting['ref']}): "
+                          f"skriftleg handsaming, svarfrist {d(meeting['ends_at'])}.")
+        else:
+            console.print(f"\n{meeting['body_short']} {dw(meeting['date'])} ({meeting['ref']}),"
+                          f" {where}{kind}. Innkalling {d(meeting['notified_at'])}"
+                          + (" FOR SEINT" if meeting["notice_late"] else "")
+                          + f", frist for saksutgreiing {d(meeting['preparation_deadline'])}.")
+        attendance = minutes_by_ref.get(meeting["ref"])
+        if attendance is not None:
+            subs = [f"{p['name']} for {p['seat_name']}" for p in attendance["present"]
+                    if p["role"] == "substitute"]
+            open_seats = sum(1 for a in attendance["absent"] if not a["substitute"])
+            seats = len(attendance["present"]) + open_seats
+            word = "Svarte" if meeting["kind"] == "written" else "Til stades"
+            console.print(f"  {word}: {len(attendance['present'])} av {seats}"
+                          + (f"; varamedlem: {', '.join(subs)}" if subs else "")
+                          + (f"; møteleiar {attendance['chair']['name']}"
+                             if attendance["chair"] else "") + ".")
         if not meeting["agenda"]:
             console.print("  (ingen saker)")
         for item in meeting["agenda"]:
@@ -459,8 +636,14 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
                 for t in case["treatments"]:
                     if t["meeting"] == meeting["ref"]:
                         outcome = f" -> {t['outcome_label']}"
-                        if t["basis"] != "ordinary":
-                            outcome += f" ({t['basis_label']})"
+                        notes = [t["basis_label"]] if t["basis"] != "ordinary" else []
+                        vote_text = t.get("vote_summary") or ""
+                        if "konsensus" in vote_text and t["outcome"] == "not_adopted":
+                            notes.append("ikkje konsensus")
+                        if "avgjorde" in vote_text:
+                            notes.append("dobbeltstemme")
+                        if notes:
+                            outcome += f" ({', '.join(notes)})"
             note = ""
             if item["exempt_basis"]:
                 note = f" [unnateke offentlegheit, {item['exempt_basis']}]"
@@ -517,7 +700,25 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
     reminders = sum(1 for a in summary["alerts"] if a["kind"] == "deadline_near")
     console.print(f"  Varsel sende: {len(summary['alerts'])} (av dei {reminders} påminningar).")
     console.print(f"\nOffentlege sakslister: {out / 'sakslister'}")
+    console.print(f"Møtebøker (interne og offentlege): {out / 'moteboker'}")
     console.print(f"Samandraget: {out / 'samandrag.txt'}")
+
+
+def write_minutes(summary: dict[str, Any], out: Path) -> int:
+    """The minutes of every held meeting: internal and public, text and HTML."""
+    from notifications.minutes import render_minutes_html, render_minutes_text
+
+    folder = out / "moteboker"
+    folder.mkdir(parents=True, exist_ok=True)
+    council = summary["org"]["council"]
+    for internal, public in summary["minutes"]:
+        ref = internal["meeting"]["ref"]
+        for suffix, minutes in (("", internal), ("-offentleg", public)):
+            (folder / f"{ref}{suffix}.txt").write_text(
+                render_minutes_text(minutes, council), encoding="utf-8")
+            (folder / f"{ref}{suffix}.html").write_text(
+                render_minutes_html(minutes, council), encoding="utf-8")
+    return len(summary["minutes"])
 
 
 def write_agendas(summary: dict[str, Any], out: Path) -> int:
@@ -618,6 +819,7 @@ def _run(args: argparse.Namespace) -> int:
              "seconds": wallclock.monotonic() - started}
     print_summary(summary, out, stats, record)
     write_agendas(summary, out)
+    write_minutes(summary, out)
     (out / "samandrag.txt").write_text(record.export_text(clear=False), encoding="utf-8")
     sys.stdout.write(record.export_text(styles=screen.is_terminal))
     return 0

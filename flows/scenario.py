@@ -5,7 +5,8 @@ organisation, and every date is anchored to the plan's meetings ("two days after
 council meeting"), so the same season runs for any council file.
 
 Each case has a *fate*: what its meetings will do with it, treatment by treatment
-(``postponed`` then ``decided``; ``sent_back`` then ``decided``; ``urgency_decided``; ...). A
+(``postponed`` then ``decided``; ``sent_back`` then ``decided``; ``urgency_decided``; ``tie``,
+decided by the chair's casting vote; ``no_consensus`` in the assembly; ...). A
 meeting of a body that only prepares the case (the council, for the assembly's cases) refers
 it on unless the fate says otherwise. Where a case lands on an agenda is left to the engine.
 """
@@ -108,6 +109,9 @@ class CaseScript:
     close_after: int | None = 45
     #: Which lawful way the leader and the daily leader choose if the case turns urgent.
     urgency_choice: str = "extra_meeting"
+    #: A member recused in this case at its (first) meeting: "mayor:<n>", with the reason.
+    recused: str | None = None
+    recusal_reason: str = ""
 
     def text(self, plan: Plan, value: str) -> str:
         year = plan.start.year
@@ -152,6 +156,13 @@ SEASON: list[CaseScript] = [
         recommendation="{council} går imot at tingretten i regionen vert lagd ned.",
         description="Departementet ber om svar før neste ordinære møte i regionrådet."),
     CaseScript(
+        "closure-statement", "Uttale om nedlegging av næringsmiddelanlegg i {mun3}",
+        "statement", register=council(2, "day", 6), recommend=council(2, "day", 6),
+        deadline=council(2, "day", 12), urgency_choice="written_handling",
+        recommendation="{council} ber eigarane vurdere vidare drift og tilbyr regionalt "
+        "samarbeid om omstilling.",
+        description="Konsernet vil ha innspel innan ei veke."),
+    CaseScript(
         "workplaces", "Felles prinsipp for lokalisering av interkommunale arbeidsplassar",
         "ordinary", register=council(0, "day", 1), recommend=before_assembly(0, days=-4),
         principled=True, fates=["decided"],
@@ -167,6 +178,8 @@ SEASON: list[CaseScript] = [
         register=council(4, "day", -20), recommend=council(5, "preparation", -3),
         exempt="offl. § 13 jf. fvl. § 13 første ledd nr. 2",
         public_title="Søknad om etableringstilskot (unnateke offentlegheit)",
+        recused="mayor:1", recusal_reason="fvl. § 6 første ledd bokstav b: nær slekt av "
+        "dagleg leiar i verksemda som søkjer",
         recommendation="Søknaden vert innvilga med 250 000 kr på vilkår i saksframlegget.",
         description="Søknaden inneheld forretningsløyndomar om marknadsplanar og rekneskap."),
     CaseScript(
@@ -214,7 +227,7 @@ SEASON: list[CaseScript] = [
         register=council(3, "notice", -4)),
     CaseScript(
         "campus", "Campus {region}: fagskuletilbod frå hausten {next_year}", "ordinary",
-        register=council(3, "day", 2), recommend=council(4, "preparation", -3),
+        register=council(3, "day", 2), recommend=council(4, "preparation", -3), fates=["tie"],
         recommendation="{council} støttar etableringa og løyver 200 000 kr til "
         "prosjektleiing."),
     CaseScript(
@@ -239,7 +252,7 @@ SEASON: list[CaseScript] = [
     CaseScript(
         "development-funds", "Fordeling av regionale utviklingsmidlar {next_year}",
         "fund_allocation", register=council(-4, "day", 3), recommend=before_assembly(1, days=-1),
-        body="assembly", fates=["decided"],
+        body="assembly", fates=["no_consensus"],
         recommendation="Utviklingsmidlane vert fordelte etter innbyggjartal og satsingsområde."),
     CaseScript(
         "regional-transport", "Høyringssvar: regional plan for samferdsel", "statement",
@@ -247,10 +260,27 @@ SEASON: list[CaseScript] = [
         deadline=council(-2, "day", 5), by="chief_executive:5",
         recommendation="{council} gjev høyringssvar som i saksframlegget."),
     CaseScript(
-        "committee-members", "Val av medlemer til kompetanseutvalet", "committee",
+        "committee-members", "Val av leiar for kompetanseutvalet", "committee",
         register=council(-3, "day", 2), recommend=before_assembly(1, days=-2),
-        fates=["decided"],
-        recommendation="{assembly} vel medlemer til kompetanseutvalet som i innstillinga."),
+        fates=["election"],
+        recommendation="{assembly} vel leiar for kompetanseutvalet."),
+]
+
+
+@dataclass(frozen=True)
+class AbsenceScript:
+    """A member away from one meeting, and how the substitutes answer in their order."""
+
+    body_kind: str  # council | assembly
+    meeting: int  # index among that body's meetings in the plan
+    who: str  # "mayor:<n>" or "member:<municipality n>:<rank>"
+    answers: tuple[bool, ...]  # True: accepts; False: declines
+    reason: str
+
+
+ABSENCES = [
+    AbsenceScript("council", 1, "mayor:3", (True,), "Kommunestyremøte same dag"),
+    AbsenceScript("assembly", 0, "member:1:4", (False, True), "Sjukdom"),
 ]
 
 

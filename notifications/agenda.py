@@ -33,6 +33,7 @@ def _environment() -> Environment:
     env.filters["date"] = lambda v: format_date(date.fromisoformat(v[:10])) if v else ""
     env.filters["long_date"] = lambda v: format_long_date(date.fromisoformat(v[:10]))
     env.filters["hm"] = lambda v: datetime.fromisoformat(v).strftime("%H:%M")
+    env.filters["ucfirst"] = lambda v: v[:1].upper() + v[1:] if v else v
     return env
 
 

@@ -509,6 +509,7 @@ def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
         Absence.withdrawn_at.is_(None))))
     sitting: dict[str, str] = {}
     chair = None
+    meeting_chair = next((r.person_id for r in rows if r.chair), None)
     for row in rows:
         if row.seat_id is None:
             continue
@@ -522,6 +523,10 @@ def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
         sitting[row.person_id] = row.seat_id
         if row.chair:
             chair = row.person_id
+    if chair is None and meeting_chair in recused:
+        # The leader is recused: the deputy leader leads the meeting for this case.
+        deputy = meeting.body.deputy_chair_id
+        chair = deputy if deputy in sitting else None
     return Presence(len(seats_of(uow, meeting.body_id)), sitting, chair, recused)
 
 

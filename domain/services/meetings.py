@@ -409,7 +409,9 @@ def _add_standing_items(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> None
         session.add(AgendaItem(
             meeting_id=meeting.id, body_id=meeting.body_id, case_id=None,
             kind=AgendaItemKind.MINUTES_APPROVAL, section=AgendaSection.STANDING, position=0,
-            title=f"Godkjenning av møtebok frå møtet {format_date(previous.day)}",
+            title=(f"Godkjenning av protokoll frå skriftleg handsaming "
+                   f"{format_date(previous.day)}" if previous.kind == MeetingKind.WRITTEN else
+                   f"Godkjenning av møtebok frå møtet {format_date(previous.day)}"),
             related_meeting_id=previous.id, placed_at=uow.now, placed_by=actor.id))
     # A report of an urgency decision must be on the body's next agenda (KL § 11-8 (1)).
     reports = session.scalars(select(Case).where(

@@ -25,6 +25,8 @@ from ..model import (
     Person,
     Proposal,
     Treatment,
+    WrittenAnswer,
+    WrittenHandling,
 )
 from ..terms import (
     CASE_STATE_LABELS,
@@ -34,6 +36,7 @@ from ..terms import (
     DeadlineKind,
     DeadlineStatus,
     DecisionBasis,
+    MeetingKind,
     MeetingStatus,
     Outcome,
     Role,
@@ -71,10 +74,22 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
     proposals = list(uow.session.scalars(select(Proposal).where(
         Proposal.meeting_id == meeting.id).order_by(Proposal.id)))
     ids |= {b.voter_id for p in proposals for b in p.ballots}
+    ids |= {p.chair_id for p in proposals if p.chair_id}
     names = _names(uow, ids)
     prefix = meeting.body.agenda_prefix
     label_of = {i.position: agenda_number(prefix, i.number, i.year) for i in items}
 
+    if meeting.kind == MeetingKind.WRITTEN:
+        # Written handling: the members "present" are those who answered in writing.
+        answered = {a.person_id for a in uow.session.scalars(
+            select(WrittenAnswer).join(WrittenHandling,
+                                       WrittenHandling.id == WrittenAnswer.written_id)
+            .where(WrittenHandling.meeting_id == meeting.id))}
+        attendance = [Attendance(meeting_id=meeting.id, person_id=s.member_id,
+                                 seat_id=s.member_id, role="member", from_position=None,
+                                 to_position=None, chair=False, recorded_by="tingflyt",
+                                 recorded_at=meeting.ends_at)
+                      for s in seats if s.member_id in answered]
     sitting = {a.seat_id: a for a in attendance if a.seat_id is not None}
     present = [{
         "id": a.person_id, "name": names.get(a.person_id, a.person_id), "role": a.role,
@@ -165,13 +180,20 @@ def _proposal_view(proposal: Proposal, names: dict[str, str], hidden: bool) -> d
         "seat": b.seat_id, "choice": b.choice,
         "choice_label": CHOICE_LABELS[Choice(b.choice)] if proposal.kind != "election"
         else (b.candidate or "blank"), "candidate": b.candidate} for b in proposal.ballots]
+    groups: dict[str, list[str]] = {}
+    for ballot in ballots:
+        groups.setdefault(ballot["choice_label"], []).append(ballot["voter_name"])
     return {
         "kind": proposal.kind, "round": proposal.round,
         "text": None if hidden else proposal.text,
+        "groups": [] if hidden else [{"label": label, "names": names_}
+                                     for label, names_ in groups.items()],
         "result": proposal.result, "explanation": proposal.explanation,
         "votes_for": proposal.votes_for, "votes_against": proposal.votes_against,
         "votes_blank": proposal.votes_blank, "casting_vote": proposal.casting_vote,
-        "chair": proposal.chair_id, "elected": None if hidden else proposal.elected,
+        "chair": proposal.chair_id,
+        "chair_name": names.get(proposal.chair_id or "", proposal.chair_id),
+        "elected": None if hidden else proposal.elected,
         "drawn_among": proposal.drawn_among,
         "ballots": [] if hidden else ballots,
     }

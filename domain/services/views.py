@@ -215,6 +215,7 @@ def treatment_view(uow: UnitOfWork, treatment: Treatment, hidden: bool) -> dict[
         "basis_label": DECISION_BASIS_LABELS[DecisionBasis(treatment.basis)],
         "authoritative": treatment.authoritative,
         "text": None if hidden else treatment.text,
+        "vote_summary": treatment.vote_summary,
         "recorded_at": _iso(treatment.recorded_at),
         "recorded_by": treatment.recorded_by_id,
     }
