@@ -424,15 +424,19 @@ def record_attendance(
     present_set = list(dict.fromkeys(present))
     seats = {s.member_id: s for s in seats_of(uow, meeting.body_id)}
     occupied: dict[str, str] = {}
+    known = set(uow.session.scalars(select(Person.id).where(
+        Person.id.in_(present_set + list(substitutes)), Person.active.is_(True))))
     for person_id in present_set:
-        uow.person(person_id, field_name="present")
+        if person_id not in known:
+            uow.person(person_id, field_name="present")  # refuses, naming the unknown person
         if person_id not in seats:
             raise RuleViolation(f"{person_id} er ikkje medlem av {meeting.body.name}.",
                                 "Varamedlemer førast med --substitute vara=medlem.",
                                 field="present")
         occupied[person_id] = person_id
     for substitute_id, seat_id in substitutes.items():
-        uow.person(substitute_id, field_name="substitute")
+        if substitute_id not in known:
+            uow.person(substitute_id, field_name="substitute")
         if seat_id not in seats:
             raise RuleViolation(f"{seat_id} har ingen plass i {meeting.body.name}.",
                                 "Skriv --substitute vara=medlem, der medlem er den som har "

@@ -504,8 +504,10 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
     if basis_override is not None:
         basis = basis_override
 
+    with uow.session.no_autoflush:  # read first, so the case is written once, at the end
+        item = agenda_item_for(uow, case, meeting.id)
+        path = case_path(uow, case)
     case.state = check(_OUTCOME_STEP[result], state, case.number)
-    item = agenda_item_for(uow, case, meeting.id)
     treatment = Treatment(
         case_id=case.id, body_id=body.id, meeting_id=meeting.id,
         agenda_item_id=item.id if item else None, outcome=result, basis=basis, text=text,
@@ -516,7 +518,6 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
     if meeting.status == MeetingStatus.NOTIFIED:
         meeting.status = MeetingStatus.HELD
     case.agenda_meeting_id = None
-    path = case_path(uow, case)
     if result == Outcome.REFERRED:
         case.current_body_id = path[path.index(body.id) + 1]
     elif result == Outcome.SENT_BACK:

@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from math import ceil
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from ..errors import InvalidInput, RuleViolation
 from ..lifecycle import check
@@ -119,10 +119,10 @@ def record_vote(
         recorded_by=actor.id)
     uow.session.add(row)
     uow.flush()
-    uow.session.add_all(Ballot(proposal_id=row.id, voter_id=person,
-                               seat_id=presence.sitting[person], choice=choice.value,
-                               candidate=None)
-                        for person, choice in given.items())
+    # One multi-row INSERT for the ballots: they are written once and never changed.
+    uow.session.execute(insert(Ballot), [
+        {"proposal_id": row.id, "voter_id": person, "seat_id": presence.sitting[person],
+         "choice": choice.value, "candidate": None} for person, choice in given.items()])
     summary = _summary(result.votes_for, result.votes_against, result.casting_vote,
                        needs_consensus)
     preparing = case.competent_body_id != meeting.body_id and not urgency

@@ -132,6 +132,21 @@ def test_demo_runs_the_hallingdal_season_clean(tmp_path: Path, prefect_url: str)
     assert "Søknad om etableringstilskot (unnateke offentlegheit)" in public
     assert "frå verksemd i" not in public  # the exempt case's real title never goes public
     assert (tmp_path / "out" / "samandrag.txt").read_text(encoding="utf-8").strip()
+    # meetings in session: substitutes, a tie, a failed consensus, written handling, minutes
+    assert "varamedlem: " in out and "(dobbeltstemme)" in out and "(ikkje konsensus)" in out
+    assert "skriftleg handsaming etter kommunelova § 11-8 (2)" in out
+    assert "Melding om hastevedtaket: sak" in out and ", HT-2026-12-03." in out
+    minutes = tmp_path / "out" / "moteboker"
+    held = sorted(p.name for p in minutes.glob("*.txt") if "offentleg" not in p.name)
+    assert "HT-2026-12-03.txt" in held and len(held) >= 10
+    first_declined = (minutes / "HT-2026-12-03.txt").read_text(encoding="utf-8")
+    assert "(varamedlem for" in first_declined
+    public_minutes = "\n".join(p.read_text(encoding="utf-8")
+                               for p in minutes.glob("*-offentleg.txt"))
+    assert "frå verksemd i" not in public_minutes and "nær slekt" not in public_minutes
+    internal_minutes = "\n".join(p.read_text(encoding="utf-8") for p in minutes.glob("RR-*.txt")
+                                 if "offentleg" not in p.name)
+    assert "Inhabil:" in internal_minutes and "Møteleiar i saka" in internal_minutes
     # the demo is idempotent: run it again and get the same season
     again = _demo(tmp_path, prefect_url)
     _assert_clean(again)

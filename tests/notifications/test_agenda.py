@@ -56,3 +56,24 @@ def test_open_agenda_is_marked_provisional(db: Db) -> None:
     assert "FØREBELS SAKSLISTE" in text
     assert "Sakslista er tom." in text
     assert "seinast 17.09.2026" in text
+
+
+def test_minutes_render_in_nynorsk_and_escape_html(db: Db) -> None:
+    from domain.services.records import minutes_view
+    from domain.services.votes import record_vote
+    from notifications.minutes import render_minutes_html, render_minutes_text
+    from tests.integration.test_case_lifecycle import open_session
+
+    number = register(db, "Breiband <og> fiber")
+    db.act(recommend_case, CE, number, text="Tilråding & meir.")
+    db.reconcile(number)
+    open_session(db, "RR-2026-08-27")
+    db.act(record_vote, "gol-ordforar", number, unanimous=True)
+    minutes = db.read(lambda uow: minutes_view(uow, uow.meeting("RR-2026-08-27")))
+    council = db.read(org_view)["council"]
+    text = render_minutes_text(minutes, council)
+    assert "MØTEBOK - REGIONRÅDET FOR HALLINGDAL" in text
+    assert "Breiband <og> fiber" in text and "For (6):" in text
+    assert "Vedtak: Tilråding & meir." in text
+    html = render_minutes_html(minutes, council)
+    assert "Breiband &lt;og&gt; fiber" in html and "Tilråding &amp; meir." in html
