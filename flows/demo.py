@@ -355,7 +355,9 @@ class Season:
             person = self.person_for(script.who, kind)
             self.act(report_absence, self.director, meeting["ref"], person,
                      reason=script.reason, view=lambda uow, a: None)
-            self.events.append(f"{meeting['ref']}: {person} melde forfall ({script.reason}).")
+            self.events.append(f"{meeting['ref']}: {self.person_name(person)} melde forfall "
+                               f"({script.reason.lower()}); varamedlemer vert spurde i "
+                               "rekkjefølgje.")
             for step, accept in enumerate(script.answers, start=1):
                 self.schedule(self.now() + timedelta(hours=6 * step),
                               f"answer {meeting['ref']}",
@@ -371,7 +373,8 @@ class Season:
             self.act(report_absence, person, meeting["ref"], person, kind="case",
                      case_number=number, reason=script.recusal_reason,
                      view=lambda uow, a: None)
-            self.events.append(f"{meeting['ref']}: {person} er inhabil i sak {number}.")
+            self.events.append(f"{meeting['ref']}: {self.person_name(person)} er inhabil i sak "
+                               f"{number} ({script.recusal_reason}).")
 
     def answer_next(self, ref: str, accept: bool) -> None:
         """The substitute asked now for this meeting answers."""
@@ -382,7 +385,8 @@ class Season:
         if asked is None:
             return
         self.act(answer_call, asked, ref, asked, accept=accept, view=lambda uow, c: None)
-        self.events.append(f"{ref}: varamedlem {asked} {'møter' if accept else 'kan ikkje'}.")
+        self.events.append(f"{ref}: varamedlem {self.person_name(asked)} "
+                           f"{'seier ja og møter' if accept else 'kan ikkje møte'}.")
 
     def start_written(self, number: str, answer_by: date) -> None:
         from domain.services.written import start_written
@@ -685,6 +689,13 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
                 placed = [t["meeting"] for t in other["treatments"]]
                 where = ", ".join(placed) if placed else "ventar på neste møte"
                 console.print(f"    Melding om hastevedtaket: sak {other['number']}, {where}.")
+
+    console.print("\nForfall, varamedlemer og inhabilitet", style="bold")
+    people_events = [e for e in stats["events"] if not e.startswith("Sak ")]
+    for event in people_events:
+        console.print(f"  {event}")
+    if not people_events:
+        console.print("  Ingen.")
 
     deadlines = summary["deadlines"]
     late = [m["ref"] for m in summary["meetings"] if m["notice_late"]]
