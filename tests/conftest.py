@@ -23,6 +23,7 @@ from sqlalchemy import Engine, text
 from config.organisation import load_organisation
 from domain.calendar import FixedClock
 from domain.db import make_engine, upgrade
+from domain.model import Base
 from domain.services import organisation as org_service
 from domain.uow import UnitOfWork
 
@@ -100,11 +101,35 @@ def postgres_schema() -> Iterator[str]:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     engine = _pg_engine(schema)
     upgrade(engine)
+    _load(engine, FixedClock(SEASON_START))
+    with engine.begin() as connection:  # a copy of the loaded rows, restored before each test
+        connection.execute(text(f'CREATE SCHEMA "{schema}_tpl"'))
+        for table in Base.metadata.sorted_tables:
+            connection.execute(text(f'CREATE TABLE "{schema}_tpl".{table.name} AS '
+                                    f'SELECT * FROM "{schema}".{table.name}'))
     engine.dispose()
     yield schema
     with admin.begin() as connection:
         connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        connection.execute(text(f'DROP SCHEMA "{schema}_tpl" CASCADE'))
     admin.dispose()
+
+
+def _restore(engine: Engine, schema: str) -> None:
+    """Empty every table and put back the organisation as loaded (much faster than loading)."""
+    tables = Base.metadata.sorted_tables
+    with engine.begin() as connection:
+        # DELETE beats TRUNCATE on tables this small (TRUNCATE makes new files for each).
+        for table in reversed(tables):
+            connection.execute(text(f"DELETE FROM {table.name}"))
+        for table in tables:
+            connection.execute(text(f'INSERT INTO {table.name} SELECT * FROM '
+                                    f'"{schema}_tpl".{table.name}'))
+            if "id" in table.c and table.c.id.autoincrement is not False \
+                    and str(table.c.id.type) == "INTEGER":
+                connection.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"coalesce(max(id), 1), max(id) IS NOT NULL) FROM {table.name}"))
 
 
 def _pg_engine(schema: str) -> Engine:
@@ -167,9 +192,7 @@ def db(request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock) -> Ite
         schema = request.getfixturevalue("postgres_schema")
         engine = _pg_engine(schema)
         url = POSTGRES_URL
-        with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
-        _load(engine, FixedClock(SEASON_START))
+        _restore(engine, schema)
     yield Db(engine, clock, request.param, url)
     engine.dispose()
 
