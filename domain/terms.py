@@ -251,6 +251,7 @@ class Role(StrEnum):
     CHIEF_EXECUTIVE = "chief_executive"  # rådmann / kommunedirektør
     MAYOR = "mayor"
     MEMBER = "member"
+    SUBSTITUTE = "substitute"  # varamedlem
     CHAIR = "chair"  # leiar
     DEPUTY_CHAIR = "deputy_chair"  # nestleiar
     SYSTEM = "system"  # the engine's own flows
@@ -263,6 +264,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.CHIEF_EXECUTIVE: "kommunedirektør",
     Role.MAYOR: "ordførar",
     Role.MEMBER: "medlem",
+    Role.SUBSTITUTE: "varamedlem",
     Role.CHAIR: "leiar",
     Role.DEPUTY_CHAIR: "nestleiar",
     Role.SYSTEM: "tingflyt",

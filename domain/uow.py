@@ -70,7 +70,8 @@ class Actor:
             if self.has(role):
                 return role.value
         for role in (Role.SYSTEM, Role.OPERATOR, Role.DIRECTOR, Role.STAFF, Role.CHAIR,
-                     Role.DEPUTY_CHAIR, Role.CHIEF_EXECUTIVE, Role.MAYOR, Role.MEMBER):
+                     Role.DEPUTY_CHAIR, Role.CHIEF_EXECUTIVE, Role.MAYOR, Role.MEMBER,
+                     Role.SUBSTITUTE):
             if self.has(role):
                 return role.value
         return "public"
@@ -342,6 +343,8 @@ def resolve_actor(session: Session, person: Person) -> Actor:
     for ms in session.scalars(select(Membership).where(Membership.person_id == person.id)):
         if ms.role == "member":
             roles.add((Role.MEMBER, ms.body_id))
+        elif ms.role == "substitute":
+            roles.add((Role.SUBSTITUTE, ms.body_id))
     for body in session.scalars(select(Body)):
         if body.chair_id == person.id:
             roles.add((Role.CHAIR, body.id))

@@ -21,13 +21,17 @@ from ..model import (
     Absence,
     AgendaItem,
     Attendance,
+    Ballot,
+    Body,
     Case,
     Meeting,
     Membership,
+    Municipality,
     Person,
+    Proposal,
     SubstituteCall,
 )
-from ..terms import AlertKind, MeetingStatus, Role
+from ..terms import AlertKind, MeetingKind, MeetingStatus, Role
 from ..uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
 from ..voting import quorum_needed
 from .common import agenda_number, meeting_label
@@ -77,11 +81,32 @@ def _seat(uow: UnitOfWork, meeting: Meeting, person_id: str) -> Seat:
 
 def _open_meeting(uow: UnitOfWork, ref: str) -> Meeting:
     meeting = uow.meeting(ref)
+    _not_written(meeting)
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED) \
             or uow.now >= meeting.ends_at:
         raise RuleViolation(f"Møtet {meeting.ref} er over eller avlyst.",
                             "Forfall og varamedlemer gjeld møte som ikkje er haldne enno.",
                             field="meeting")
+    return meeting
+
+
+def _not_written(meeting: Meeting) -> None:
+    """Written handling has no attendance, no absence and no substitutes: every member answers
+    (KL § 11-8 (2))."""
+    if meeting.kind == MeetingKind.WRITTEN:
+        raise RuleViolation(
+            f"{meeting.ref} er ei skriftleg handsaming, ikkje eit møte: alle medlemene svarar "
+            "sjølve, og saka er vedteken berre om alle seier ja (kommunelova § 11-8 (2)).",
+            "Før svara med `tingflyt written answer`.", field="meeting")
+
+
+def _meeting_for_recusal(uow: UnitOfWork, ref: str) -> Meeting:
+    """Recusal may be raised before the meeting and in it, until the case is decided."""
+    meeting = uow.meeting(ref)
+    _not_written(meeting)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise RuleViolation(f"Møtet {meeting.ref} er avlyst.", "Inhabilitet vert meld for eit "
+                            "møte som skal haldast.", field="meeting")
     return meeting
 
 
@@ -128,11 +153,11 @@ def report_absence(
 
     For a whole or partial absence the engine asks the seat's substitutes in their order.
     """
-    meeting = _open_meeting(uow, ref)
     if kind not in ABSENCE_KINDS:
         raise InvalidInput(f"Ukjend forfallstype «{kind}».",
                            "Bruk meeting (heile møtet), part (del av møtet) eller case "
                            "(inhabil i ei sak).", field="kind")
+    meeting = _meeting_for_recusal(uow, ref) if kind == "case" else _open_meeting(uow, ref)
     if not actor.is_staff and actor.id != person_id:
         raise NotAllowed(f"{actor.name} kan berre melde forfall for seg sjølv.",
                          "Sekretariatet kan melde forfall på vegner av andre.", field="as")
@@ -152,9 +177,18 @@ def report_absence(
                                "saka\".", field="reason")
         case = uow.case(case_number)
         if case.agenda_meeting_id != meeting.id:
-            raise RuleViolation(f"Sak {case.number} står ikkje på sakslista til {meeting.ref}.",
-                                "Inhabilitet vert meld for ei sak som skal handsamast i møtet.",
-                                field="case")
+            raise RuleViolation(f"Sak {case.number} står ikkje på sakslista til {meeting.ref}"
+                                + (" (lenger)" if meeting.status == MeetingStatus.HELD else "")
+                                + ".", "Inhabilitet vert meld for ei sak som skal handsamast i "
+                                "møtet, før ho er avgjord.", field="case")
+        voted = uow.session.scalars(select(Ballot.id).join(
+            Proposal, Proposal.id == Ballot.proposal_id).where(
+            Proposal.meeting_id == meeting.id, Proposal.case_id == case.id,
+            Ballot.voter_id == person_id)).first()
+        if voted is not None:
+            raise RuleViolation(f"{person.name} har alt røysta i sak {case.number}.",
+                                "Inhabilitet må avgjerast før røystinga; ei røysting som er "
+                                "ført, kan ikkje endrast.", field="person")
     elif kind == "part":
         start_pos = position_of(uow, meeting, from_item, "from_item")
         end_pos = position_of(uow, meeting, to_item, "to_item")
@@ -170,6 +204,18 @@ def report_absence(
         Absence.kind == kind, Absence.withdrawn_at.is_(None))
     same = same.where(Absence.case_id == case.id) if case else same.where(
         Absence.case_id.is_(None))
+    time_note = None
+    if kind == "part" and (from_time or to_time):
+        time_note = f"kl. {from_time:%H:%M}" if from_time else "frå start"
+        time_note += f"-{to_time:%H:%M}" if to_time else " og ut møtet"
+    if kind == "part":
+        # Coming late and leaving early are two partial absences; the same range twice is not.
+        if time_note is not None:
+            same = same.where(Absence.reason.like(f"%{time_note}"))
+        same = same.where(Absence.from_position.is_(start_pos) if start_pos is None
+                          else Absence.from_position == start_pos,
+                          Absence.to_position.is_(end_pos) if end_pos is None
+                          else Absence.to_position == end_pos)
     existing = uow.session.scalars(same).first()
     if existing is not None:
         raise RuleViolation(f"{person.name} har alt meldt dette forfallet til {meeting.ref}.",
@@ -180,9 +226,7 @@ def report_absence(
         case_id=case.id if case else None, from_position=start_pos, to_position=end_pos,
         reason=(reason or "").strip() or None, reported_by=actor.id, reported_at=uow.now)
     if kind == "part" and (from_time or to_time):
-        note = f"kl. {from_time:%H:%M}" if from_time else "frå start"
-        note += f"-{to_time:%H:%M}" if to_time else " og ut møtet"
-        absence.reason = f"{absence.reason + '; ' if absence.reason else ''}{note}"
+        absence.reason = f"{absence.reason + '; ' if absence.reason else ''}{time_note}"
     uow.session.add(absence)
     uow.flush()
     what = {"meeting": "heile møtet", "part": "delar av møtet",
@@ -207,7 +251,16 @@ def _sitting_substitute(uow: UnitOfWork, meeting: Meeting, person_id: str) -> Se
 
 def call_next_substitute(uow: UnitOfWork, meeting: Meeting, absence: Absence,
                          seat: Seat) -> SubstituteCall | None:
-    """Ask the next substitute of the seat's group who has not been asked and is free."""
+    """Ask the next substitute of the seat's group who has not been asked and is free.
+
+    A seat has at most one substitute at a time: while one is asked or has said yes (say for
+    part of the meeting, before the member reported the whole meeting), nobody else is asked.
+    """
+    active = uow.session.scalars(select(SubstituteCall).where(
+        SubstituteCall.meeting_id == meeting.id, SubstituteCall.seat_id == seat.member_id,
+        SubstituteCall.status.in_(("asked", "accepted")))).first()
+    if active is not None:
+        return active
     asked = set(uow.session.scalars(select(SubstituteCall.substitute_id).where(
         SubstituteCall.meeting_id == meeting.id)))
     away = set(uow.session.scalars(select(Absence.person_id).where(
@@ -413,6 +466,7 @@ def record_attendance(
     """Før frammøtet: who came (members, and substitutes with the seat they sat in), who came
     late or left early (by agenda item), who led the meeting, who attended without a vote."""
     meeting = uow.meeting(ref)
+    _not_written(meeting)
     if meeting.status not in (MeetingStatus.NOTIFIED, MeetingStatus.HELD):
         raise RuleViolation(f"Møtet {meeting.ref} er ikkje kalla inn.",
                             "Frammøte vert ført for møte som er lovleg kalla inn.",
@@ -457,11 +511,17 @@ def record_attendance(
                             "Møteleiaren må vere ein av dei som møter.", field="chair")
     arrived = dict(arrived or {})
     left = dict(left or {})
-    for who in list(arrived) + list(left):
+    for who, option in [(w, "arrived") for w in arrived] + [(w, "left") for w in left]:
         if who not in sitting:
-            raise InvalidInput(f"{who} er ikkje ført som til stades.",
+            raise InvalidInput(f"{who} i --{option} er ikkje ført som til stades.",
                                "Før personen i --present eller --substitute først.",
-                               field="left")
+                               field=option)
+    _check_chair(uow, meeting.body, chair, [p for p in sitting if p not in arrived])
+    # What has been voted on stands: a new record of attendance may add who came late or
+    # left after the items already handled, but not change who was there for them.
+    voted = list(uow.session.scalars(select(Case).where(Case.id.in_(
+        select(Proposal.case_id).where(Proposal.meeting_id == meeting.id)))))
+    before = {case.number: presence_for(uow, meeting, case) for case in voted}
     for old in uow.session.scalars(select(Attendance).where(
             Attendance.meeting_id == meeting.id)):
         uow.session.delete(old)
@@ -482,6 +542,16 @@ def record_attendance(
                                role="attendee", from_position=None, to_position=None,
                                chair=False, recorded_by=actor.id, recorded_at=uow.now))
     uow.session.add_all(rows)
+    uow.flush()
+    for case in voted:
+        now = presence_for(uow, meeting, case)
+        was = before[case.number]
+        if (now.sitting, now.chair) != (was.sitting, was.chair):
+            raise RuleViolation(
+                f"Det nye frammøtet endrar kven som var med i sak {case.number}, som det alt er "
+                "røysta over; ei røysting som er ført, står (kommunelova § 11-9).",
+                "Endre berre det som gjeld punkt etter dei som er handsama, t.d. --left "
+                "person=\"<siste punkt personen var med på>\".", field="present")
     if meeting.status == MeetingStatus.NOTIFIED:
         meeting.status = MeetingStatus.HELD
     meeting.agenda_changed_at = uow.now
@@ -496,9 +566,40 @@ def record_attendance(
     return rows
 
 
+def _check_chair(uow: UnitOfWork, body: Body, chair: str, from_start: list[str]) -> None:
+    """The leader chairs; if she is not there, the deputy leader; if neither is, the body
+    elects someone to chair among those present."""
+    for leader, title in ((body.chair_id, "leiaren"), (body.deputy_chair_id, "nestleiaren")):
+        if leader is None or leader not in from_start:
+            continue
+        if chair != leader:
+            person = uow.session.get(Person, leader)
+            named = uow.session.get(Person, chair)
+            raise RuleViolation(
+                f"{named.name if named else chair} kan ikkje leie møtet: {title} i {body.name}, "
+                f"{person.name if person else leader}, er til stades og leier det.",
+                f"Gje --chair {leader}. Ein annan møteleiar vert vald berre når verken "
+                "leiaren eller nestleiaren er til stades.", field="chair")
+        return
+
+
+def chair_note(body: Body, chair_id: str | None, recused: Iterable[str]) -> str | None:
+    """Why someone other than the leader chaired a case, for the minutes."""
+    if chair_id is None or chair_id == body.chair_id:
+        return None
+    why = "var inhabil" if body.chair_id in set(recused) else "var ikkje til stades"
+    if chair_id == body.deputy_chair_id:
+        return f"nestleiaren leia saka fordi leiaren {why}"
+    return "vald til møteleiar for saka fordi verken leiaren eller nestleiaren var med"
+
+
 def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
     """Who is present for ``case`` at ``meeting``: attendance covering its agenda position,
-    without the recused. Refuses when no attendance has been recorded."""
+    without the recused. Refuses when no attendance has been recorded.
+
+    The leader leads the case if she is with it, else the deputy leader; if neither is, the
+    one elected to chair the meeting (recorded with the attendance) if she is with it; else
+    ``chair`` is None and the body must elect someone for this case."""
     rows = list(uow.session.scalars(select(Attendance).where(
         Attendance.meeting_id == meeting.id)))
     if not rows:
@@ -512,7 +613,6 @@ def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
         Absence.meeting_id == meeting.id, Absence.case_id == case.id, Absence.kind == "case",
         Absence.withdrawn_at.is_(None))))
     sitting: dict[str, str] = {}
-    chair = None
     meeting_chair = next((r.person_id for r in rows if r.chair), None)
     for row in rows:
         if row.seat_id is None:
@@ -525,42 +625,50 @@ def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
         if row.person_id in recused:
             continue
         sitting[row.person_id] = row.seat_id
-        if row.chair:
-            chair = row.person_id
-    if chair is None and meeting_chair in recused:
-        # The leader is recused: the deputy leader leads the meeting for this case.
-        deputy = meeting.body.deputy_chair_id
-        chair = deputy if deputy in sitting else None
+    body = meeting.body
+    chair = next((p for p in (body.chair_id, body.deputy_chair_id, meeting_chair)
+                  if p is not None and p in sitting), None)
     return Presence(len(seats_of(uow, meeting.body_id)), sitting, chair, recused)
 
 
-def seats_view(uow: UnitOfWork, meeting: Meeting) -> dict[str, object]:
-    """The secretariat's overview: each seat covered or open, and the quorum forecast."""
-    from .views import meeting_summary
+def seats_view(uow: UnitOfWork, meeting: Meeting, audience: str = "internal"
+               ) -> dict[str, object]:
+    """The secretariat's overview: each seat covered or open, and the quorum forecast. The
+    reasons for absence are personal: the public version leaves them out."""
+    from .views import PUBLIC, meeting_summary
 
+    public = audience == PUBLIC
     states = seat_states(uow, meeting)
+    recused_rows = list(uow.session.execute(select(Absence.case_id, Absence.person_id).where(
+        Absence.meeting_id == meeting.id, Absence.kind == "case",
+        Absence.withdrawn_at.is_(None))))
     ids = {s.member_id for s in states} | {s.substitute for s in states if s.substitute} | {
-        s.asked for s in states if s.asked} | {d for s in states for d in s.declined}
+        s.asked for s in states if s.asked} | {d for s in states for d in s.declined} | {
+        r.person_id for r in recused_rows}
     names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
         Person.id.in_(ids)))}
+    places = {m.id: m.short_name for m in uow.session.scalars(select(Municipality))}
     seats = len(states)
     cases = []
     for case in uow.session.scalars(select(Case).where(Case.agenda_meeting_id == meeting.id)
                                     .order_by(Case.year, Case.seq)):
-        recused = list(uow.session.scalars(select(Absence.person_id).where(
-            Absence.meeting_id == meeting.id, Absence.case_id == case.id,
-            Absence.kind == "case", Absence.withdrawn_at.is_(None))))
+        recused = [r.person_id for r in recused_rows if r.case_id == case.id]
         cases.append({"case": case.number, "expected": expected_present(uow, meeting, case),
-                      "recused": recused})
+                      "recused": recused,
+                      "recused_names": [names.get(r, r) for r in recused]})
     expected = expected_present(uow, meeting)
     return {
         "meeting": meeting_summary(uow, meeting),
         "seats": [{
             "member": s.member_id, "member_name": names.get(s.member_id, s.member_id),
-            "municipality": s.municipality_id, "absence": s.absence, "note": s.absence_note,
+            "municipality": s.municipality_id,
+            "municipality_name": places.get(s.municipality_id, s.municipality_id),
+            "absence": s.absence,
+            "note": None if public else s.absence_note,
             "substitute": s.substitute, "substitute_name": names.get(s.substitute or ""),
             "asked": s.asked, "asked_name": names.get(s.asked or ""),
-            "declined": s.declined, "covered": s.covered} for s in states],
+            "declined": s.declined, "declined_names": [names.get(d, d) for d in s.declined],
+            "covered": s.covered} for s in states],
         "quorum": {"seats": seats, "needed": quorum_needed(seats), "expected": expected,
                    "at_risk": expected < quorum_needed(seats), "cases": cases},
     }

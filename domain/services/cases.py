@@ -28,6 +28,7 @@ from ..terms import (
     CaseState,
     DeadlineKind,
     DecisionBasis,
+    MeetingKind,
     MeetingStatus,
     Origin,
     Outcome,
@@ -261,10 +262,12 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
     case = uow.case(number)
     _check_version(case, expected_version)
     state = CaseState(case.state)
+    if remove and meeting_ref is not None:
+        raise InvalidInput("--remove og --meeting kan ikkje brukast saman.",
+                           "Bruk anten --remove eller --meeting.", field="meeting")
+    if case.kind == CaseKind.URGENCY_REPORT:
+        check_report_target(uow, case, None if remove else meeting_ref, remove)
     if remove:
-        if meeting_ref is not None:
-            raise InvalidInput("--remove og --meeting kan ikkje brukast saman.",
-                               "Bruk anten --remove eller --meeting.", field="meeting")
         check("remove_from_agenda", state, case.number)
         old = take_off_agenda(uow, case, "ta av")
         case.state = CaseState.RECOMMENDED
@@ -317,6 +320,31 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
                     meeting=meeting, role=(Role.DIRECTOR, Role.STAFF))
     _touch(uow, case)
     return case
+
+
+def check_report_target(uow: UnitOfWork, case: Case, meeting_ref: str | None,
+                         remove: bool) -> None:
+    """A report of an urgency decision goes on the body's next meeting whose agenda is still
+    open, and stays there (KL § 11-8 (1))."""
+    body = uow.body(case.current_body_id)
+    following = uow.session.scalars(select(Meeting).where(
+        Meeting.body_id == body.id, Meeting.status == MeetingStatus.PLANNED,
+        Meeting.starts_at > uow.now, Meeting.kind != MeetingKind.WRITTEN)
+        .order_by(Meeting.starts_at)).first()
+    where = f"neste møte i {body.name}" + (f", {following.ref}" if following else "")
+    if remove:
+        raise RuleViolation(
+            f"Sak {case.number} er ei melding om hastevedtak og kan ikkje takast av sakslista: "
+            f"ho skal leggjast fram i {where} (kommunelova § 11-8 (1)).",
+            "La henne stå; meldinga vert teken til orientering i møtet.", field="remove")
+    if meeting_ref is None or following is None:
+        return
+    meeting = uow.meeting(meeting_ref)
+    if meeting.id != following.id:
+        raise RuleViolation(
+            f"Sak {case.number} er ei melding om hastevedtak; ho skal leggjast fram i {where}, "
+            f"ikkje i {meeting.ref} (kommunelova § 11-8 (1)).",
+            f"Bruk --meeting {following.ref}.", field="meeting")
 
 
 def _check_target(uow: UnitOfWork, case: Case, meeting: Meeting) -> None:
@@ -423,6 +451,12 @@ def case_in_session(uow: UnitOfWork, actor: Actor, number: str,
     meeting = uow.session.get(Meeting, case.agenda_meeting_id)
     assert meeting is not None
     body = meeting.body
+    if meeting.kind == MeetingKind.WRITTEN:
+        raise RuleViolation(
+            f"Sak {case.number} er til skriftleg handsaming ({meeting.ref}): ho er vedteken "
+            "berre om alle medlemene seier ja, og fell ved eitt nei eller manglande svar "
+            "(kommunelova § 11-8 (2)).", f"Før svara med `tingflyt written answer "
+            f"{case.number}`.", field="case")
     if not actor.is_staff and not actor.is_system and not (
             actor.has(Role.CHAIR, body.id) or actor.has(Role.DEPUTY_CHAIR, body.id)):
         raise NotAllowed(f"{actor.name} leier ikkje {body.name}.",
@@ -532,11 +566,15 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
     uow.flush()
     label = OUTCOME_LABELS[result]
     summary = f"{body.short_name} {format_date(meeting.day)}: {label}."
-    if vote_summary:
+    # The count of an exempt case (for an appointment: who got how many votes) is kept in the
+    # reason, which the public never reads.
+    hidden_count = vote_summary if vote_summary and case.exempt_basis else None
+    if vote_summary and not hidden_count:
         summary += f" {vote_summary}"
     if basis != DecisionBasis.ORDINARY:
         summary += f" Heimel: {DECISION_BASIS_LABELS[basis]}."
     uow.journal(actor, "case.outcome", summary, case=case, meeting=meeting,
+                reason=hidden_count,
                 data={"outcome": result.value, "basis": basis.value,
                       "authoritative": treatment.authoritative},
                 role=(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF))
@@ -607,12 +645,17 @@ def _report_urgency_decision(uow: UnitOfWork, actor: Actor, case: Case,
     return report
 
 
-@requires(Role.DIRECTOR, Role.STAFF)
+@requires(Role.DIRECTOR, Role.STAFF, Role.CHIEF_EXECUTIVE)
 def close_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
                expected_version: int | None = None) -> Case:
-    """Avslutte: the decision is carried out."""
+    """Avslutte: the decision is carried out (the secretariat, or the chief executive who owns
+    the follow-up)."""
     case = uow.case(number)
     _check_version(case, expected_version)
+    if not actor.is_staff and actor.id != case.lead_id:
+        raise NotAllowed(f"{actor.name} er ikkje ansvarleg for oppfølginga av sak "
+                         f"{case.number}.", "Den som eig oppfølginga, eller sekretariatet, "
+                         "melder vedtaket sett i verk.", field="as")
     if CaseState(case.state) != CaseState.IN_IMPLEMENTATION:
         check("close", CaseState(case.state), case.number)
         raise IllegalTransition(
@@ -627,7 +670,7 @@ def close_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
     _touch(uow, case, due_now=False)
     case.next_check_at = None
     uow.journal(actor, "case.close", "Vedtaket er sett i verk; saka er avslutta.", case=case,
-                reason=reason, role=(Role.DIRECTOR, Role.STAFF))
+                reason=reason, role=(Role.DIRECTOR, Role.STAFF, Role.CHIEF_EXECUTIVE))
     return case
 
 

@@ -410,16 +410,28 @@ def _add_standing_items(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> None
             meeting_id=meeting.id, body_id=meeting.body_id, case_id=None,
             kind=AgendaItemKind.MINUTES_APPROVAL, section=AgendaSection.STANDING, position=0,
             title=(f"Godkjenning av protokoll frå skriftleg handsaming "
-                   f"{format_date(previous.day)}" if previous.kind == MeetingKind.WRITTEN else
+                   f"{format_date(previous.day)} ({previous.ref})"
+                   if previous.kind == MeetingKind.WRITTEN else
                    f"Godkjenning av møtebok frå møtet {format_date(previous.day)}"),
             related_meeting_id=previous.id, placed_at=uow.now, placed_by=actor.id))
     # A report of an urgency decision must be on the body's next agenda (KL § 11-8 (1)).
-    reports = session.scalars(select(Case).where(
+    # One set on a later meeting's agenda is moved here: the agenda is not frozen without it.
+    reports = list(session.scalars(select(Case).where(
         Case.kind == CaseKind.URGENCY_REPORT, Case.current_body_id == meeting.body_id,
-        Case.state.in_([CaseState.REGISTERED, CaseState.RECOMMENDED])))
+        Case.state.in_([CaseState.REGISTERED, CaseState.RECOMMENDED, CaseState.ON_AGENDA]))))
     for report in reports:
+        step = "place"
+        if report.state == CaseState.ON_AGENDA:
+            other = session.get(Meeting, report.agenda_meeting_id)
+            if other is None or other.id == meeting.id or other.status != MeetingStatus.PLANNED \
+                    or other.starts_at <= meeting.starts_at:
+                continue
+            take_off_agenda(uow, report, "flytte")
+            step = "move"
+        report.hold = False
+        report.hold_reason = None
         place_on_agenda(uow, actor, report, meeting, reason="Melding om hastevedtak skal stå på "
-                        "neste møte (kommunelova § 11-8 (1)).")
+                        "neste møte (kommunelova § 11-8 (1)).", step=step)
     uow.flush()
 
 

@@ -19,6 +19,7 @@ from ..model import (
     Absence,
     AgendaItem,
     Attendance,
+    Body,
     Case,
     Deadline,
     Meeting,
@@ -43,9 +44,17 @@ from ..terms import (
 )
 from ..uow import Actor, UnitOfWork, requires
 from ..voting import CHOICE_LABELS, Choice
-from .attendance import seats_of
+from .attendance import chair_note, seats_of
 from .common import agenda_number, open_deadline
-from .views import INTERNAL, PUBLIC, _iso, case_title, meeting_summary, use_zone
+from .views import (
+    INTERNAL,
+    PUBLIC,
+    _iso,
+    case_title,
+    meeting_summary,
+    public_vote_summary,
+    use_zone,
+)
 
 
 def _names(uow: UnitOfWork, ids: set[str]) -> dict[str, str]:
@@ -79,17 +88,8 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
     prefix = meeting.body.agenda_prefix
     label_of = {i.position: agenda_number(prefix, i.number, i.year) for i in items}
 
-    if meeting.kind == MeetingKind.WRITTEN:
-        # Written handling: the members "present" are those who answered in writing.
-        answered = {a.person_id for a in uow.session.scalars(
-            select(WrittenAnswer).join(WrittenHandling,
-                                       WrittenHandling.id == WrittenAnswer.written_id)
-            .where(WrittenHandling.meeting_id == meeting.id))}
-        attendance = [Attendance(meeting_id=meeting.id, person_id=s.member_id,
-                                 seat_id=s.member_id, role="member", from_position=None,
-                                 to_position=None, chair=False, recorded_by="tingflyt",
-                                 recorded_at=meeting.ends_at)
-                      for s in seats if s.member_id in answered]
+    written = _written_record(uow, meeting, names, public) \
+        if meeting.kind == MeetingKind.WRITTEN else None
     sitting = {a.seat_id: a for a in attendance if a.seat_id is not None}
     present = [{
         "id": a.person_id, "name": names.get(a.person_id, a.person_id), "role": a.role,
@@ -99,7 +99,7 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
         for a in sorted(attendance, key=lambda a: (a.role != "member", a.person_id))
         if a.seat_id is not None]
     absent = []
-    for seat in seats:
+    for seat in seats if written is None else ():  # written handling: the answers instead
         row = sitting.get(seat.member_id)
         if row is not None and row.person_id == seat.member_id:
             continue
@@ -127,15 +127,20 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
             "kind": item.kind, "case": case.number if case else None,
             "title": case_title(case, audience) if case else item.title,
             "exempt_basis": case.exempt_basis if case else None,
-            "closed_meeting": bool(case and case.exempt_offl_section == 13),
+            "closed_meeting": bool(case and case.exempt_offl_section == 13 and written is None),
             "withdrawn": item.withdrawn,
             "recommendation": None if hidden or case is None else case.recommendation,
             "proposals": [], "recused": [], "outcome": None, "outcome_label": None,
             "basis_label": None, "decision": None, "vote_summary": None,
         }
         if case is not None:
+            recused = {a.person_id for a in absences
+                       if a.kind == "case" and a.case_id == case.id}
             for proposal in (p for p in proposals if p.case_id == case.id):
-                entry["proposals"].append(_proposal_view(proposal, names, hidden))
+                view = _proposal_view(proposal, names, hidden)
+                view["chair_note"] = chair_note(meeting.body, proposal.chair_id, recused) \
+                    if written is None else None
+                entry["proposals"].append(view)
             for absence in absences:
                 if absence.kind == "case" and absence.case_id == case.id:
                     entry["recused"].append({
@@ -149,7 +154,8 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
                     "outcome": outcome.value, "outcome_label": OUTCOME_LABELS[outcome],
                     "basis_label": DECISION_BASIS_LABELS[DecisionBasis(treatment.basis)],
                     "decision": None if hidden else treatment.text,
-                    "vote_summary": treatment.vote_summary})
+                    "vote_summary": public_vote_summary(uow, treatment) if hidden
+                    else treatment.vote_summary})
         out_items.append(entry)
 
     approval = uow.session.scalars(select(AgendaItem).where(
@@ -164,6 +170,7 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
         "present": present,
         "absent": absent,
         "attendees": attendees,
+        "written": written,
         "items": out_items,
         "approval": {
             "meeting": approving.ref if approving else None,
@@ -171,6 +178,36 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
                                            approval.year) if approving and approval else None,
             "approved": bool(approving and approving.status == MeetingStatus.HELD),
         },
+    }
+
+
+def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
+                    public: bool) -> dict[str, Any]:
+    """Written handling in the minutes: the proposal, every member's two answers (or none),
+    and the result with its reason."""
+    from .written import WRITTEN_STATUS_LABELS
+
+    handling = uow.session.scalars(select(WrittenHandling).where(
+        WrittenHandling.meeting_id == meeting.id)).one()
+    case = uow.session.get_one(Case, handling.case_id)
+    hidden = public and case.exempt_basis is not None
+    answers = {a.person_id: a for a in uow.session.scalars(select(WrittenAnswer).where(
+        WrittenAnswer.written_id == handling.id))}
+    rows = []
+    for seat in seats_of(uow, meeting.body_id):
+        answer = answers.get(seat.member_id)
+        rows.append({
+            "id": seat.member_id, "name": names.get(seat.member_id, seat.member_id),
+            "answered": answer is not None,
+            "proposal": None if answer is None else answer.agrees_proposal,
+            "written": None if answer is None else answer.agrees_written,
+            "answered_at": _iso(answer.answered_at) if answer else None})
+    return {
+        "status": handling.status, "status_label": WRITTEN_STATUS_LABELS[handling.status],
+        "proposal": None if hidden else handling.proposal,
+        "answer_by": _iso(handling.answer_by),
+        "note": handling.outcome_note,
+        "answers": rows,
     }
 
 
@@ -188,13 +225,15 @@ def _proposal_view(proposal: Proposal, names: dict[str, str], hidden: bool) -> d
         "text": None if hidden else proposal.text,
         "groups": [] if hidden else [{"label": label, "names": names_}
                                      for label, names_ in groups.items()],
-        "result": proposal.result, "explanation": proposal.explanation,
+        "result": proposal.result,
+        # An appointment's explanation names who was elected.
+        "explanation": None if hidden and proposal.kind == "election" else proposal.explanation,
         "votes_for": proposal.votes_for, "votes_against": proposal.votes_against,
         "votes_blank": proposal.votes_blank, "casting_vote": proposal.casting_vote,
         "chair": proposal.chair_id,
         "chair_name": names.get(proposal.chair_id or "", proposal.chair_id),
         "elected": None if hidden else proposal.elected,
-        "drawn_among": proposal.drawn_among,
+        "drawn_among": None if hidden else proposal.drawn_among,
         "ballots": [] if hidden else ballots,
     }
 
@@ -211,6 +250,8 @@ def followup_list(uow: UnitOfWork, *, body: str | None = None,
     if body is not None:
         query = query.where(Treatment.body_id == uow.body(body).id)
     rows = []
+    names = {p.id: p.name for p in uow.session.scalars(select(Person))}
+    bodies = {b.id: b.short_name for b in uow.session.scalars(select(Body))}
     for treatment, case in uow.session.execute(query.order_by(Treatment.recorded_at)):
         if case.closed_reason == "taken_for_information":
             continue
@@ -218,6 +259,7 @@ def followup_list(uow: UnitOfWork, *, body: str | None = None,
             Deadline.case_id == case.id, Deadline.kind == DeadlineKind.FOLLOWUP)
             .order_by(Deadline.id.desc())).first()
         meeting = uow.session.get(Meeting, treatment.meeting_id)
+        owner = deadline.owner_id if deadline else case.lead_id
         done = case.state == CaseState.CLOSED and case.closed_reason == "implemented"
         if done:
             status = "done"
@@ -227,10 +269,12 @@ def followup_list(uow: UnitOfWork, *, body: str | None = None,
             status = "open"
         rows.append({
             "case": case.number, "title": case_title(case, audience),
-            "body": treatment.body_id, "meeting": meeting.ref if meeting else None,
+            "body": treatment.body_id, "body_name": bodies.get(treatment.body_id),
+            "meeting": meeting.ref if meeting else None,
             "decided_on": _iso(meeting.day) if meeting else None,
             "decision": None if (audience == PUBLIC and case.exempt_basis) else treatment.text,
-            "owner": deadline.owner_id if deadline else case.lead_id,
+            "owner": owner,
+            "owner_name": names.get(owner or "", owner),
             "due": _iso(deadline.due_date) if deadline else None,
             "status": status,
             "state_label": CASE_STATE_LABELS[CaseState(case.state)],

@@ -25,6 +25,7 @@ from ..model import (
     Membership,
     Municipality,
     Person,
+    Proposal,
     Treatment,
 )
 from ..terms import (
@@ -215,10 +216,22 @@ def treatment_view(uow: UnitOfWork, treatment: Treatment, hidden: bool) -> dict[
         "basis_label": DECISION_BASIS_LABELS[DecisionBasis(treatment.basis)],
         "authoritative": treatment.authoritative,
         "text": None if hidden else treatment.text,
-        "vote_summary": treatment.vote_summary,
+        "vote_summary": public_vote_summary(uow, treatment) if hidden
+        else treatment.vote_summary,
         "recorded_at": _iso(treatment.recorded_at),
         "recorded_by": treatment.recorded_by_id,
     }
+
+
+def public_vote_summary(uow: UnitOfWork, treatment: Treatment) -> str | None:
+    """The count of an exempt case as the public may read it: votes for and against, but for an
+    appointment not who stood or who got how many votes."""
+    if treatment.proposal_id is None:
+        return treatment.vote_summary
+    proposal = uow.session.get(Proposal, treatment.proposal_id)
+    if proposal is not None and proposal.kind == "election":
+        return "Val (kven som stod og fekk røyster er unnateke offentlegheit)."
+    return treatment.vote_summary
 
 
 def deadline_view(deadline: Deadline) -> dict[str, Any]:
@@ -239,7 +252,7 @@ def journal_view(entry: JournalEntry, hidden: bool = False, *, case: str | None 
     try:
         role_label = ROLE_LABELS[Role(role)]
     except ValueError:
-        role_label = role
+        role_label = "utan rolle" if role == "public" else role
     return {
         "at": _iso(entry.at),
         "actor": entry.actor_id,

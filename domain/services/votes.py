@@ -13,9 +13,18 @@ from math import ceil
 
 from sqlalchemy import func, insert, select
 
-from ..errors import InvalidInput, RuleViolation
+from ..errors import InvalidInput, NotAllowed, RuleViolation
 from ..lifecycle import check
-from ..model import AgendaItem, Attendance, Ballot, Case, Meeting, Proposal, Treatment
+from ..model import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    Case,
+    Meeting,
+    Person,
+    Proposal,
+    Treatment,
+)
 from ..scheduling import INFORMATION_ONLY
 from ..terms import (
     AgendaItemKind,
@@ -29,8 +38,8 @@ from ..terms import (
 )
 from ..uow import Actor, UnitOfWork, requires
 from ..voting import CHOICE_LABELS, Choice, count_election, count_vote
-from .attendance import presence_for, seats_of
-from .cases import apply_outcome, case_in_session
+from .attendance import Presence, presence_for, seats_of
+from .cases import apply_outcome, case_in_session, check_report_target
 from .common import meeting_label
 from .meetings import place_on_agenda, section_for
 
@@ -41,6 +50,12 @@ def parse_choice(value: str) -> Choice:
     except ValueError:
         raise InvalidInput(f"Ukjend røyst «{value}».", "Bruk for, against eller blank.",
                            field="ballot") from None
+
+
+def _breaches(breaches: Sequence[object]) -> str:
+    """The broken rules as one sentence: the first capitalised, the rest after semicolons."""
+    parts = [str(b) for b in breaches]
+    return "; ".join([parts[0]] + [p[:1].lower() + p[1:] for p in parts[1:]]) if parts else ""
 
 
 def consensus_required(case: Case, meeting: Meeting) -> bool:
@@ -86,6 +101,7 @@ def record_vote(
                             f"Bruk `tingflyt case decide {case.number} --outcome decided`.",
                             field="case")
     presence = presence_for(uow, meeting, case)
+    leader = _leader(uow, case, meeting, presence, chair)
     if unanimous and ballots:
         raise InvalidInput("Bruk anten --unanimous eller røystene kvar for seg.",
                            "Ta vekk den eine.", field="ballot")
@@ -93,14 +109,13 @@ def record_vote(
         given = {person: Choice.FOR for person in presence.sitting}
     else:
         given = {person: parse_choice(choice) for person, choice in (ballots or {}).items()}
-    leader = chair or presence.chair
     needs_consensus = consensus_required(case, meeting)
     result = count_vote(seats=presence.seats, present=list(presence.sitting), ballots=given,
                         chair=leader, consensus=needs_consensus)
     if not result.valid:
         raise RuleViolation(
             f"Røystinga i sak {case.number} bryt reglane: "
-            + "; ".join(str(b) for b in result.breaches) + ".",
+            + _breaches(result.breaches) + ".",
             "Rett røystene eller frammøtet og før røystinga på nytt.", field="ballot")
     text = (proposal or "").strip() or case.recommendation or ""
     if not text:
@@ -139,9 +154,37 @@ def record_vote(
                     "Saka står att for nye framlegg.", case=case, meeting=meeting,
                     data={"proposal": row.id}, role=(Role.CHAIR, Role.STAFF))
     else:
+        # Not adopted: the body has decided (under the urgency authority, if it used it).
         apply_outcome(uow, actor, case, meeting, Outcome.NOT_ADOPTED, text=text,
-                      proposal_id=row.id, vote_summary=summary)
+                      urgency=urgency, proposal_id=row.id, vote_summary=summary)
     return row
+
+
+def _leader(uow: UnitOfWork, case: Case, meeting: Meeting, presence: Presence,
+            chair: str | None) -> str:
+    """Who leads the meeting for this case: the leader, else the deputy leader; only when
+    neither is with the case does the body elect someone, named with ``chair``."""
+    body = meeting.body
+    if chair is not None:
+        person = uow.person(chair, field_name="chair")
+        if chair not in presence.sitting:
+            raise RuleViolation(f"{person.name} er ikkje med i sak {case.number} (ikkje til "
+                                "stades eller inhabil).", "Møteleiaren må vere ein av dei "
+                                "som er med i saka.", field="chair")
+        if presence.chair is not None and chair != presence.chair:
+            leader = uow.session.get(Person, presence.chair)
+            raise RuleViolation(
+                f"{person.name} kan ikkje leie sak {case.number}: "
+                f"{leader.name if leader else presence.chair} leier møtet i saka. Ein annan "
+                "møteleiar vert vald berre når verken leiaren eller nestleiaren er med.",
+                f"Ta vekk --chair (eller gje --chair {presence.chair}).", field="chair")
+        return chair
+    if presence.chair is None:
+        raise RuleViolation(
+            f"Verken leiaren eller nestleiaren i {body.name} er med i sak {case.number}, og "
+            "den som leier møtet er det heller ikkje; organet vel ein møteleiar for saka.",
+            "Gje --chair <den som vart vald>, ein av dei som er med i saka.", field="chair")
+    return presence.chair
 
 
 @requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
@@ -154,6 +197,7 @@ def record_election(
     ballots: Mapping[str, str | None],
     what: str,
     draw: Callable[[Sequence[str]], str] | None = None,
+    chair: str | None = None,
 ) -> Proposal:
     """Val (fleirtalsval): more than half of the votes cast; else a new round by most votes; a
     tie there by lot, recorded. ``ballots`` maps each person present to a candidate or None
@@ -163,6 +207,7 @@ def record_election(
         raise InvalidInput("Kandidatlista er tom eller har same namn to gonger.",
                            "Gje --candidates \"Namn A,Namn B\".", field="candidates")
     presence = presence_for(uow, meeting, case)
+    leader = _leader(uow, case, meeting, presence, chair)
     rounds = list(uow.session.scalars(select(Proposal).where(
         Proposal.case_id == case.id, Proposal.meeting_id == meeting.id,
         Proposal.kind == "election").order_by(Proposal.round)))
@@ -174,7 +219,7 @@ def record_election(
                             round=round_no, draw=draw or secrets.choice)
     if not result.valid:
         raise RuleViolation(f"Valet i sak {case.number} bryt reglane: "
-                            + "; ".join(str(b) for b in result.breaches) + ".",
+                            + _breaches(result.breaches) + ".",
                             "Rett røystene eller frammøtet og før valet på nytt.",
                             field="ballot")
     outcome = "elected" if result.elected else "new_round"
@@ -182,7 +227,7 @@ def record_election(
         meeting_id=meeting.id, case_id=case.id, kind="election", round=round_no, text=what,
         proposer_id=None, candidates=list(candidates), result=outcome,
         explanation=result.explanation, votes_for=sum(result.counts.values()),
-        votes_against=0, votes_blank=result.blank, casting_vote=False, chair_id=presence.chair,
+        votes_against=0, votes_blank=result.blank, casting_vote=False, chair_id=leader,
         elected=result.elected, drawn_among=list(result.drawn_among) or None,
         recorded_at=uow.now, recorded_by=actor.id)
     uow.session.add(row)
@@ -194,14 +239,22 @@ def record_election(
                         for person, choice in ballots.items())
     counts = ", ".join(f"{name} {votes}" for name, votes in result.counts.items())
     summary = f"Val, {round_no}. røysting: {counts}, blanke {result.blank}. {result.explanation}"
+    # Who stood and who won is the content of an exempt appointment: in the journal it goes
+    # to the reason, which the public never sees.
+    exempt = case.exempt_basis is not None
     if result.drawn_among:
+        drawn = (f"Loddtrekning mellom {', '.join(result.drawn_among)}: {result.elected} er "
+                 "vald.")
         uow.journal(actor, "election.draw",
-                    f"Loddtrekning mellom {', '.join(result.drawn_among)}: {result.elected} er "
-                    "vald.", case=case, meeting=meeting,
+                    "Loddtrekning mellom kandidatar med like mange røyster." if exempt
+                    else drawn, case=case, meeting=meeting, reason=drawn if exempt else None,
                     data={"among": list(result.drawn_among), "elected": result.elected})
     if result.elected is None:
-        uow.journal(actor, "election.round", summary, case=case, meeting=meeting,
-                    data={"round": round_no}, role=(Role.CHAIR, Role.STAFF))
+        uow.journal(actor, "election.round",
+                    f"Val, {round_no}. røysting: ingen fekk meir enn halvparten; ny røysting."
+                    if exempt else summary, case=case, meeting=meeting,
+                    reason=summary if exempt else None, data={"round": round_no},
+                    role=(Role.CHAIR, Role.STAFF))
         return row
     preparing = case.competent_body_id != meeting.body_id
     apply_outcome(uow, actor, case, meeting,
@@ -210,9 +263,16 @@ def record_election(
     return row
 
 
-def _present_count(uow: UnitOfWork, meeting: Meeting) -> int:
-    return uow.session.scalar(select(func.count(Attendance.id)).where(
-        Attendance.meeting_id == meeting.id, Attendance.seat_id.is_not(None))) or 0
+def _present_now(uow: UnitOfWork, meeting: Meeting) -> tuple[set[str], str | None]:
+    """Who sits in a seat now (at the end of the agenda: not those who left), and who leads."""
+    rows = list(uow.session.scalars(select(Attendance).where(
+        Attendance.meeting_id == meeting.id, Attendance.seat_id.is_not(None))))
+    present = {r.person_id for r in rows if r.to_position is None}
+    meeting_chair = next((r.person_id for r in rows if r.chair), None)
+    body = meeting.body
+    chair = next((p for p in (body.chair_id, body.deputy_chair_id, meeting_chair)
+                  if p is not None and p in present), None)
+    return present, chair
 
 
 @requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
@@ -222,24 +282,44 @@ def take_up_unlisted(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
     third of those present object."""
     meeting = uow.meeting(ref)
     case = uow.case(number)
+    if meeting.kind == MeetingKind.WRITTEN:
+        raise RuleViolation(f"{meeting.ref} er ei skriftleg handsaming; der kan ingen sak "
+                            "takast opp.", "Ta saka opp i eit møte.", field="meeting")
     if meeting.status not in (MeetingStatus.NOTIFIED, MeetingStatus.HELD) \
             or uow.now < meeting.starts_at:
         raise RuleViolation(f"Møtet {meeting.ref} er ikkje i gang.",
                             "Ei sak utanfor sakslista kan berre takast opp i møtet.",
                             field="meeting")
+    if case.agenda_meeting_id == meeting.id:
+        raise RuleViolation(f"Sak {case.number} står alt på sakslista til {meeting.ref}.",
+                            "Handsam henne som eit vanleg punkt (`tingflyt vote`).",
+                            field="case")
     if case.agenda_meeting_id is not None:
-        raise RuleViolation(f"Sak {case.number} står alt på ei saksliste.", "", field="case")
+        other = uow.session.get_one(Meeting, case.agenda_meeting_id)
+        raise RuleViolation(
+            f"Sak {case.number} står på sakslista til {other.ref}.",
+            f"Ta henne av den først (`tingflyt case place {case.number} --remove`), og ta "
+            "henne så opp her." if other.status == MeetingStatus.PLANNED else
+            f"Ho vert handsama i {other.ref}.", field="case")
     if case.current_body_id != meeting.body_id:
         raise RuleViolation(f"Sak {case.number} skal ikkje handsamast av {meeting.body.name} no.",
-                            "", field="case")
-    present = _present_count(uow, meeting)
-    if present == 0:
+                            f"Ho ligg hos {uow.body(case.current_body_id).name}.", field="case")
+    present, chair = _present_now(uow, meeting)
+    if not present:
         raise RuleViolation(f"Frammøtet til {meeting.ref} er ikkje ført.",
                             f"Før kven som møtte først: `tingflyt attend {meeting.ref}`.",
                             field="meeting")
     objectors = list(dict.fromkeys(objecting))
-    if chair_objects or len(objectors) * 3 >= present:
-        who = "møteleiaren" if chair_objects else f"{len(objectors)} av {present} frammøtte"
+    for person_id in objectors:
+        person = uow.person(person_id, field_name="objecting")  # refuses the unknown
+        if person_id not in present:
+            raise InvalidInput(f"{person.name} er ikkje til stades i {meeting.ref} no.",
+                               "Berre dei som er til stades kan vere imot; sjå frammøtet "
+                               f"med `tingflyt minutes {meeting.ref}`.", field="objecting")
+    chair_objects = chair_objects or (chair is not None and chair in objectors)
+    if chair_objects or len(objectors) * 3 >= len(present):
+        who = "møteleiaren" if chair_objects else \
+            f"{len(objectors)} av {len(present)} frammøtte"
         raise RuleViolation(
             f"Sak {case.number} kan ikkje takast opp: {who} er imot (kommunelova § 11-3: "
             "møteleiaren eller ein tredjedel av dei frammøtte kan hindre det).",
@@ -259,7 +339,7 @@ def take_up_unlisted(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
     meeting.agenda_changed_at = uow.now
     uow.journal(actor, "case.take_up",
                 f"Teken opp utanfor sakslista i {meeting_label(uow, meeting)}; ingen "
-                f"innvending frå møteleiaren, {len(objectors)} av {present} frammøtte imot.",
+                f"innvending frå møteleiaren, {len(objectors)} av {len(present)} frammøtte imot.",
                 case=case, meeting=meeting, role=(Role.CHAIR, Role.STAFF))
     return item
 
@@ -277,7 +357,11 @@ def demand_agenda(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
     if strangers:
         raise RuleViolation(f"{', '.join(strangers)} er ikkje medlem(er) av "
                             f"{meeting.body.name}.", "Berre medlemene kan krevje ei sak på "
-                            "sakslista.", field="members")
+                            "sakslista; sjå medlemene med `tingflyt org show`.", field="members")
+    if not (actor.is_staff or actor.has(Role.DIRECTOR)) and actor.id not in demanders:
+        raise NotAllowed(f"{actor.name} står ikkje bak kravet.",
+                         "Eit medlem fører kravet berre om ho sjølv er med på det; elles fører "
+                         "sekretariatet det.", field="as")
     needed = ceil(len(seats) / 3)
     if len(demanders) < needed:
         raise RuleViolation(
@@ -286,7 +370,8 @@ def demand_agenda(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
             field="members")
     if case.current_body_id != meeting.body_id:
         raise RuleViolation(f"Sak {case.number} skal ikkje handsamast av {meeting.body.name} no.",
-                            "", field="case")
+                            f"Kravet må gjelde eit møte i {uow.body(case.current_body_id).name}.",
+                            field="case")
     target = meeting
     if meeting.status != MeetingStatus.PLANNED or meeting.starts_at <= uow.now:
         target = uow.session.scalars(select(Meeting).where(
@@ -297,11 +382,15 @@ def demand_agenda(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
             raise RuleViolation(f"Innkallinga til {meeting.ref} er sendt, og det finst ikkje "
                                 "noko seinare ope møte.", "Legg til eit møte først.",
                                 field="meeting")
+    if case.kind == CaseKind.URGENCY_REPORT:
+        check_report_target(uow, case, target.ref, False)
     reason = (f"Kravd av {len(demanders)} av {len(seats)} medlemer ({', '.join(demanders)}), "
               "kommunelova § 11-3.")
     state = CaseState(case.state)
     if state == CaseState.ON_AGENDA and case.agenda_meeting_id == target.id:
-        raise RuleViolation(f"Sak {case.number} står alt på {target.ref}.", "", field="case")
+        raise RuleViolation(f"Sak {case.number} står alt på {target.ref}.",
+                            "Kravet er alt oppfylt; det trengst ikkje gjerast noko meir.",
+                            field="case")
     if state == CaseState.ON_AGENDA:
         from .meetings import take_off_agenda
 
@@ -330,13 +419,17 @@ def defer_to_ordinary(uow: UnitOfWork, actor: Actor, number: str, *,
                             field="meeting")
     seats = [s.member_id for s in seats_of(uow, meeting.body_id)]
     demanders = list(dict.fromkeys(members))
-    if any(m not in seats for m in demanders):
-        raise RuleViolation("Berre medlemene kan krevje at saka ventar.", "", field="members")
+    strangers = [m for m in demanders if m not in seats]
+    if strangers:
+        raise RuleViolation(f"{', '.join(strangers)} er ikkje medlem(er) av "
+                            f"{meeting.body.name}; berre medlemene kan krevje at saka ventar.",
+                            "Sjå medlemene med `tingflyt org show`.", field="members")
     needed = ceil(len(seats) / 3)
     if len(demanders) < needed:
         raise RuleViolation(
             f"{len(demanders)} av {len(seats)} medlemer krev at saka ventar; ein tredjedel "
-            f"({needed}) trengst (kommunelova § 11-8 (3)).", "", field="members")
+            f"({needed}) trengst (kommunelova § 11-8 (3)).",
+            "Utan eit slikt krav vert saka avgjord i hastefjernmøtet.", field="members")
     return apply_outcome(
         uow, actor, case, meeting, Outcome.POSTPONED,
         text=f"{len(demanders)} av {len(seats)} medlemer kravde at saka ventar på eit ordinært "

@@ -8,7 +8,7 @@ ordinary or urgent remote meeting.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
@@ -20,6 +20,7 @@ from ..model import (
     Ballot,
     Case,
     Meeting,
+    Person,
     Proposal,
     WrittenAnswer,
     WrittenHandling,
@@ -40,9 +41,13 @@ from .attendance import seats_of
 from .cases import apply_outcome
 from .common import agenda_number, leaders, meeting_label
 from .meetings import section_for, take_off_agenda
+from .views import INTERNAL, PUBLIC, _iso, case_title, use_zone
 
-#: Answers are due by the end of the answer day, local time.
-ANSWER_TIME = time(23, 59)
+WRITTEN_STATUS_LABELS = {"open": "i gang, ventar på svar", "adopted": "vedteke",
+                         "failed": "fall"}
+
+#: Answers are due by the end of the answer day, local time: an answer at 23:59 counts.
+ANSWER_TIME = time(23, 59, 59)
 
 
 @requires(Role.CHAIR, Role.DIRECTOR, Role.STAFF)
@@ -146,13 +151,15 @@ def answer_written(uow: UnitOfWork, actor: Actor, number: str, person_id: str, *
     if person_id not in members:
         raise RuleViolation(f"{person_id} er ikkje medlem av {meeting.body.name}.",
                             f"Medlemene er: {', '.join(members)}.", field="person")
-    if uow.now >= handling.answer_by:
-        raise RuleViolation("Svarfristen har gått ut.", "Den skriftlege handsaminga er over.",
-                            field="case")
+    if uow.now > handling.answer_by:
+        raise RuleViolation(
+            f"Svarfristen gjekk ut {uow.calendar.local(handling.answer_by):%d.%m.%Y kl. %H:%M}.",
+            "Den skriftlege handsaminga er over; saka går til eit møte.", field="case")
     existing = uow.session.scalars(select(WrittenAnswer).where(
         WrittenAnswer.written_id == handling.id, WrittenAnswer.person_id == person_id)).first()
+    person = uow.person(person_id, field_name="person")
     if existing is not None:
-        raise RuleViolation(f"{person_id} har alt svart.", "Eit svar kan ikkje endrast.",
+        raise RuleViolation(f"{person.name} har alt svart.", "Eit svar kan ikkje endrast.",
                             field="person")
     uow.session.add(WrittenAnswer(written_id=handling.id, person_id=person_id,
                                   agrees_proposal=agrees_proposal,
@@ -161,12 +168,12 @@ def answer_written(uow: UnitOfWork, actor: Actor, number: str, person_id: str, *
     yes = "ja" if agrees_proposal else "nei"
     written = "ja" if agrees_written else "nei"
     uow.journal(actor, "written.answer",
-                f"{person_id} svarte {yes} til framlegget og {written} til skriftleg "
+                f"{person.name} svarte {yes} til framlegget og {written} til skriftleg "
                 "handsaming.", case=case, meeting=meeting)
     if not (agrees_proposal and agrees_written):
         _fail(uow, actor, handling, case, meeting,
-              f"{person_id} sa nei til " + ("framlegget" if not agrees_proposal
-                                              else "skriftleg handsaming") + ".")
+              f"{person.name} sa nei til " + ("framlegget" if not agrees_proposal
+                                                else "skriftleg handsaming") + ".")
         return handling
     answered = set(uow.session.scalars(select(WrittenAnswer.person_id).where(
         WrittenAnswer.written_id == handling.id)))
@@ -228,8 +235,8 @@ def process_written(uow: UnitOfWork, handling: WrittenHandling) -> str | None:
     handling.next_check_at = None
     if handling.status != "open":
         return None
-    if uow.now < handling.answer_by:
-        handling.next_check_at = handling.answer_by
+    if uow.now <= handling.answer_by:
+        handling.next_check_at = handling.answer_by + timedelta(seconds=1)
         return None
     case = uow.session.get_one(Case, handling.case_id)
     meeting = uow.session.get_one(Meeting, handling.meeting_id)
@@ -237,28 +244,39 @@ def process_written(uow: UnitOfWork, handling: WrittenHandling) -> str | None:
     answered = set(uow.session.scalars(select(WrittenAnswer.person_id).where(
         WrittenAnswer.written_id == handling.id)))
     missing = [m for m in members if m not in answered]
+    names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
+        Person.id.in_(missing)))}
     _fail(uow, SYSTEM_ACTOR, handling, case, meeting,
-          f"ingen svar frå {', '.join(missing)} innan fristen.")
+          f"ingen svar frå {', '.join(names.get(m, m) for m in missing)} innan fristen.")
     return f"Skriftleg handsaming av sak {case.number} fall (manglande svar)."
 
 
-def written_view(uow: UnitOfWork, number: str) -> dict[str, object]:
+def written_view(uow: UnitOfWork, number: str, audience: str = INTERNAL) -> dict[str, object]:
+    """The written handling of a case: proposal, deadline, each member's answers. The public
+    reads an exempt case's handling without the proposal."""
+    use_zone(uow)
     case = uow.case(number)
     handling = uow.session.scalars(select(WrittenHandling).where(
         WrittenHandling.case_id == case.id).order_by(WrittenHandling.id.desc())).first()
     if handling is None:
-        raise RuleViolation(f"Sak {case.number} har ikkje vore til skriftleg handsaming.", "",
+        raise RuleViolation(f"Sak {case.number} har ikkje vore til skriftleg handsaming.",
+                            f"Start ho med `tingflyt written start {case.number}`.",
                             field="case")
+    hidden = audience == PUBLIC and case.exempt_basis is not None
     meeting = uow.session.get_one(Meeting, handling.meeting_id)
     members = [s.member_id for s in seats_of(uow, meeting.body_id)]
+    names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
+        Person.id.in_(members)))}
     answers = {a.person_id: a for a in uow.session.scalars(select(WrittenAnswer).where(
         WrittenAnswer.written_id == handling.id))}
     return {
-        "case": case.number, "meeting": meeting.ref, "status": handling.status,
-        "proposal": handling.proposal,
-        "answer_by": uow.calendar.local(handling.answer_by).isoformat(),
+        "case": case.number, "title": case_title(case, audience),
+        "exempt_basis": case.exempt_basis, "meeting": meeting.ref,
+        "status": handling.status, "status_label": WRITTEN_STATUS_LABELS[handling.status],
+        "proposal": None if hidden else handling.proposal,
+        "answer_by": _iso(handling.answer_by),
         "outcome_note": handling.outcome_note,
-        "answers": [{"member": m,
+        "answers": [{"member": m, "name": names.get(m, m),
                      "proposal": (answers[m].agrees_proposal if m in answers else None),
                      "written": (answers[m].agrees_written if m in answers else None)}
                     for m in members],
