@@ -24,6 +24,15 @@ MeetingArg = Annotated[str, typer.Argument(metavar="MØTE", help="Møte, t.d. RR
 CaseArg = Annotated[str, typer.Argument(metavar="SAKSNUMMER", help="Saksnummer, t.d. 2026/17.")]
 
 
+def _seats(uow: Any, ref: str, actor: str | None) -> dict[str, Any]:
+    """The seats of a meeting, as the one asking may read them (reasons are internal)."""
+    from domain.services.attendance import seats_view
+    from domain.services.views import audience_for
+
+    meeting = uow.meeting(ref)
+    return seats_view(uow, meeting, audience_for(uow, actor, [meeting.body_id]))
+
+
 def _people(value: str | None) -> list[str]:
     return [p.strip() for p in (value or "").split(",") if p.strip()]
 
@@ -40,6 +49,33 @@ def _pairs(values: list[str] | None, option: str) -> dict[str, str]:
         key, _, rest = value.partition("=")
         out[key.strip()] = rest.strip()
     return out
+
+
+def check_out(path: Path) -> None:
+    """Refuse an --out whose folder does not exist, before any work is done."""
+    from domain.errors import InvalidInput
+
+    if not path.parent.is_dir():
+        raise InvalidInput(f"Mappa {path.parent} finst ikkje.",
+                           "Opprett mappa først, eller vel ei anna fil med --out.", field="out")
+    if path.is_dir():
+        raise InvalidInput(f"{path} er ei mappe.", "Gje eit filnamn med --out, t.d. "
+                           f"{path / 'moetebok.txt'}.", field="out")
+
+
+def write_out(path: Path, text: str) -> None:
+    """Write a rendered document, or refuse in one line naming --out (never half a file)."""
+    from domain.errors import InvalidInput
+
+    check_out(path)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InvalidInput(f"Kunne ikkje skrive {path}: {exc.strerror}.",
+                           "Vel ei fil du kan skrive til med --out.", field="out") from None
 
 
 def _yes_no(value: str, option: str) -> bool:
@@ -75,7 +111,7 @@ def absence_report(
     json_output: JsonOpt = False,
 ) -> None:
     """Meld forfall: heile møtet, delar av det, eller inhabil i ei sak. Varamedlem vert spurd."""
-    from domain.services.attendance import report_absence, seats_view
+    from domain.services.attendance import report_absence
     from flows.app import parse_time
     from flows.output import render_seats
 
@@ -85,17 +121,17 @@ def absence_report(
         s.run(report_absence, actor, ref, person, kind=kind, from_item=from_item,
               to_item=to_item, from_time=start, to_time=end, case_number=case, reason=reason,
               view=lambda uow, a: None)
-        s.emit(s.read(lambda uow: seats_view(uow, uow.meeting(ref))), render_seats)
+        s.emit(s.read(_seats, ref, actor), render_seats)
 
 
 @absence_app.command("list")
-def absence_list(ref: MeetingArg, json_output: JsonOpt = False) -> None:
-    """Vis plassane i møtet: kven har forfall, kven møter for dei, og om møtet blir vedtaksført."""
-    from domain.services.attendance import seats_view
+def absence_list(ref: MeetingArg, actor: AsOpt = None, json_output: JsonOpt = False) -> None:
+    """Vis plassane i møtet: kven har forfall, kven møter for dei, og om møtet blir vedtaksført.
+    Grunnane til forfall ser berre sekretariatet og organet sjølv (--as)."""
     from flows.output import render_seats
 
     with command(json_output) as s:
-        s.emit(s.read(lambda uow: seats_view(uow, uow.meeting(ref))), render_seats)
+        s.emit(s.read(_seats, ref, actor), render_seats)
 
 
 @substitute_app.command("answer")
@@ -107,12 +143,12 @@ def substitute_answer(
     json_output: JsonOpt = False,
 ) -> None:
     """Svar på innkalling som varamedlem. Nei går vidare til neste i rekkjefølgja."""
-    from domain.services.attendance import answer_call, seats_view
+    from domain.services.attendance import answer_call
     from flows.output import render_seats
 
     with command(json_output) as s:
         s.run(answer_call, actor, ref, person, accept=accept, view=lambda uow, c: None)
-        s.emit(s.read(lambda uow: seats_view(uow, uow.meeting(ref))), render_seats)
+        s.emit(s.read(_seats, ref, actor), render_seats)
 
 
 # -- recording the meeting -------------------------------------------------------------------
@@ -134,15 +170,28 @@ def attend(
     json_output: JsonOpt = False,
 ) -> None:
     """Før frammøtet slik det var: kven møtte, for kven, kven kom seint eller gjekk tidleg."""
-    from domain.services.attendance import record_attendance, seats_view
-    from flows.output import render_seats
+    from domain.services.attendance import record_attendance
+    from domain.services.records import minutes_view
+    from domain.services.views import audience_for
+    from domain.voting import quorum_needed
+    from flows.output import render_attendance
+
+    def recorded(uow: Any) -> dict[str, Any]:
+        meeting = uow.meeting(ref)
+        data = minutes_view(uow, meeting, audience_for(uow, actor, [meeting.body_id]))
+        seats = len(data["present"]) + sum(1 for a in data["absent"] if not a["substitute"])
+        out = {key: data[key] for key in ("meeting", "chair", "present", "absent",
+                                          "attendees")}
+        out["quorum"] = {"seats": seats, "needed": quorum_needed(seats),
+                         "present": len(data["present"])}
+        return out
 
     with command(json_output) as s:
         s.run(record_attendance, actor, ref, present=_people(present),
               substitutes=_pairs(substitute, "--substitute"),
               arrived=_pairs(arrived, "--arrived"), left=_pairs(left, "--left"), chair=chair,
               attendees=_people(attendees), view=lambda uow, rows: None)
-        s.emit(s.read(lambda uow: seats_view(uow, uow.meeting(ref))), render_seats)
+        s.emit(s.read(recorded), render_attendance)
 
 
 @app.command("vote")
@@ -200,8 +249,7 @@ def vote(
                            proposal=proposal, proposer=proposer, chair=chair, urgency=urgency,
                            more_proposals=more, expected_version=expect_version,
                            view=lambda uow, p: _proposal_data(p))
-        _finish_case_action(s, {"number": number}, result["explanation"],
-                            extra={"vote": result})
+        _finish_case_action(s, {"number": number}, "Røysting ført", extra={"vote": result})
 
 
 def _proposal_data(proposal: Any) -> dict[str, Any]:
@@ -315,13 +363,16 @@ def written_answer(
 
 
 @written_app.command("show")
-def written_show(number: CaseArg, json_output: JsonOpt = False) -> None:
-    """Vis den skriftlege handsaminga: framlegg, svarfrist og svara."""
+def written_show(number: CaseArg, actor: AsOpt = None, json_output: JsonOpt = False) -> None:
+    """Vis den skriftlege handsaminga: framlegg, svarfrist og svara. Utan --as: den offentlege
+    utgåva (framlegget i ei unnateken sak vert ikkje vist)."""
+    from domain.services.views import case_audience
     from domain.services.written import written_view
     from flows.output import render_written
 
     with command(json_output) as s:
-        s.emit(s.read(lambda uow: written_view(uow, number)), render_written)
+        s.emit(s.read(lambda uow: written_view(
+            uow, number, case_audience(uow, actor, uow.case(number)))), render_written)
 
 
 # -- minutes and follow-up ---------------------------------------------------------------------
@@ -347,6 +398,8 @@ def minutes(
                 "council": org_view(uow)["council"]}
 
     with command(json_output) as s:
+        if out is not None:
+            check_out(out)
         data = s.read(build)
         if s.json:
             s.emit(data["minutes"], lambda d: None)
@@ -354,7 +407,7 @@ def minutes(
         render = render_minutes_html if html else render_minutes_text
         text = render(data["minutes"], data["council"])
         if out is not None:
-            out.write_text(text, encoding="utf-8")
+            write_out(out, text)
             print(f"Møteboka er skriven til {out}.")
         else:
             print(text, end="")

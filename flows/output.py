@@ -393,9 +393,9 @@ def render_seats(data: dict[str, Any]) -> None:
         if seat["note"]:
             absence += f" ({seat['note']})"
         sitter = (seat["member_name"] if seat["absence"] is None
-                  else (seat["substitute_name"] or "OPEN"))
-        table.add_row(seat["member_name"], seat["municipality"], absence, sitter,
-                      seat["asked_name"] or "", ", ".join(seat["declined"]))
+                  else (seat["substitute_name"] or "ingen enno"))
+        table.add_row(seat["member_name"], seat["municipality_name"], absence, sitter,
+                      seat["asked_name"] or "", ", ".join(seat["declined_names"]))
     console.print(table)
     q = data["quorum"]
     verdict = "FARE: ikkje vedtaksføre" if q["at_risk"] else "vedtaksføre"
@@ -404,19 +404,51 @@ def render_seats(data: dict[str, Any]) -> None:
     for case in q["cases"]:
         if case["recused"]:
             console.print(f"  Sak {case['case']}: {case['expected']} kan vere med "
-                          f"(inhabile: {', '.join(case['recused'])}).")
+                          f"(inhabile: {', '.join(case['recused_names'])}).")
+
+
+def render_attendance(data: dict[str, Any]) -> None:
+    """What `attend` recorded: who sat in each seat, who led, who was absent."""
+    m = data["meeting"]
+    present = data["present"]
+    q = data["quorum"]
+    console.print(f"Frammøte ført for {m['body_name']} {m['ref']}: {q['present']} av "
+                  f"{q['seats']} plassar dekte" + (f", møteleiar {data['chair']['name']}"
+                                                   if data["chair"] else "") + ".", style="bold")
+    for row in present:
+        line = f"  {row['name']}"
+        if row["role"] == "substitute":
+            line += f" (varamedlem for {row['seat_name']})"
+        if row["from_item"]:
+            line += f", frå {row['from_item']}"
+        if row["to_item"]:
+            line += f", gjekk etter {row['to_item']}"
+        console.print(line)
+    missing = [a for a in data["absent"] if not a["substitute"]]
+    if missing:
+        console.print("Ikkje møtt: " + ", ".join(
+            a["name"] + (f" ({a['reason']})" if a.get("reason") else "") for a in missing) + ".")
+    if data["attendees"]:
+        console.print("Med møte- og talerett: "
+                      + ", ".join(a["name"] for a in data["attendees"]) + ".")
+    if q["present"] < q["needed"]:
+        console.print(f"Ikkje vedtaksføre: minst {q['needed']} av {q['seats']} må vere til "
+                      "stades (kommunelova § 11-9).")
 
 
 def render_written(data: dict[str, Any]) -> None:
-    status = {"open": "open", "adopted": "vedteke", "failed": "fall"}[data["status"]]
-    console.print(f"Skriftleg handsaming av sak {data['case']} ({data['meeting']}): {status}.",
-                  style="bold")
-    console.print(f"Framlegg: {data['proposal']}")
+    console.print(f"Skriftleg handsaming av sak {data['case']} ({data['meeting']}): "
+                  f"{data['status_label']}.", style="bold")
+    console.print(f"Sak: {data['title']}")
+    if data["proposal"] is None:
+        console.print(f"Framlegg: unnateke offentlegheit ({data['exempt_basis']}).")
+    else:
+        console.print(f"Framlegg: {data['proposal']}")
     console.print(f"Svarfrist: {dt(data['answer_by'])}.")
     table = _table("Medlem", "Framlegget", "Skriftleg handsaming")
     word = {True: "ja", False: "nei", None: "ikkje svart"}
     for answer in data["answers"]:
-        table.add_row(answer["member"], word[answer["proposal"]], word[answer["written"]])
+        table.add_row(answer["name"], word[answer["proposal"]], word[answer["written"]])
     console.print(table)
     if data.get("outcome_note"):
         console.print(data["outcome_note"])
@@ -430,8 +462,8 @@ def render_followups(rows: list[dict[str, Any]]) -> None:
         return
     table = _table("Sak", "Tittel", "Organ", "Vedteke", "Ansvarleg", "Frist", "Status",
                    title="Oppfølgingsliste")
-    label = {"done": "gjennomført", "overdue": "FORSEINKA", "open": "open"}
+    label = {"done": "gjennomført", "overdue": "FORSEINKA", "open": "i arbeid"}
     for row in rows:
-        table.add_row(row["case"], row["title"], row["body"], d(row["decided_on"]),
-                      row["owner"] or "-", d(row["due"]), label[row["status"]])
+        table.add_row(row["case"], row["title"], row["body_name"], d(row["decided_on"]),
+                      row["owner_name"] or "-", d(row["due"]), label[row["status"]])
     console.print(table)

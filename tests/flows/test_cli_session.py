@@ -50,7 +50,7 @@ def test_absence_substitute_attend_vote_minutes(on_agenda, tmp_path: Path) -> No
     assert code == 0, err
     result = data(out)
     assert result["vote"]["casting_vote"] and result["vote"]["result"] == "adopted"
-    assert "dobbeltstemme" in result["action"]
+    assert "dobbeltstemme" in result["vote"]["explanation"]
     code, text, err = cli("--now", "2026-08-27T15:00", "minutes", "RR-2026-08-27")
     assert code == 0, err
     assert "nesbyen-varaordforar" not in text  # people by name, not by id
@@ -107,3 +107,32 @@ def test_written_handling_from_the_cli(cli) -> None:  # noqa: ANN001
     code, _, err = cli("written", "answer", "2026/1", "--person", "aal-ordforar", "--proposal",
                        "kanskje", "--written", "ja", "--as", DIRECTOR)
     assert code == 2 and "ja eller nei" in err
+
+
+def test_what_the_public_does_not_read(cli, tmp_path: Path) -> None:  # noqa: ANN001
+    """Absence reasons and the proposal in an exempt written handling stay internal; a
+    minutes file that cannot be written is refused in one line and leaves nothing behind."""
+    cli("absence", "report", "RR-2026-08-27", "--person", "nesbyen-ordforar", "--reason",
+        "Legetime", "--as", "nesbyen-ordforar")
+    code, text, err = cli("absence", "list", "RR-2026-08-27")
+    assert code == 0, err
+    assert "Legetime" not in text and "Nesbyen" in text
+    code, text, _ = cli("absence", "list", "RR-2026-08-27", "--as", DIRECTOR)
+    assert "Legetime" in text
+    cli("case", "register", "--title", "Tilsetjing av dagleg leiar", "--kind", "statement",
+        "--deadline", "2026-08-14", "--exempt", "offl. § 25 første ledd", "--public-title",
+        "Personalsak", "--as", DIRECTOR)
+    cli("case", "recommend", "2026/1", "--text", "Kari Nordmann vert tilsett.", "--as", CE)
+    code, _, err = cli("written", "start", "2026/1", "--answer-by", "2026-08-06",
+                       "--as", "gol-ordforar")
+    assert code == 0, err
+    code, out, _ = cli("written", "show", "2026/1", "--json")
+    public = data(out)
+    assert public["proposal"] is None and public["title"] == "Personalsak"
+    assert "Kari" not in out
+    code, out, _ = cli("written", "show", "2026/1", "--as", "aal-ordforar", "--json")
+    assert data(out)["proposal"] == "Kari Nordmann vert tilsett."
+    missing = tmp_path / "finst-ikkje" / "moetebok.txt"
+    code, out, err = cli("minutes", public["meeting"], "--out", str(missing))
+    assert code == 2 and "--out" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) <= 2 and not missing.parent.exists()
