@@ -30,6 +30,7 @@ from ..model import (
     Person,
     Proposal,
     SubstituteCall,
+    WrittenHandling,
 )
 from ..terms import AlertKind, MeetingKind, MeetingStatus, Role
 from ..uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
@@ -97,13 +98,14 @@ def _not_written(meeting: Meeting) -> None:
         raise RuleViolation(
             f"{meeting.ref} er ei skriftleg handsaming, ikkje eit møte: alle medlemene svarar "
             "sjølve, og saka er vedteken berre om alle seier ja (kommunelova § 11-8 (2)).",
-            "Før svara med `tingflyt written answer`.", field="meeting")
+            "Før svara med `tingflyt written answer`; ein medlem som er inhabil, melder det med "
+            "`tingflyt absence report <handsaming> --kind case`.", field="meeting")
 
 
 def _meeting_for_recusal(uow: UnitOfWork, ref: str) -> Meeting:
-    """Recusal may be raised before the meeting and in it, until the case is decided."""
+    """Recusal may be raised before the meeting and in it, until the case is decided; in a
+    written handling, until the handling is over (it then ends the handling)."""
     meeting = uow.meeting(ref)
-    _not_written(meeting)
     if meeting.status == MeetingStatus.CANCELLED:
         raise RuleViolation(f"Møtet {meeting.ref} er avlyst.", "Inhabilitet vert meld for eit "
                             "møte som skal haldast.", field="meeting")
@@ -181,6 +183,10 @@ def report_absence(
                                 + (" (lenger)" if meeting.status == MeetingStatus.HELD else "")
                                 + ".", "Inhabilitet vert meld for ei sak som skal handsamast i "
                                 "møtet, før ho er avgjord.", field="case")
+        if meeting.kind == MeetingKind.WRITTEN and meeting.status != MeetingStatus.NOTIFIED:
+            raise RuleViolation(f"Den skriftlege handsaminga av sak {case.number} er over.",
+                                "Inhabilitet vert meld medan handsaminga er i gang.",
+                                field="case")
         voted = uow.session.scalars(select(Ballot.id).join(
             Proposal, Proposal.id == Ballot.proposal_id).where(
             Proposal.meeting_id == meeting.id, Proposal.case_id == case.id,
@@ -234,10 +240,28 @@ def report_absence(
     uow.journal(actor, "absence.report", f"{person.name} har forfall til {what} i "
                 f"{meeting_label(uow, meeting)}.", meeting=meeting, case=case,
                 reason=absence.reason, role=(Role.DIRECTOR, Role.STAFF, Role.MEMBER))
+    if meeting.kind == MeetingKind.WRITTEN:
+        _end_written_for_recusal(uow, actor, meeting, case, person)
+        return absence
     if kind != "case" and seat.member_id == person_id:
         call_next_substitute(uow, meeting, absence, seat)
     warn_quorum(uow, meeting)
     return absence
+
+
+def _end_written_for_recusal(uow: UnitOfWork, actor: Actor, meeting: Meeting,
+                             case: Case | None, person: Person) -> None:
+    """A recused member may not take part, and written handling needs every member's yes
+    (KL § 11-8 (2)): the handling ends, and the case goes to a meeting, where a substitute can
+    sit in the recused member's place."""
+    from .written import fail_handling
+
+    assert case is not None
+    handling = uow.session.scalars(select(WrittenHandling).where(
+        WrittenHandling.meeting_id == meeting.id, WrittenHandling.status == "open")).one()
+    fail_handling(uow, actor, handling, case, meeting,
+                  f"{person.name} er inhabil i saka, og skriftleg handsaming krev ja frå alle "
+                  "medlemene (kommunelova § 11-8 (2)).")
 
 
 def _sitting_substitute(uow: UnitOfWork, meeting: Meeting, person_id: str) -> Seat | None:
@@ -587,7 +611,7 @@ def chair_note(body: Body, chair_id: str | None, recused: Iterable[str]) -> str 
     """Why someone other than the leader chaired a case, for the minutes."""
     if chair_id is None or chair_id == body.chair_id:
         return None
-    why = "var inhabil" if body.chair_id in set(recused) else "var ikkje til stades"
+    why = "var inhabil" if body.chair_id in set(recused) else "ikkje var til stades"
     if chair_id == body.deputy_chair_id:
         return f"nestleiaren leia saka fordi leiaren {why}"
     return "vald til møteleiar for saka fordi verken leiaren eller nestleiaren var med"

@@ -193,12 +193,15 @@ def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
     hidden = public and case.exempt_basis is not None
     answers = {a.person_id: a for a in uow.session.scalars(select(WrittenAnswer).where(
         WrittenAnswer.written_id == handling.id))}
+    recused = set(uow.session.scalars(select(Absence.person_id).where(
+        Absence.meeting_id == meeting.id, Absence.kind == "case",
+        Absence.withdrawn_at.is_(None))))
     rows = []
     for seat in seats_of(uow, meeting.body_id):
         answer = answers.get(seat.member_id)
         rows.append({
             "id": seat.member_id, "name": names.get(seat.member_id, seat.member_id),
-            "answered": answer is not None,
+            "answered": answer is not None, "recused": seat.member_id in recused,
             "proposal": None if answer is None else answer.agrees_proposal,
             "written": None if answer is None else answer.agrees_written,
             "answered_at": _iso(answer.answered_at) if answer else None})

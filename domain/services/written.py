@@ -16,6 +16,7 @@ from ..calendar import format_date
 from ..errors import InvalidInput, NotAllowed, RuleViolation
 from ..lifecycle import check
 from ..model import (
+    Absence,
     AgendaItem,
     Ballot,
     Case,
@@ -171,7 +172,7 @@ def answer_written(uow: UnitOfWork, actor: Actor, number: str, person_id: str, *
                 f"{person.name} svarte {yes} til framlegget og {written} til skriftleg "
                 "handsaming.", case=case, meeting=meeting)
     if not (agrees_proposal and agrees_written):
-        _fail(uow, actor, handling, case, meeting,
+        fail_handling(uow, actor, handling, case, meeting,
               f"{person.name} sa nei til " + ("framlegget" if not agrees_proposal
                                                 else "skriftleg handsaming") + ".")
         return handling
@@ -206,7 +207,7 @@ def _adopt(uow: UnitOfWork, actor: Actor, handling: WrittenHandling, case: Case,
     meeting.ends_at = uow.now
 
 
-def _fail(uow: UnitOfWork, actor: Actor, handling: WrittenHandling, case: Case,
+def fail_handling(uow: UnitOfWork, actor: Actor, handling: WrittenHandling, case: Case,
           meeting: Meeting, why: str) -> None:
     handling.status = "failed"
     handling.closed_at = uow.now
@@ -246,7 +247,7 @@ def process_written(uow: UnitOfWork, handling: WrittenHandling) -> str | None:
     missing = [m for m in members if m not in answered]
     names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
         Person.id.in_(missing)))}
-    _fail(uow, SYSTEM_ACTOR, handling, case, meeting,
+    fail_handling(uow, SYSTEM_ACTOR, handling, case, meeting,
           f"ingen svar frå {', '.join(names.get(m, m) for m in missing)} innan fristen.")
     return f"Skriftleg handsaming av sak {case.number} fall (manglande svar)."
 
@@ -269,6 +270,9 @@ def written_view(uow: UnitOfWork, number: str, audience: str = INTERNAL) -> dict
         Person.id.in_(members)))}
     answers = {a.person_id: a for a in uow.session.scalars(select(WrittenAnswer).where(
         WrittenAnswer.written_id == handling.id))}
+    recused = set(uow.session.scalars(select(Absence.person_id).where(
+        Absence.meeting_id == meeting.id, Absence.kind == "case",
+        Absence.withdrawn_at.is_(None))))
     return {
         "case": case.number, "title": case_title(case, audience),
         "exempt_basis": case.exempt_basis, "meeting": meeting.ref,
@@ -276,7 +280,7 @@ def written_view(uow: UnitOfWork, number: str, audience: str = INTERNAL) -> dict
         "proposal": None if hidden else handling.proposal,
         "answer_by": _iso(handling.answer_by),
         "outcome_note": handling.outcome_note,
-        "answers": [{"member": m, "name": names.get(m, m),
+        "answers": [{"member": m, "name": names.get(m, m), "recused": m in recused,
                      "proposal": (answers[m].agrees_proposal if m in answers else None),
                      "written": (answers[m].agrees_written if m in answers else None)}
                     for m in members],

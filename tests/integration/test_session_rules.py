@@ -87,7 +87,7 @@ def test_the_deputy_leads_when_the_leader_has_left(db: Db) -> None:
     assert proposal.chair_id == DEPUTY
     item = next(i for i in _minutes(db)["items"] if i["case"] == second)
     assert item["proposals"][0]["chair_note"] == \
-        "nestleiaren leia saka fordi leiaren var ikkje til stades"
+        "nestleiaren leia saka fordi leiaren ikkje var til stades"
 
 
 def test_the_body_elects_a_chair_when_leader_and_deputy_are_both_recused(db: Db) -> None:
@@ -165,6 +165,35 @@ def test_no_meeting_decides_a_case_in_written_handling(db: Db) -> None:
         db.act(take_up_unlisted, CHAIR, other, ref)
     assert db.counts() == before
     assert db.read(lambda uow: written_view(uow, number))["status"] == "open"
+
+
+def test_a_recused_member_ends_the_written_handling(db: Db) -> None:
+    """A recused member may not answer, and written handling needs every member's yes: the
+    handling ends and the case goes to a meeting, where a substitute can sit for her."""
+    number = recommended(db, "Tilskot", kind="statement", external_deadline=date(2026, 8, 14))
+    db.act(start_written, CHAIR, number, proposal="Ja.", answer_by=date(2026, 8, 6))
+    ref = db.read(lambda uow: written_view(uow, number))["meeting"]
+    db.act(answer_written, "aal-ordforar", number, "aal-ordforar", agrees_proposal=True,
+           agrees_written=True)
+    with pytest.raises(InvalidInput):  # the reason is required, here as in a meeting
+        db.act(report_absence, DIRECTOR, ref, "flaa-ordforar", kind="case",
+               case_number=number)
+    db.act(report_absence, "flaa-ordforar", ref, "flaa-ordforar", kind="case",
+           case_number=number, reason="fvl. § 6 første ledd bokstav a: part i saka")
+    shown = db.read(lambda uow: written_view(uow, number))
+    assert shown["status"] == "failed" and "inhabil" in shown["outcome_note"]
+    assert "Knut Tveiten" in shown["outcome_note"]
+    assert next(a for a in shown["answers"] if a["member"] == "flaa-ordforar")["recused"]
+    case = case_of(db, number)
+    assert case["state"] == "recommended" and case["agenda"] is None
+    text = render_minutes_text(_minutes(db, ref), {"name": "Regionrådet", "email": "x@y.no"})
+    assert "Knut Tveiten: inhabil" in text and "gjekk frå" not in text
+    with pytest.raises(RuleViolation):  # over: nothing more to report there
+        db.act(report_absence, DIRECTOR, ref, "gol-ordforar", kind="case",
+               case_number=number, reason="fvl. § 6")
+    with pytest.raises(RuleViolation):
+        db.act(answer_written, "gol-ordforar", number, "gol-ordforar", agrees_proposal=True,
+               agrees_written=True)
 
 
 def test_an_answer_at_the_shown_deadline_counts(db: Db) -> None:
