@@ -4,6 +4,7 @@ written handling, minutes and follow-up. Same conventions as ``flows.cli``: ``--
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -31,6 +32,29 @@ def _seats(uow: Any, ref: str, actor: str | None) -> dict[str, Any]:
 
     meeting = uow.meeting(ref)
     return seats_view(uow, meeting, audience_for(uow, actor, [meeting.body_id]))
+
+
+def _emit_seats(s: Any, ref: str, actor: str | None) -> None:
+    """A meeting's seats; for a written handling, which has no seats to cover, the handling
+    itself (every member answers; a recusal ends it)."""
+    from sqlalchemy import select
+
+    from domain.model import Case, WrittenHandling
+    from domain.services.views import case_audience
+    from domain.services.written import written_view
+    from flows.output import render_seats, render_written
+
+    def build(uow: Any) -> tuple[str, dict[str, Any]]:
+        meeting = uow.meeting(ref)
+        if meeting.kind != "written":
+            return "seats", _seats(uow, ref, actor)
+        handling = uow.session.scalars(select(WrittenHandling).where(
+            WrittenHandling.meeting_id == meeting.id)).one()
+        case = uow.session.get_one(Case, handling.case_id)
+        return "written", written_view(uow, case.number, case_audience(uow, actor, case))
+
+    kind, data = s.read(build)
+    s.emit(data, render_written if kind == "written" else render_seats)
 
 
 def _people(value: str | None) -> list[str]:
@@ -113,7 +137,6 @@ def absence_report(
     """Meld forfall: heile møtet, delar av det, eller inhabil i ei sak. Varamedlem vert spurd."""
     from domain.services.attendance import report_absence
     from flows.app import parse_time
-    from flows.output import render_seats
 
     start = parse_time(from_time, "from") if from_time else None
     end = parse_time(to_time, "to") if to_time else None
@@ -121,17 +144,16 @@ def absence_report(
         s.run(report_absence, actor, ref, person, kind=kind, from_item=from_item,
               to_item=to_item, from_time=start, to_time=end, case_number=case, reason=reason,
               view=lambda uow, a: None)
-        s.emit(s.read(_seats, ref, actor), render_seats)
+        _emit_seats(s, ref, actor)
 
 
 @absence_app.command("list")
 def absence_list(ref: MeetingArg, actor: AsOpt = None, json_output: JsonOpt = False) -> None:
     """Vis plassane i møtet: kven har forfall, kven møter for dei, og om møtet blir vedtaksført.
-    Grunnane til forfall ser berre sekretariatet og organet sjølv (--as)."""
-    from flows.output import render_seats
-
+    Grunnane til forfall ser berre sekretariatet og organet sjølv (--as). For ei skriftleg
+    handsaming: svara frå medlemene."""
     with command(json_output) as s:
-        s.emit(s.read(_seats, ref, actor), render_seats)
+        _emit_seats(s, ref, actor)
 
 
 @substitute_app.command("answer")
@@ -229,12 +251,21 @@ def vote(
 
     with command(json_output, flows=True) as s:
         if candidates:
+            stray = [option for option, given in (
+                ("--for", votes_for), ("--against", against), ("--unanimous", unanimous),
+                ("--proposal", proposal), ("--proposer", proposer), ("--urgency", urgency),
+                ("--more", more)) if given]
+            if stray:
+                raise InvalidInput(f"{', '.join(stray)} gjeld ikkje val.",
+                                   "Eit val vert ført med --candidates, --ballot og --what.",
+                                   field=stray[0].lstrip("-"))
             names = _people(candidates)
             ballots: dict[str, Any] = {
                 voter: (None if choice.lower() == "blank" else choice)
                 for voter, choice in _pairs(ballot, "--ballot").items()}
             result = s.run(record_election, actor, number, candidates=names, ballots=ballots,
-                           what=what or "Val", view=lambda uow, p: _proposal_data(p))
+                           what=what or "Val", chair=chair,
+                           view=lambda uow, p: _proposal_data(p))
         else:
             if ballot:
                 raise InvalidInput("--ballot gjeld val.", "Bruk --for/--against, eller gje "
@@ -401,6 +432,11 @@ def minutes(
         if out is not None:
             check_out(out)
         data = s.read(build)
+        if s.json and out is not None:
+            write_out(out, json.dumps(data["minutes"], ensure_ascii=False, indent=2,
+                                      default=str) + "\n")
+            print(json.dumps({"written": str(out)}, ensure_ascii=False))
+            return
         if s.json:
             s.emit(data["minutes"], lambda d: None)
             return

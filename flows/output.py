@@ -448,7 +448,10 @@ def render_written(data: dict[str, Any]) -> None:
     table = _table("Medlem", "Framlegget", "Skriftleg handsaming")
     word = {True: "ja", False: "nei", None: "ikkje svart"}
     for answer in data["answers"]:
-        table.add_row(answer["name"], word[answer["proposal"]], word[answer["written"]])
+        if answer.get("recused") and answer["proposal"] is None:
+            table.add_row(answer["name"], "inhabil", "inhabil")
+        else:
+            table.add_row(answer["name"], word[answer["proposal"]], word[answer["written"]])
     console.print(table)
     if data.get("outcome_note"):
         console.print(data["outcome_note"])

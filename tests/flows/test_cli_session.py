@@ -136,3 +136,36 @@ def test_what_the_public_does_not_read(cli, tmp_path: Path) -> None:  # noqa: AN
     code, out, err = cli("minutes", public["meeting"], "--out", str(missing))
     assert code == 2 and "--out" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) <= 2 and not missing.parent.exists()
+
+
+def test_an_election_the_body_chairs_itself(on_agenda, tmp_path: Path) -> None:
+    """Leader and deputy both recused: the election needs --chair, and the CLI passes it on;
+    vote options that do not belong to an election are refused, not ignored."""
+    cli = on_agenda
+    for who in ("gol-ordforar", "hol-ordforar"):
+        code, _, err = cli("absence", "report", "RR-2026-08-27", "--person", who, "--kind",
+                           "case", "--case", "2026/1", "--reason", "fvl. § 6 første ledd",
+                           "--as", DIRECTOR)
+        assert code == 0, err
+    cli("--now", "2026-08-20T09:00", "sweep")
+    cli("--now", "2026-08-27T10:30", "attend", "RR-2026-08-27", "--present",
+        MAYORS + ",nesbyen-ordforar", "--chair", "gol-ordforar", "--as", DIRECTOR)
+    election = ["--now", "2026-08-27T10:40", "vote", "2026/1", "--candidates", "Kari,Ola",
+                "--ballot", "aal-ordforar=Kari", "--ballot", "flaa-ordforar=Kari",
+                "--ballot", "hemsedal-ordforar=Ola", "--ballot", "nesbyen-ordforar=Kari",
+                "--what", "Styreleiar", "--as", DIRECTOR]
+    code, _, err = cli(*election)
+    assert code == 1 and "--chair" in err
+    code, _, err = cli(*election, "--for", "aal-ordforar")
+    assert code == 2 and "--for gjeld ikkje val" in err
+    code, out, err = cli(*election, "--chair", "flaa-ordforar", "--json")
+    assert code == 0, err
+    assert data(out)["vote"]["elected"] == "Kari"
+    target = tmp_path / "moetebok.json"
+    code, out, err = cli("--now", "2026-08-27T15:00", "minutes", "RR-2026-08-27", "--json",
+                         "--out", str(target))
+    assert code == 0, err
+    written = json.loads(target.read_text(encoding="utf-8"))
+    item = next(i for i in written["items"] if i["case"] == "2026/1")
+    assert item["proposals"][0]["chair"] == "flaa-ordforar"
+    assert "vald til møteleiar" in item["proposals"][0]["chair_note"]
