@@ -173,8 +173,8 @@ def answer_written(uow: UnitOfWork, actor: Actor, number: str, person_id: str, *
                 "handsaming.", case=case, meeting=meeting)
     if not (agrees_proposal and agrees_written):
         fail_handling(uow, actor, handling, case, meeting,
-              f"{person.name} sa nei til " + ("framlegget" if not agrees_proposal
-                                                else "skriftleg handsaming") + ".")
+                      f"{person.name} sa nei til " + ("framlegget" if not agrees_proposal
+                                                        else "skriftleg handsaming") + ".")
         return handling
     answered = set(uow.session.scalars(select(WrittenAnswer.person_id).where(
         WrittenAnswer.written_id == handling.id)))
@@ -208,7 +208,9 @@ def _adopt(uow: UnitOfWork, actor: Actor, handling: WrittenHandling, case: Case,
 
 
 def fail_handling(uow: UnitOfWork, actor: Actor, handling: WrittenHandling, case: Case,
-          meeting: Meeting, why: str) -> None:
+                  meeting: Meeting, why: str) -> None:
+    """End a written handling without a decision: the case goes back to be placed on an
+    ordinary or urgent remote meeting, and the leaders are alerted."""
     handling.status = "failed"
     handling.closed_at = uow.now
     handling.next_check_at = None
@@ -248,7 +250,7 @@ def process_written(uow: UnitOfWork, handling: WrittenHandling) -> str | None:
     names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
         Person.id.in_(missing)))}
     fail_handling(uow, SYSTEM_ACTOR, handling, case, meeting,
-          f"ingen svar frå {', '.join(names.get(m, m) for m in missing)} innan fristen.")
+                  f"ingen svar frå {', '.join(names.get(m, m) for m in missing)} innan fristen.")
     return f"Skriftleg handsaming av sak {case.number} fall (manglande svar)."
 
 
