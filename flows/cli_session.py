@@ -37,20 +37,16 @@ def _seats(uow: Any, ref: str, actor: str | None) -> dict[str, Any]:
 def _emit_seats(s: Any, ref: str, actor: str | None) -> None:
     """A meeting's seats; for a written handling, which has no seats to cover, the handling
     itself (every member answers; a recusal ends it)."""
-    from sqlalchemy import select
-
-    from domain.model import Case, WrittenHandling
+    from domain.model import Case
     from domain.services.views import case_audience
-    from domain.services.written import written_view
+    from domain.services.written import handling_at, written_view
     from flows.output import render_seats, render_written
 
     def build(uow: Any) -> tuple[str, dict[str, Any]]:
         meeting = uow.meeting(ref)
         if meeting.kind != "written":
             return "seats", _seats(uow, ref, actor)
-        handling = uow.session.scalars(select(WrittenHandling).where(
-            WrittenHandling.meeting_id == meeting.id)).one()
-        case = uow.session.get_one(Case, handling.case_id)
+        case = uow.session.get_one(Case, handling_at(uow, meeting).case_id)
         return "written", written_view(uow, case.number, case_audience(uow, actor, case))
 
     kind, data = s.read(build)

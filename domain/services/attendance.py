@@ -30,7 +30,6 @@ from ..model import (
     Person,
     Proposal,
     SubstituteCall,
-    WrittenHandling,
 )
 from ..terms import AlertKind, MeetingKind, MeetingStatus, Role
 from ..uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
@@ -254,14 +253,30 @@ def _end_written_for_recusal(uow: UnitOfWork, actor: Actor, meeting: Meeting,
     """A recused member may not take part, and written handling needs every member's yes
     (KL § 11-8 (2)): the handling ends, and the case goes to a meeting, where a substitute can
     sit in the recused member's place."""
-    from .written import fail_handling
+    from .written import fail_handling, handling_at
 
     assert case is not None
-    handling = uow.session.scalars(select(WrittenHandling).where(
-        WrittenHandling.meeting_id == meeting.id, WrittenHandling.status == "open")).one()
+    handling = handling_at(uow, meeting)
     fail_handling(uow, actor, handling, case, meeting,
                   f"{person.name} er inhabil i saka, og skriftleg handsaming krev ja frå alle "
                   "medlemene (kommunelova § 11-8 (2)).")
+
+
+def recused_in(uow: UnitOfWork, meeting: Meeting, case: Case | None = None) -> set[str]:
+    """Who has reported herself recused (inhabil) in ``meeting``: in ``case``, or in any case."""
+    query = select(Absence.person_id).where(
+        Absence.meeting_id == meeting.id, Absence.kind == "case", Absence.withdrawn_at.is_(None))
+    if case is not None:
+        query = query.where(Absence.case_id == case.id)
+    return set(uow.session.scalars(query))
+
+
+def leading(body: Body, meeting_chair: str | None, present: Iterable[str]) -> str | None:
+    """Who leads among ``present``: the leader, else the deputy leader, else the one elected
+    to chair the meeting; None when none of them is there (the body must elect someone)."""
+    there = set(present)
+    return next((p for p in (body.chair_id, body.deputy_chair_id, meeting_chair)
+                 if p is not None and p in there), None)
 
 
 def _sitting_substitute(uow: UnitOfWork, meeting: Meeting, person_id: str) -> Seat | None:
@@ -428,11 +443,7 @@ def expected_present(uow: UnitOfWork, meeting: Meeting, case: Case | None = None
     side of warning.
     """
     states = seat_states(uow, meeting)
-    recused: set[str] = set()
-    if case is not None:
-        recused = set(uow.session.scalars(select(Absence.person_id).where(
-            Absence.meeting_id == meeting.id, Absence.case_id == case.id,
-            Absence.kind == "case", Absence.withdrawn_at.is_(None))))
+    recused = recused_in(uow, meeting, case) if case is not None else set()
     count = 0
     for state in states:
         sitter = state.member_id if state.absence is None else state.substitute
@@ -633,9 +644,7 @@ def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
     item = uow.session.scalars(select(AgendaItem).where(
         AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id)).first()
     position = item.position if item is not None else None
-    recused = frozenset(uow.session.scalars(select(Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.case_id == case.id, Absence.kind == "case",
-        Absence.withdrawn_at.is_(None))))
+    recused = frozenset(recused_in(uow, meeting, case))
     sitting: dict[str, str] = {}
     meeting_chair = next((r.person_id for r in rows if r.chair), None)
     for row in rows:
@@ -649,9 +658,7 @@ def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
         if row.person_id in recused:
             continue
         sitting[row.person_id] = row.seat_id
-    body = meeting.body
-    chair = next((p for p in (body.chair_id, body.deputy_chair_id, meeting_chair)
-                  if p is not None and p in sitting), None)
+    chair = leading(meeting.body, meeting_chair, sitting)
     return Presence(len(seats_of(uow, meeting.body_id)), sitting, chair, recused)
 
 

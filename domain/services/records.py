@@ -27,7 +27,6 @@ from ..model import (
     Proposal,
     Treatment,
     WrittenAnswer,
-    WrittenHandling,
 )
 from ..terms import (
     CASE_STATE_LABELS,
@@ -44,7 +43,7 @@ from ..terms import (
 )
 from ..uow import Actor, UnitOfWork, requires
 from ..voting import CHOICE_LABELS, Choice
-from .attendance import chair_note, seats_of
+from .attendance import chair_note, recused_in, seats_of
 from .common import agenda_number, open_deadline
 from .views import (
     INTERNAL,
@@ -185,17 +184,14 @@ def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
                     public: bool) -> dict[str, Any]:
     """Written handling in the minutes: the proposal, every member's two answers (or none),
     and the result with its reason."""
-    from .written import WRITTEN_STATUS_LABELS
+    from .written import WRITTEN_STATUS_LABELS, handling_at
 
-    handling = uow.session.scalars(select(WrittenHandling).where(
-        WrittenHandling.meeting_id == meeting.id)).one()
+    handling = handling_at(uow, meeting)
     case = uow.session.get_one(Case, handling.case_id)
     hidden = public and case.exempt_basis is not None
     answers = {a.person_id: a for a in uow.session.scalars(select(WrittenAnswer).where(
         WrittenAnswer.written_id == handling.id))}
-    recused = set(uow.session.scalars(select(Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.kind == "case",
-        Absence.withdrawn_at.is_(None))))
+    recused = recused_in(uow, meeting)
     rows = []
     for seat in seats_of(uow, meeting.body_id):
         answer = answers.get(seat.member_id)

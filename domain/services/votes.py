@@ -38,7 +38,7 @@ from ..terms import (
 )
 from ..uow import Actor, UnitOfWork, requires
 from ..voting import CHOICE_LABELS, Choice, count_election, count_vote
-from .attendance import Presence, presence_for, seats_of
+from .attendance import Presence, leading, presence_for, seats_of
 from .cases import apply_outcome, case_in_session, check_report_target
 from .common import meeting_label
 from .meetings import place_on_agenda, section_for
@@ -269,10 +269,7 @@ def _present_now(uow: UnitOfWork, meeting: Meeting) -> tuple[set[str], str | Non
         Attendance.meeting_id == meeting.id, Attendance.seat_id.is_not(None))))
     present = {r.person_id for r in rows if r.to_position is None}
     meeting_chair = next((r.person_id for r in rows if r.chair), None)
-    body = meeting.body
-    chair = next((p for p in (body.chair_id, body.deputy_chair_id, meeting_chair)
-                  if p is not None and p in present), None)
-    return present, chair
+    return present, leading(meeting.body, meeting_chair, present)
 
 
 @requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)

@@ -16,7 +16,6 @@ from ..calendar import format_date
 from ..errors import InvalidInput, NotAllowed, RuleViolation
 from ..lifecycle import check
 from ..model import (
-    Absence,
     AgendaItem,
     Ballot,
     Case,
@@ -38,7 +37,7 @@ from ..terms import (
     Role,
 )
 from ..uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
-from .attendance import seats_of
+from .attendance import recused_in, seats_of
 from .cases import apply_outcome
 from .common import agenda_number, leaders, meeting_label
 from .meetings import section_for, take_off_agenda
@@ -128,6 +127,12 @@ def start_written(uow: UnitOfWork, actor: Actor, number: str, *, proposal: str,
                 case=case, meeting=meeting, data={"members": members},
                 role=(Role.CHAIR, Role.DIRECTOR, Role.STAFF))
     return handling
+
+
+def handling_at(uow: UnitOfWork, meeting: Meeting) -> WrittenHandling:
+    """The written handling a written-handling meeting holds (one per such meeting)."""
+    return uow.session.scalars(select(WrittenHandling).where(
+        WrittenHandling.meeting_id == meeting.id)).one()
 
 
 def open_handling(uow: UnitOfWork, case: Case) -> WrittenHandling:
@@ -272,9 +277,7 @@ def written_view(uow: UnitOfWork, number: str, audience: str = INTERNAL) -> dict
         Person.id.in_(members)))}
     answers = {a.person_id: a for a in uow.session.scalars(select(WrittenAnswer).where(
         WrittenAnswer.written_id == handling.id))}
-    recused = set(uow.session.scalars(select(Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.kind == "case",
-        Absence.withdrawn_at.is_(None))))
+    recused = recused_in(uow, meeting)
     return {
         "case": case.number, "title": case_title(case, audience),
         "exempt_basis": case.exempt_basis, "meeting": meeting.ref,
