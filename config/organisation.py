@@ -40,8 +40,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from domain.calendar import CouncilCalendar
 from domain.errors import ConfigError
+from domain.rules.calendar import CouncilCalendar
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 #: Ids the engine uses for itself in the journal; no person may have them.

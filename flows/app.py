@@ -23,7 +23,7 @@ DEFAULT_ZONE = ZoneInfo("Europe/Oslo")
 
 @functools.lru_cache(maxsize=4)
 def engine_for(url: str) -> Any:
-    from domain.db import make_engine
+    from domain.store.db import make_engine
 
     return make_engine(url)
 
@@ -39,7 +39,7 @@ def database_url() -> str:
 
 
 def clock_for(now: datetime | None) -> Any:
-    from domain.calendar import FixedClock, SystemClock
+    from domain.rules.calendar import FixedClock, SystemClock
 
     return FixedClock(now) if now is not None else SystemClock()
 
@@ -48,7 +48,7 @@ def run(engine: Any, clock: Any, fn: Callable[..., T], actor_id: str | None, *ar
         view: Callable[[Any, Any], Any] | None = None, readonly: bool = False,
         **kwargs: Any) -> Any:
     """Run one service command in one transaction and return its view, built before commit."""
-    from domain.uow import UnitOfWork
+    from domain.store.uow import UnitOfWork
 
     with UnitOfWork(engine, clock, readonly=readonly) as uow:
         actor = uow.actor(actor_id)
@@ -60,7 +60,7 @@ def run(engine: Any, clock: Any, fn: Callable[..., T], actor_id: str | None, *ar
 
 def read(engine: Any, clock: Any, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a read-only query function ``fn(uow, ...)``."""
-    from domain.uow import UnitOfWork
+    from domain.store.uow import UnitOfWork
 
     with UnitOfWork(engine, clock, readonly=True) as uow:
         return fn(uow, *args, **kwargs)

@@ -78,7 +78,7 @@ class Session:
         self.engine = engine_for(self.url)
         self.clock = clock_for(_now.get())
         if need_schema:
-            from domain.db import require_schema
+            from domain.store.db import require_schema
 
             require_schema(self.engine)
 
@@ -168,9 +168,9 @@ def init(
 ) -> None:
     """Lag eller oppgrader databasen og les inn organisasjonsfila (kan køyrast fleire gonger)."""
     from config.organisation import load_organisation
-    from domain.db import upgrade
     from domain.services import organisation as org_service
-    from domain.uow import UnitOfWork
+    from domain.store.db import upgrade
+    from domain.store.uow import UnitOfWork
     from flows.app import settings
     from flows.output import render_init
 
@@ -194,8 +194,8 @@ def _default_org_file(engine: Any, config: Any) -> Path:
     from sqlalchemy import inspect, select
     from sqlalchemy.exc import DBAPIError
 
-    from domain.db import sqlite_file
-    from domain.model import CouncilRecord
+    from domain.store.db import sqlite_file
+    from domain.store.tables import CouncilRecord
 
     path = sqlite_file(engine)
     if path is None or path.exists():

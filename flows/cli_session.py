@@ -37,9 +37,9 @@ def _seats(uow: Any, ref: str, actor: str | None) -> dict[str, Any]:
 def _emit_seats(s: Any, ref: str, actor: str | None) -> None:
     """A meeting's seats; for a written handling, which has no seats to cover, the handling
     itself (every member answers; a recusal ends it)."""
-    from domain.model import Case
     from domain.services.views import case_audience
     from domain.services.written import handling_at, written_view
+    from domain.store.tables import Case
     from flows.output import render_seats, render_written
 
     def build(uow: Any) -> tuple[str, dict[str, Any]]:
@@ -188,10 +188,10 @@ def attend(
     json_output: JsonOpt = False,
 ) -> None:
     """Før frammøtet slik det var: kven møtte, for kven, kven kom seint eller gjekk tidleg."""
+    from domain.rules.voting import quorum_needed
     from domain.services.attendance import record_attendance
     from domain.services.records import minutes_view
     from domain.services.views import audience_for
-    from domain.voting import quorum_needed
     from flows.output import render_attendance
 
     def recorded(uow: Any) -> dict[str, Any]:

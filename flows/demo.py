@@ -59,7 +59,7 @@ class Season:
 
     def __init__(self, engine: Any, plan: Any, scripts: list[Any], runner: FlowRunner,
                  org: dict[str, Any]) -> None:
-        from domain.calendar import FixedClock
+        from domain.rules.calendar import FixedClock
 
         self.engine = engine
         self.plan = plan
@@ -325,14 +325,14 @@ class Season:
         self.runner.sweep(self.now())
 
     def _notice_day(self, body_id: str, day: date, *, urgent: bool) -> date:
-        from domain.uow import calendar_for
+        from domain.store.uow import calendar_for
 
         body = next(b for b in self.org["bodies"] if b["id"] == body_id)
         days = body["urgent_notice_days"] if urgent else body["notice_days"]
         return calendar_for(str(self.zone), "NO").notice_date(day, days)
 
     def _latest_working_day(self, earliest: date, latest: date) -> date:
-        from domain.uow import calendar_for
+        from domain.store.uow import calendar_for
 
         cal = calendar_for(str(self.zone), "NO")
         day = max(earliest, latest)
@@ -498,15 +498,15 @@ class Season:
 def _planned_refs(uow: Any, body_id: str) -> list[str]:
     from sqlalchemy import select
 
-    from domain.model import Meeting
+    from domain.store.tables import Meeting
 
     return list(uow.session.scalars(select(Meeting.ref).where(
         Meeting.body_id == body_id, Meeting.kind == "planned").order_by(Meeting.starts_at)))
 
 
 def _present(uow: Any, number: str) -> list[str]:
-    from domain.model import Meeting
     from domain.services.attendance import presence_for
+    from domain.store.tables import Meeting
 
     case = uow.case(number)
     return list(presence_for(uow, uow.session.get(Meeting, case.agenda_meeting_id),
@@ -542,7 +542,6 @@ def _zone(org: dict[str, Any]) -> Any:
 def build_summary(engine: Any, clock: Any) -> dict[str, Any]:
     from sqlalchemy import select
 
-    from domain.model import Case, Deadline, Meeting
     from domain.services.records import minutes_view
     from domain.services.views import (
         PUBLIC,
@@ -551,6 +550,7 @@ def build_summary(engine: Any, clock: Any) -> dict[str, Any]:
         meeting_detail,
         org_view,
     )
+    from domain.store.tables import Case, Deadline, Meeting
     from flows.app import read
 
     def collect(uow: Any) -> dict[str, Any]:
@@ -579,7 +579,7 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
     from rich.table import Table
     from rich.text import Text
 
-    from domain.terms import CASE_STATE_LABELS, CaseState
+    from domain.rules.terms import CASE_STATE_LABELS, CaseState
     from flows.output import closed_label, d, dw
 
     org = summary["org"]
@@ -782,11 +782,11 @@ def _run(args: argparse.Namespace) -> int:
     screen = Console(highlight=False, markup=False)
     started = wallclock.monotonic()
 
-    from domain.calendar import FixedClock
-    from domain.db import upgrade
+    from domain.rules.calendar import FixedClock
     from domain.services import organisation as org_service
     from domain.services.views import meeting_list, org_view
-    from domain.uow import UnitOfWork
+    from domain.store.db import upgrade
+    from domain.store.uow import UnitOfWork
     from flows.app import engine_for, read
     from flows.runtime import prefect_api
     from flows.scenario import SEASON, plan_from

@@ -310,7 +310,7 @@ def render_case(c: dict[str, Any]) -> None:
 
 
 def closed_label(reason: str) -> str:
-    from domain.terms import CLOSED_REASON_LABELS
+    from domain.rules.terms import CLOSED_REASON_LABELS
 
     return CLOSED_REASON_LABELS.get(reason, reason)
 

@@ -1,10 +1,10 @@
-"""Alembic environment: runs on the engine tingflyt hands over (see ``domain.db.upgrade``)."""
+"""Alembic environment: runs on the engine tingflyt hands over (see ``domain.store.db.upgrade``)."""
 
 from __future__ import annotations
 
 from alembic import context
 
-from domain.model import Base
+from domain.store.tables import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -14,7 +14,7 @@ def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:  # plain `alembic` command line: build one from the URL setting
         from config.settings import Settings
-        from domain.db import make_engine
+        from domain.store.db import make_engine
 
         engine = make_engine(Settings().resolved_database_url())
     with engine.connect() as connection:

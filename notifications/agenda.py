@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from domain.calendar import format_date, format_long_date
+from domain.rules.calendar import format_date, format_long_date
 
 SECTION_HEADINGS = {
     "standing": "Faste punkt",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .agenda import SECTION_HEADINGS, _environment
+from notifications.agenda import SECTION_HEADINGS, _environment
 
 
 def _context(minutes: dict[str, Any], council: dict[str, Any]) -> dict[str, Any]:

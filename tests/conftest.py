@@ -21,11 +21,11 @@ import pytest
 from sqlalchemy import Engine, text
 
 from config.organisation import load_organisation
-from domain.calendar import FixedClock
-from domain.db import make_engine, upgrade
-from domain.model import Base
+from domain.rules.calendar import FixedClock
 from domain.services import organisation as org_service
-from domain.uow import UnitOfWork
+from domain.store.db import make_engine, upgrade
+from domain.store.tables import Base
+from domain.store.uow import UnitOfWork
 
 ROOT = Path(__file__).resolve().parent.parent
 HALLINGDAL = ROOT / "config" / "hallingdal.toml"

@@ -16,8 +16,11 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
-from ..errors import InvalidInput, NotAllowed, NotFound, RuleViolation
-from ..model import (
+from domain.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
+from domain.rules.terms import AlertKind, MeetingKind, MeetingStatus, Role
+from domain.rules.voting import quorum_needed
+from domain.services.common import agenda_number, meeting_label
+from domain.store.tables import (
     Absence,
     AgendaItem,
     Attendance,
@@ -31,10 +34,7 @@ from ..model import (
     Proposal,
     SubstituteCall,
 )
-from ..terms import AlertKind, MeetingKind, MeetingStatus, Role
-from ..uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
-from ..voting import quorum_needed
-from .common import agenda_number, meeting_label
+from domain.store.uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
 
 #: How long a substitute has to answer before the next one is asked.
 ANSWER_WINDOW = timedelta(days=2)
@@ -253,7 +253,7 @@ def _end_written_for_recusal(uow: UnitOfWork, actor: Actor, meeting: Meeting,
     """A recused member may not take part, and written handling needs every member's yes
     (KL § 11-8 (2)): the handling ends, and the case goes to a meeting, where a substitute can
     sit in the recused member's place."""
-    from .written import fail_handling, handling_at
+    from domain.services.written import fail_handling, handling_at
 
     assert case is not None
     handling = handling_at(uow, meeting)
@@ -666,7 +666,7 @@ def seats_view(uow: UnitOfWork, meeting: Meeting, audience: str = "internal"
                ) -> dict[str, object]:
     """The secretariat's overview: each seat covered or open, and the quorum forecast. The
     reasons for absence are personal: the public version leaves them out."""
-    from .views import PUBLIC, meeting_summary
+    from domain.services.views import PUBLIC, meeting_summary
 
     public = audience == PUBLIC
     states = seat_states(uow, meeting)

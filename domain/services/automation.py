@@ -15,11 +15,10 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from ..calendar import Clock, format_date
-from ..errors import TingflytError
-from ..lifecycle import OPEN_STATES, check
-from ..model import Case, Deadline, Meeting, Person, SubstituteCall, WrittenHandling
-from ..scheduling import (
+from domain.errors import TingflytError
+from domain.rules.calendar import Clock, format_date
+from domain.rules.lifecycle import OPEN_STATES, check
+from domain.rules.scheduling import (
     INFORMATION_ONLY,
     NO_PREPARATION,
     MeetingSlot,
@@ -28,7 +27,7 @@ from ..scheduling import (
     plan_route,
     urgency_options,
 )
-from ..terms import (
+from domain.rules.terms import (
     DEADLINE_KIND_LABELS,
     AlertKind,
     CaseKind,
@@ -38,8 +37,7 @@ from ..terms import (
     MeetingKind,
     MeetingStatus,
 )
-from ..uow import SYSTEM_ACTOR, Actor, UnitOfWork
-from .common import (
+from domain.services.common import (
     all_bodies,
     close_deadlines,
     closed_meeting_required,
@@ -50,7 +48,9 @@ from .common import (
     slot,
     upcoming_slots,
 )
-from .meetings import freeze_agenda, place_on_agenda, take_off_agenda
+from domain.services.meetings import freeze_agenda, place_on_agenda, take_off_agenda
+from domain.store.tables import Case, Deadline, Meeting, Person, SubstituteCall, WrittenHandling
+from domain.store.uow import SYSTEM_ACTOR, Actor, UnitOfWork
 
 #: Steps a case can take on its own before it must wait (a guard against loops).
 MAX_STEPS = 12
@@ -273,7 +273,7 @@ def _move_to_meeting_in_time(uow: UnitOfWork, actor: Actor, case: Case) -> str |
 
 
 def _last_treatment_meeting(uow: UnitOfWork, case: Case) -> Meeting | None:
-    from ..model import Treatment
+    from domain.store.tables import Treatment
 
     return uow.session.scalars(
         select(Meeting).join(Treatment, Treatment.meeting_id == Meeting.id)
@@ -517,14 +517,14 @@ def _deadline_step(uow: UnitOfWork, deadline: Deadline, report: SweepReport) -> 
 
 
 def _call_step(uow: UnitOfWork, call: SubstituteCall, report: SweepReport) -> Any:
-    from .attendance import process_call
+    from domain.services.attendance import process_call
 
     note = process_call(uow, call)
     return (lambda: report.meetings.append(note)) if note else None
 
 
 def _written_step(uow: UnitOfWork, handling: WrittenHandling, report: SweepReport) -> Any:
-    from .written import process_written
+    from domain.services.written import process_written
 
     note = process_written(uow, handling)
     return (lambda: report.meetings.append(note)) if note else None

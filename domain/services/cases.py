@@ -13,13 +13,17 @@ from datetime import date
 
 from sqlalchemy import select
 
-from ..calendar import format_date
-from ..errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, RuleViolation
-from ..lifecycle import check
-from ..model import AgendaItem, Body, Case, Meeting, Municipality, Treatment
-from ..publicity import parse_exemption
-from ..scheduling import ASSEMBLY_ONLY, INFORMATION_ONLY, decide_competence, earliest_decision
-from ..terms import (
+from domain.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, RuleViolation
+from domain.rules.calendar import format_date
+from domain.rules.lifecycle import check
+from domain.rules.publicity import parse_exemption
+from domain.rules.scheduling import (
+    ASSEMBLY_ONLY,
+    INFORMATION_ONLY,
+    decide_competence,
+    earliest_decision,
+)
+from domain.rules.terms import (
     CASE_KIND_LABELS,
     DECISION_BASIS_LABELS,
     OUTCOME_LABELS,
@@ -34,8 +38,7 @@ from ..terms import (
     Outcome,
     Role,
 )
-from ..uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
-from .common import (
+from domain.services.common import (
     agenda_item_for,
     all_bodies,
     case_path,
@@ -45,7 +48,9 @@ from .common import (
     open_deadline,
     upcoming_slots,
 )
-from .meetings import place_on_agenda, take_off_agenda
+from domain.services.meetings import place_on_agenda, take_off_agenda
+from domain.store.tables import AgendaItem, Body, Case, Meeting, Municipality, Treatment
+from domain.store.uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
 
 MAX_TITLE = 500
 
@@ -286,7 +291,7 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
         check("place", state, case.number)
         case.hold = False
         case.hold_reason = None
-        from .automation import place_by_rule
+        from domain.services.automation import place_by_rule
 
         meeting = place_by_rule(uow, actor, case)
         if meeting is None:

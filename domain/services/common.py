@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import bindparam, literal, select, update
 from sqlalchemy import case as sa_case
 
-from ..calendar import format_date
-from ..model import AgendaItem, Body, Case, Deadline, Meeting
-from ..publicity import Exemption
-from ..scheduling import Bodies, BodyRules, MeetingSlot, treatment_path
-from ..terms import BodyKind, CaseKind, DeadlineStatus, MeetingKind, MeetingStatus
-from ..uow import UnitOfWork
+from domain.rules.calendar import format_date
+from domain.rules.publicity import Exemption
+from domain.rules.scheduling import Bodies, BodyRules, MeetingSlot, treatment_path
+from domain.rules.terms import BodyKind, CaseKind, DeadlineStatus, MeetingKind, MeetingStatus
+from domain.store.tables import AgendaItem, Body, Case, Deadline, Meeting
+from domain.store.uow import UnitOfWork
 
 #: Local time at which the sweep sends a meeting's notice on its notice day.
 NOTICE_TIME = time(8, 0)

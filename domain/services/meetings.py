@@ -2,8 +2,8 @@
 
 The notice date is the meeting day minus the body's notice period in calendar days, moved
 earlier off Saturdays, Sundays and public holidays; the preparation deadline is derived from it
-(``domain.calendar``). At notice time the agenda is frozen and numbered (``RR 12/26``) with the
-standing items first: approval of the last minutes and reports of urgency decisions, then the
+(``domain.rules.calendar``). At notice time the agenda is frozen and numbered (``RR 12/26``)
+with the standing items first: approval of the last minutes and reports of urgency decisions, then the
 cases, then the items for information.
 """
 
@@ -13,11 +13,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, select
 
-from ..calendar import format_date
-from ..errors import IllegalTransition, InvalidInput, NotAllowed, RuleViolation
-from ..model import AgendaItem, Body, Case, Meeting
-from ..scheduling import NO_PREPARATION
-from ..terms import (
+from domain.errors import IllegalTransition, InvalidInput, NotAllowed, RuleViolation
+from domain.rules.calendar import format_date
+from domain.rules.scheduling import NO_PREPARATION
+from domain.rules.terms import (
     AgendaItemKind,
     AgendaSection,
     AlertKind,
@@ -29,8 +28,7 @@ from ..terms import (
     MeetingStatus,
     Role,
 )
-from ..uow import OPERATOR_ACTOR, Actor, UnitOfWork, requires
-from .common import (
+from domain.services.common import (
     LATE_NOTICE_TIME,
     NOTICE_TIME,
     agenda_item_for,
@@ -40,6 +38,8 @@ from .common import (
     meeting_label,
     open_deadline,
 )
+from domain.store.tables import AgendaItem, Body, Case, Meeting
+from domain.store.uow import OPERATOR_ACTOR, Actor, UnitOfWork, requires
 
 
 def _ref_for(uow: UnitOfWork, body: Body, day: date) -> str:
@@ -295,7 +295,7 @@ def cancel_meeting(uow: UnitOfWork, actor: Actor, ref: str, *, reason: str) -> M
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
         raise RuleViolation(f"Møtet {meeting.ref} er alt {_status_label(meeting)}.",
                             "Berre planlagde og innkalla møte kan avlysast.", field="meeting")
-    from ..lifecycle import check
+    from domain.rules.lifecycle import check
 
     moved = []
     for case in uow.session.scalars(select(Case).where(Case.agenda_meeting_id == meeting.id)):
@@ -386,7 +386,7 @@ def _label_for(body: Body, items: list[AgendaItem], case: Case) -> str:
 
 
 def _status_label(meeting: Meeting) -> str:
-    from ..terms import MEETING_STATUS_LABELS
+    from domain.rules.terms import MEETING_STATUS_LABELS
 
     return MEETING_STATUS_LABELS[MeetingStatus(meeting.status)]
 
@@ -446,7 +446,7 @@ def section_for(case: Case) -> AgendaSection:
 def place_on_agenda(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting, *,
                     reason: str | None = None, step: str = "place") -> AgendaItem:
     """Put a case on an open agenda: the lifecycle step ``place`` (or ``move``)."""
-    from ..lifecycle import check
+    from domain.rules.lifecycle import check
 
     if case.state in (CaseState.REGISTERED,) and CaseKind(case.kind) in NO_PREPARATION:
         case.state = check("skip_preparation", CaseState(case.state), case.number)

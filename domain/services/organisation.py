@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select
 
-from ..errors import RuleViolation
-from ..model import Body, CouncilRecord, Meeting, Membership, Municipality, Person
-from ..terms import MeetingKind, MeetingStatus
-from ..uow import OPERATOR_ACTOR, UnitOfWork
-from .meetings import create_meeting, reschedule_meeting
+from domain.errors import RuleViolation
+from domain.rules.terms import MeetingKind, MeetingStatus
+from domain.services.meetings import create_meeting, reschedule_meeting
+from domain.store.tables import Body, CouncilRecord, Meeting, Membership, Municipality, Person
+from domain.store.uow import OPERATOR_ACTOR, UnitOfWork
 
 if TYPE_CHECKING:
     from config.organisation import Organisation

@@ -13,22 +13,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..calendar import format_date
-from ..errors import InvalidInput, NotAllowed, RuleViolation
-from ..model import (
-    Absence,
-    AgendaItem,
-    Attendance,
-    Body,
-    Case,
-    Deadline,
-    Meeting,
-    Person,
-    Proposal,
-    Treatment,
-    WrittenAnswer,
-)
-from ..terms import (
+from domain.errors import InvalidInput, NotAllowed, RuleViolation
+from domain.rules.calendar import format_date
+from domain.rules.terms import (
     CASE_STATE_LABELS,
     DECISION_BASIS_LABELS,
     OUTCOME_LABELS,
@@ -41,11 +28,10 @@ from ..terms import (
     Outcome,
     Role,
 )
-from ..uow import Actor, UnitOfWork, requires
-from ..voting import CHOICE_LABELS, Choice
-from .attendance import chair_note, recused_in, seats_of
-from .common import agenda_number, open_deadline
-from .views import (
+from domain.rules.voting import CHOICE_LABELS, Choice
+from domain.services.attendance import chair_note, recused_in, seats_of
+from domain.services.common import agenda_number, open_deadline
+from domain.services.views import (
     INTERNAL,
     PUBLIC,
     _iso,
@@ -54,6 +40,20 @@ from .views import (
     public_vote_summary,
     use_zone,
 )
+from domain.store.tables import (
+    Absence,
+    AgendaItem,
+    Attendance,
+    Body,
+    Case,
+    Deadline,
+    Meeting,
+    Person,
+    Proposal,
+    Treatment,
+    WrittenAnswer,
+)
+from domain.store.uow import Actor, UnitOfWork, requires
 
 
 def _names(uow: UnitOfWork, ids: set[str]) -> dict[str, str]:
@@ -184,7 +184,7 @@ def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
                     public: bool) -> dict[str, Any]:
     """Written handling in the minutes: the proposal, every member's two answers (or none),
     and the result with its reason."""
-    from .written import WRITTEN_STATUS_LABELS, handling_at
+    from domain.services.written import WRITTEN_STATUS_LABELS, handling_at
 
     handling = handling_at(uow, meeting)
     case = uow.session.get_one(Case, handling.case_id)

@@ -14,21 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..model import (
-    AgendaItem,
-    Alert,
-    Body,
-    Case,
-    Deadline,
-    JournalEntry,
-    Meeting,
-    Membership,
-    Municipality,
-    Person,
-    Proposal,
-    Treatment,
-)
-from ..terms import (
+from domain.rules.terms import (
     CASE_KIND_LABELS,
     CASE_STATE_LABELS,
     DEADLINE_KIND_LABELS,
@@ -49,8 +35,22 @@ from ..terms import (
     Outcome,
     Role,
 )
-from ..uow import UnitOfWork
-from .common import agenda_number
+from domain.services.common import agenda_number
+from domain.store.tables import (
+    AgendaItem,
+    Alert,
+    Body,
+    Case,
+    Deadline,
+    JournalEntry,
+    Meeting,
+    Membership,
+    Municipality,
+    Person,
+    Proposal,
+    Treatment,
+)
+from domain.store.uow import UnitOfWork
 
 PUBLIC = "public"
 INTERNAL = "internal"
@@ -89,7 +89,7 @@ def audience_for(uow: UnitOfWork, actor_id: str | None, bodies: list[str]) -> st
 
 
 def case_audience(uow: UnitOfWork, actor_id: str | None, case: Case) -> str:
-    from .common import case_path
+    from domain.services.common import case_path
 
     return audience_for(uow, actor_id, case_path(uow, case))
 
@@ -418,7 +418,7 @@ def meeting_list(uow: UnitOfWork, *, body: str | None = None, start: Any = None,
 def case_list(uow: UnitOfWork, *, state: str | None = None, body: str | None = None,
               urgent: bool = False, open_only: bool = False,
               actor_id: str | None = None) -> list[dict[str, Any]]:
-    from ..errors import InvalidInput
+    from domain.errors import InvalidInput
 
     query = select(Case).order_by(Case.year, Case.seq)
     if state is not None:
@@ -440,7 +440,7 @@ def case_list(uow: UnitOfWork, *, state: str | None = None, body: str | None = N
 
 def require_internal(uow: UnitOfWork, actor_id: str | None, what: str = "journalen") -> None:
     """The journal and the alerts are for the secretariat and the council's own people."""
-    from ..errors import NotAllowed
+    from domain.errors import NotAllowed
 
     actor = uow.actor(actor_id)
     if not (actor.is_staff or actor.has(Role.CHAIR) or actor.has(Role.DEPUTY_CHAIR)

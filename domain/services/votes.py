@@ -1,6 +1,6 @@
 """Votes in a meeting: decisions, elections, cases taken up without notice, members' demands.
 
-Each vote is counted by ``domain.voting`` against who is present for the case (attendance
+Each vote is counted by ``domain.rules.voting`` against who is present for the case (attendance
 covering its agenda item, without the recused). A count that breaks a rule is refused with the
 rule it breaks, and nothing is written.
 """
@@ -13,20 +13,10 @@ from math import ceil
 
 from sqlalchemy import func, insert, select
 
-from ..errors import InvalidInput, NotAllowed, RuleViolation
-from ..lifecycle import check
-from ..model import (
-    AgendaItem,
-    Attendance,
-    Ballot,
-    Case,
-    Meeting,
-    Person,
-    Proposal,
-    Treatment,
-)
-from ..scheduling import INFORMATION_ONLY
-from ..terms import (
+from domain.errors import InvalidInput, NotAllowed, RuleViolation
+from domain.rules.lifecycle import check
+from domain.rules.scheduling import INFORMATION_ONLY
+from domain.rules.terms import (
     AgendaItemKind,
     BodyKind,
     CaseKind,
@@ -36,12 +26,22 @@ from ..terms import (
     Outcome,
     Role,
 )
-from ..uow import Actor, UnitOfWork, requires
-from ..voting import CHOICE_LABELS, Choice, count_election, count_vote
-from .attendance import Presence, leading, presence_for, seats_of
-from .cases import apply_outcome, case_in_session, check_report_target
-from .common import meeting_label
-from .meetings import place_on_agenda, section_for
+from domain.rules.voting import CHOICE_LABELS, Choice, count_election, count_vote
+from domain.services.attendance import Presence, leading, presence_for, seats_of
+from domain.services.cases import apply_outcome, case_in_session, check_report_target
+from domain.services.common import meeting_label
+from domain.services.meetings import place_on_agenda, section_for
+from domain.store.tables import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    Case,
+    Meeting,
+    Person,
+    Proposal,
+    Treatment,
+)
+from domain.store.uow import Actor, UnitOfWork, requires
 
 
 def parse_choice(value: str) -> Choice:
@@ -389,7 +389,7 @@ def demand_agenda(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
                             "Kravet er alt oppfylt; det trengst ikkje gjerast noko meir.",
                             field="case")
     if state == CaseState.ON_AGENDA:
-        from .meetings import take_off_agenda
+        from domain.services.meetings import take_off_agenda
 
         take_off_agenda(uow, case, "flytte")
         place_on_agenda(uow, actor, case, target, reason=reason, step="move")

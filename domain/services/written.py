@@ -12,20 +12,10 @@ from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
-from ..calendar import format_date
-from ..errors import InvalidInput, NotAllowed, RuleViolation
-from ..lifecycle import check
-from ..model import (
-    AgendaItem,
-    Ballot,
-    Case,
-    Meeting,
-    Person,
-    Proposal,
-    WrittenAnswer,
-    WrittenHandling,
-)
-from ..terms import (
+from domain.errors import InvalidInput, NotAllowed, RuleViolation
+from domain.rules.calendar import format_date
+from domain.rules.lifecycle import check
+from domain.rules.terms import (
     AgendaItemKind,
     AlertKind,
     BodyKind,
@@ -36,12 +26,22 @@ from ..terms import (
     Outcome,
     Role,
 )
-from ..uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
-from .attendance import recused_in, seats_of
-from .cases import apply_outcome
-from .common import agenda_number, leaders, meeting_label
-from .meetings import section_for, take_off_agenda
-from .views import INTERNAL, PUBLIC, _iso, case_title, use_zone
+from domain.services.attendance import recused_in, seats_of
+from domain.services.cases import apply_outcome
+from domain.services.common import agenda_number, leaders, meeting_label
+from domain.services.meetings import section_for, take_off_agenda
+from domain.services.views import INTERNAL, PUBLIC, _iso, case_title, use_zone
+from domain.store.tables import (
+    AgendaItem,
+    Ballot,
+    Case,
+    Meeting,
+    Person,
+    Proposal,
+    WrittenAnswer,
+    WrittenHandling,
+)
+from domain.store.uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
 
 WRITTEN_STATUS_LABELS = {"open": "i gang, ventar på svar", "adopted": "vedteke",
                          "failed": "fall"}

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from config.organisation import load_organisation
-from domain.calendar import CouncilCalendar
 from domain.errors import ConfigError
+from domain.rules.calendar import CouncilCalendar
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 HALLINGDAL = CONFIG / "hallingdal.toml"

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.calendar import (
+from domain.rules.calendar import (
     CouncilCalendar,
     FixedClock,
     ensure_utc,

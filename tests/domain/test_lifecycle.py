@@ -7,8 +7,8 @@ from collections import deque
 import pytest
 
 from domain.errors import IllegalTransition
-from domain.lifecycle import AUTOMATIC, OPEN_STATES, STEPS, TERMINAL, allowed_steps, check
-from domain.terms import CaseState as S
+from domain.rules.lifecycle import AUTOMATIC, OPEN_STATES, STEPS, TERMINAL, allowed_steps, check
+from domain.rules.terms import CaseState as S
 
 #: The lawful steps as domain.md describes them: step -> (from states, to state).
 EXPECTED: dict[str, tuple[set[S], S]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import InvalidInput
-from domain.publicity import DEFAULT_PUBLIC_TITLE, parse_exemption
+from domain.rules.publicity import DEFAULT_PUBLIC_TITLE, parse_exemption
 
 
 @pytest.mark.parametrize("basis", [None, "", "   "])

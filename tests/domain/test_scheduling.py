@@ -10,9 +10,9 @@ from datetime import date
 
 import pytest
 
-from domain.calendar import CouncilCalendar
 from domain.errors import NotFound, RuleViolation
-from domain.scheduling import (
+from domain.rules.calendar import CouncilCalendar
+from domain.rules.scheduling import (
     ASSEMBLY_ONLY,
     EITHER_BODY,
     Bodies,
@@ -25,7 +25,7 @@ from domain.scheduling import (
     treatment_path,
     urgency_options,
 )
-from domain.terms import (
+from domain.rules.terms import (
     BodyKind,
     CaseKind,
     DecisionBasis,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.voting import Choice, count_election, count_vote, quorum_needed
+from domain.rules.voting import Choice, count_election, count_vote, quorum_needed
 
 F, A, B = Choice.FOR, Choice.AGAINST, Choice.BLANK
 SIX = [f"m{i}" for i in range(6)]

@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 from domain.errors import IllegalTransition, InvalidInput, NotAllowed, RuleViolation
-from domain.model import AgendaItem, JournalEntry, Meeting, Treatment
 from domain.services.cases import (
     close_case,
     place_case,
@@ -18,7 +17,8 @@ from domain.services.cases import (
     withdraw_case,
 )
 from domain.services.views import case_detail
-from domain.uow import UnitOfWork
+from domain.store.tables import AgendaItem, JournalEntry, Meeting, Treatment
+from domain.store.uow import UnitOfWork
 from tests.conftest import CE, CHAIR, DIRECTOR, MAYOR, MEMBER, STAFF, Db
 
 
@@ -246,7 +246,7 @@ def test_council_cannot_decide_an_assembly_only_case(db: Db) -> None:
 def test_one_authoritative_decision_is_enforced_by_the_database(db: Db) -> None:
     from sqlalchemy.exc import IntegrityError
 
-    from domain.uow import UnitOfWork
+    from domain.store.uow import UnitOfWork
 
     a = register(db)
     db.act(recommend_case, CE, a, text="Tilråding.")

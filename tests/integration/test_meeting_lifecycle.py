@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from config.organisation import load_organisation
 from domain.errors import IllegalTransition, RuleViolation
-from domain.model import AgendaItem, Alert, Meeting
 from domain.services import organisation as org_service
 from domain.services.cases import recommend_case, record_outcome, withdraw_case
 from domain.services.meetings import add_meeting, cancel_meeting, issue_notice
 from domain.services.views import meeting_detail
-from domain.uow import UnitOfWork
+from domain.store.tables import AgendaItem, Alert, Meeting
+from domain.store.uow import UnitOfWork
 from tests.conftest import CE, CHAIR, DIRECTOR, HALLINGDAL, OSLO, Db
 from tests.integration.test_case_lifecycle import case_of, hold_meeting, register
 

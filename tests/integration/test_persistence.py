@@ -10,13 +10,13 @@ import pytest
 from sqlalchemy import select, text
 
 from config.organisation import load_organisation
-from domain.calendar import FixedClock
-from domain.db import head_revision, make_engine, upgrade
 from domain.errors import Conflict, RuleViolation
-from domain.model import Base, Case, Person
+from domain.rules.calendar import FixedClock
 from domain.services import organisation as org_service
 from domain.services.cases import recommend_case, register_case
-from domain.uow import UnitOfWork
+from domain.store.db import head_revision, make_engine, upgrade
+from domain.store.tables import Base, Case, Person
+from domain.store.uow import UnitOfWork
 from tests.conftest import CE, DIRECTOR, FJELLBYGD, HALLINGDAL, SEASON_START, Db
 from tests.integration.test_case_lifecycle import case_of, register
 

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from domain.errors import InvalidInput, NotAllowed, RuleViolation
-from domain.model import Alert
 from domain.services.attendance import (
     answer_call,
     record_attendance,
@@ -29,6 +28,7 @@ from domain.services.votes import (
     take_up_unlisted,
 )
 from domain.services.written import answer_written, start_written, written_view
+from domain.store.tables import Alert
 from tests.conftest import CE, CHAIR, DIRECTOR, Db
 from tests.integration.test_case_lifecycle import case_of, hold_meeting, open_session, register
 

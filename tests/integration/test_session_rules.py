@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from domain.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
-from domain.model import Alert, Case, SubstituteCall
 from domain.services.attendance import answer_call, record_attendance, report_absence
 from domain.services.cases import close_case, place_case, recommend_case
 from domain.services.meetings import place_on_agenda, take_off_agenda
@@ -25,6 +24,7 @@ from domain.services.votes import (
     take_up_unlisted,
 )
 from domain.services.written import answer_written, start_written, written_view
+from domain.store.tables import Alert, Case, SubstituteCall
 from notifications.minutes import render_minutes_text
 from tests.conftest import CE, CHAIR, DIRECTOR, Db
 from tests.integration.test_case_lifecycle import case_of, hold_meeting, open_session, register

@@ -23,16 +23,16 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from domain.calendar import FixedClock
-from domain.db import make_engine
 from domain.errors import TingflytError
-from domain.model import Attendance, Ballot, Case, Meeting, Proposal, Treatment
+from domain.rules.calendar import FixedClock
+from domain.rules.voting import quorum_needed
 from domain.services.attendance import answer_call, record_attendance, report_absence, seats_of
 from domain.services.automation import sweep
 from domain.services.cases import recommend_case, record_outcome, register_case
 from domain.services.votes import record_vote
-from domain.uow import UnitOfWork
-from domain.voting import quorum_needed
+from domain.store.db import make_engine
+from domain.store.tables import Attendance, Ballot, Case, Meeting, Proposal, Treatment
+from domain.store.uow import UnitOfWork
 from tests.conftest import CE, CHAIR, DIRECTOR, SEASON_START
 
 TEMPLATE: Path | None = None
@@ -148,7 +148,7 @@ class CouncilSeason(RuleBasedStateMachine):
 
     @rule(data=st.data(), accept=st.booleans())
     def substitute_answers(self, data: st.DataObject, accept: bool) -> None:
-        from domain.model import SubstituteCall
+        from domain.store.tables import SubstituteCall
 
         calls = self.read(lambda uow: [(uow.session.get(Meeting, c.meeting_id).ref,
                                         c.substitute_id) for c in uow.session.scalars(
@@ -233,7 +233,7 @@ class CouncilSeason(RuleBasedStateMachine):
                     Meeting.notified_at >= treatment.recorded_at)
                     .order_by(Meeting.notified_at)).first()
                 if first is not None:
-                    from domain.model import AgendaItem
+                    from domain.store.tables import AgendaItem
 
                     on_it = uow.session.scalars(select(AgendaItem.id).where(
                         AgendaItem.meeting_id == first.id,

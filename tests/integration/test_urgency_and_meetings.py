@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from domain.errors import InvalidInput, RuleViolation
-from domain.model import Alert, Case
 from domain.services.cases import place_case, recommend_case
 from domain.services.meetings import add_meeting, issue_notice
 from domain.services.views import PUBLIC, case_detail, case_list, meeting_detail
 from domain.services.votes import record_vote
+from domain.store.tables import Alert, Case
 from tests.conftest import CE, CHAIR, DIRECTOR, Db
 from tests.integration.test_case_lifecycle import case_of, hold_meeting, open_session, register
 

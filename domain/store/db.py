@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 
-from .errors import InvalidInput, NotInitialised
+from domain.errors import InvalidInput, NotInitialised
 
 READONLY = "tingflyt_readonly"
 

@@ -13,9 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from .calendar import CouncilCalendar, format_date
-from .errors import NotFound, RuleViolation
-from .terms import (
+from domain.errors import NotFound, RuleViolation
+from domain.rules.calendar import CouncilCalendar, format_date
+from domain.rules.terms import (
     BodyKind,
     CaseKind,
     DecisionBasis,

@@ -50,7 +50,7 @@ CASE_KIND_LABELS: dict[CaseKind, str] = {
 
 
 class CaseState(StrEnum):
-    """Where a case is in its life (see ``domain.lifecycle`` for the allowed steps)."""
+    """Where a case is in its life (see ``domain.rules.lifecycle`` for the allowed steps)."""
 
     REGISTERED = "registered"
     IN_PREPARATION = "in_preparation"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import InvalidInput
+from domain.errors import InvalidInput
 
 _OFFL_SECTION = re.compile(r"(?:offentleglova|offl\.?)\s*§\s*(\d+)", re.IGNORECASE)
 

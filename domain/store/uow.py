@@ -18,10 +18,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from .calendar import Clock, CouncilCalendar
-from .db import READONLY
-from .errors import Conflict, NotAllowed, NotFound, NotInitialised, TingflytError
-from .model import (
+from domain.errors import Conflict, NotAllowed, NotFound, NotInitialised, TingflytError
+from domain.rules.calendar import Clock, CouncilCalendar
+from domain.rules.terms import ROLE_LABELS, Role
+from domain.store.db import READONLY
+from domain.store.tables import (
     Alert,
     Body,
     Case,
@@ -33,7 +34,6 @@ from .model import (
     Municipality,
     Person,
 )
-from .terms import ROLE_LABELS, Role
 
 # -- actors ------------------------------------------------------------------------------------
 
@@ -316,7 +316,7 @@ def calendar_for(timezone: str, country: str) -> CouncilCalendar:
 
 
 def parse_case_number(number: str) -> tuple[int, int]:
-    from .errors import InvalidInput
+    from domain.errors import InvalidInput
 
     text = number.strip()
     parts = text.split("/")

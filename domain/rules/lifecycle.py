@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import IllegalTransition
-from .terms import CaseState as S
+from domain.errors import IllegalTransition
+from domain.rules.terms import CaseState as S
 
 
 @dataclass(frozen=True)
