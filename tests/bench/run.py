@@ -1,4 +1,4 @@
-"""tingflyt benchmark (``make bench``): four figures, each a ratio against a baseline.
+"""tingflyt benchmark (``make bench``): five figures, each a ratio against a baseline.
 
 Machines that run this are noisy and differ in speed, so no figure is compared with a fixed
 time. Each one is measured together with a baseline in the same run, on the same machine, and
@@ -8,7 +8,7 @@ writes ``data/bench.json`` and exits 0. It exits 1 only if a measurement could n
 did the wrong work (then its figure means nothing).
 
 1. Case transitions through the service layer vs raw SQL (goal: service >= 1/10 of raw).
-   A fresh SQLite file database gets the schema (``domain.db.upgrade``), the organisation in
+   A fresh SQLite file database gets the schema (``domain.store.db.upgrade``), the organisation in
    ``config/hallingdal.toml`` and N cases brought to ``in_preparation`` by the service layer.
    The transition measured is ``recommend_case``, run as staff run it:
    ``flows.app.run(engine, clock, recommend_case, <chief executive>, number, text=...)``, one
@@ -65,6 +65,19 @@ did the wrong work (then its figure means nothing).
    against), 20 treatments "decided" and their journal entries; otherwise the figure is
    invalid.
 
+5. Whole-process wall time of a read and a write CLI command vs ``python -c "import
+   sqlalchemy"`` (goals: read <= 2x, write <= 3x the floor). In ``tests/bench/commands.py``,
+   which imports nothing of tingflyt. Setup, untimed: a data folder (``TINGFLYT_DATA_DIR``,
+   ``TINGFLYT_FLOWS=direct``, no database URL, Prefect, acting person or organisation file
+   from the environment), ``tingflyt --now 2026-08-03T09:00 init`` and five cases registered
+   by ``dagleg-leiar``. The installed console script is then run ``--commands-runs`` times
+   each, interleaved with the floor on the console script's interpreter: ``case list --json``
+   (the read goal), ``case show 2026/1 --json`` (recorded) and ``--now 2026-08-03T09:00 case
+   register --title "Bench N" ... --json`` (the write, a new case each run, the case flow in
+   the process). Medians and ratios to the floor are reported. Every run must exit 0 and
+   print its JSON, and the cases must grow by exactly the timed writes, or the figure is
+   invalid. One ``-X importtime`` run per command lists the imports that cost the start-up.
+
 All databases live in a ``tempfile.TemporaryDirectory()`` under /tmp and are removed at the
 end. ``--help`` of this script lists options to shrink the run (e.g. ``--big 100000``).
 """
@@ -90,6 +103,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from tests.bench.commands import (
+    GOAL_READ_OVER_FLOOR,
+    GOAL_WRITE_OVER_FLOOR,
+    bench_commands,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ORG_FILE = ROOT / "config" / "hallingdal.toml"
@@ -121,7 +140,7 @@ def sql_ts(value: datetime) -> str:
 
 
 def make_clock() -> Any:
-    from domain.calendar import FixedClock
+    from domain.rules.calendar import FixedClock
 
     return FixedClock(NOW)
 
@@ -129,9 +148,9 @@ def make_clock() -> Any:
 def fresh_database(path: Path, clock: Any) -> tuple[Any, Any]:
     """A new SQLite file with the schema and the organisation loaded, as `tingflyt init` does."""
     from config.organisation import load_organisation as read_organisation
-    from domain.db import make_engine, upgrade
     from domain.services.organisation import load_organisation
-    from domain.uow import UnitOfWork
+    from domain.store.db import make_engine, upgrade
+    from domain.store.uow import UnitOfWork
 
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
@@ -174,7 +193,7 @@ def remove_database(path: Path) -> None:
 
 
 def raw_connect(path: Path) -> sqlite3.Connection:
-    """A stdlib connection set up like ``domain.db`` sets up SQLAlchemy's."""
+    """A stdlib connection set up like ``domain.store.db`` sets up SQLAlchemy's."""
     conn = sqlite3.connect(path, isolation_level=None, timeout=30)
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA journal_mode=WAL")
@@ -216,11 +235,11 @@ class BenchError(RuntimeError):
 def bench_transitions(tmp: Path, n: int) -> dict[str, Any]:
     from sqlalchemy import event
 
-    from domain.db import make_engine
-    from domain.model import Case, Deadline
     from domain.services.automation import reconcile_case
     from domain.services.cases import recommend_case, register_case
-    from domain.uow import UnitOfWork
+    from domain.store.db import make_engine
+    from domain.store.tables import Case, Deadline
+    from domain.store.uow import UnitOfWork
     from flows.app import run
 
     clock = make_clock()
@@ -459,7 +478,7 @@ def due_positions(total: int, due: int) -> set[int]:
 
 def fill_cases(path: Path, idle: int, due: int, now: datetime) -> dict[str, Any]:
     """Bulk-insert ``idle`` open cases that are not due and ``due`` cases that are."""
-    from domain.model import Case
+    from domain.store.tables import Case
 
     conn = sqlite3.connect(path, isolation_level=None)
     try:
@@ -564,8 +583,8 @@ def fill_cases(path: Path, idle: int, due: int, now: datetime) -> dict[str, Any]
 
 
 def timed_sweep(path: Path, expected: int) -> dict[str, Any]:
-    from domain.db import make_engine
     from domain.services.automation import sweep
+    from domain.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{path}")
     try:
@@ -783,13 +802,13 @@ def meeting_outcome(path: Path, meeting_id: int) -> dict[str, Any]:
 def bench_meeting(tmp: Path, repeats: int) -> dict[str, Any]:
     from sqlalchemy import event, select
 
-    from domain.db import make_engine
-    from domain.model import Case
     from domain.services.attendance import record_attendance, seats_of
     from domain.services.automation import reconcile_case, sweep
     from domain.services.cases import recommend_case, register_case
     from domain.services.votes import record_vote
-    from domain.uow import UnitOfWork
+    from domain.store.db import make_engine
+    from domain.store.tables import Case
+    from domain.store.uow import UnitOfWork
     from flows.app import run
 
     clock = make_clock()
@@ -1251,6 +1270,19 @@ def table(results: dict[str, Any]) -> str:
                      f"{m['ratio_raw_over_service']:.3f}", m["goal"], "reported"))
     elif m:
         rows.append(("4 meeting: service vs raw", "error", "", "", "", "INVALID"))
+    c = results.get("commands")
+    if c and "error" not in c:
+        floor_ms = f"{c['floor']['median_ms']:.0f} ms"
+        rows.append(("5 case list --json vs import sqlalchemy",
+                     f"{c['read']['median_ms']:.0f} ms", floor_ms,
+                     f"{c['ratio_read_over_floor']:.2f}x", f"<= {GOAL_READ_OVER_FLOOR:g}x",
+                     "met" if c["goal_read_met"] else "MISSED"))
+        rows.append(("5 case register --json vs import sqlalchemy",
+                     f"{c['write']['median_ms']:.0f} ms", floor_ms,
+                     f"{c['ratio_write_over_floor']:.2f}x", f"<= {GOAL_WRITE_OVER_FLOOR:g}x",
+                     "met" if c["goal_write_met"] else "MISSED"))
+    elif c:
+        rows.append(("5 CLI commands vs import sqlalchemy", "error", "", "", "", "INVALID"))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
     out = ["  ".join(v.ljust(w) for v, w in zip(header, widths, strict=True)).rstrip(), line]
@@ -1282,6 +1314,17 @@ def table(results: dict[str, Any]) -> str:
                      f"attendance and {st['vote']['total_excluding_begin']} per vote, raw "
                      f"{sum(m['raw_statements_per_command']['attendance'].values())} and "
                      f"{sum(m['raw_statements_per_command']['vote'].values())}")
+    if c and "error" not in c:
+        imports = c["imports"]
+
+        def top(profile: dict[str, Any], n: int = 3) -> str:
+            return ", ".join(f"{r['module']} {r['cumulative_ms']:.0f}"
+                             for r in profile["top_cumulative"][:n])
+
+        notes.append(f"5: median of {c['runs']} runs each, interleaved; case show "
+                     f"{c['read_show']['median_ms']:.0f} ms ({c['ratio_show_over_floor']:.2f}x); "
+                     f"imports (-X importtime, ms cumulative) list: {top(imports['read'])}; "
+                     f"register: {top(imports['write'])}")
     return "\n".join(out + [""] + [f"  {n}" for n in notes])
 
 
@@ -1325,17 +1368,20 @@ def main(argv: list[str] | None = None) -> int:
                         help="runs of tingflyt --help (default 10)")
     parser.add_argument("--meeting-repeats", type=int, default=9,
                         help="timed meeting recordings each way in figure 4 (default 9)")
-    parser.add_argument("--only", choices=("transitions", "sweep", "help", "meeting"),
+    parser.add_argument("--commands-runs", type=int, default=10,
+                        help="runs of each CLI command and the floor in figure 5 (default 10)")
+    parser.add_argument("--only", choices=("transitions", "sweep", "help", "meeting",
+                                           "commands"),
                         action="append",
                         help="run only this figure (may be repeated)")
     parser.add_argument("--out", type=Path, default=OUT_FILE,
                         help=f"JSON output (default {OUT_FILE.relative_to(ROOT)})")
     args = parser.parse_args(argv)
     for name in ("transitions", "big", "small", "due", "sweep_repeats", "help_runs",
-                 "meeting_repeats"):
+                 "meeting_repeats", "commands_runs"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    wanted = set(args.only or ("transitions", "sweep", "help", "meeting"))
+    wanted = set(args.only or ("transitions", "sweep", "help", "meeting", "commands"))
 
     say(f"tingflyt benchmark; python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, "
         f"{os.cpu_count()} cpus")
@@ -1354,6 +1400,9 @@ def main(argv: list[str] | None = None) -> int:
         if "meeting" in wanted:
             ok = guarded("meeting", results,
                          lambda: bench_meeting(tmp, args.meeting_repeats)) and ok
+        if "commands" in wanted:
+            ok = guarded("commands", results,
+                         lambda: bench_commands(tmp, args.commands_runs, log=say)) and ok
 
     total = time.perf_counter() - _T0
     print()
