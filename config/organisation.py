@@ -31,12 +31,14 @@ never by id, so a council may name its bodies as it likes.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import tomllib
 from collections import Counter
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -69,7 +71,6 @@ class CouncilSection(_Strict):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
         try:
             ZoneInfo(value)
@@ -195,7 +196,6 @@ class Organisation:
 
 def load_organisation(path: str | Path) -> Organisation:
     """Read and check an organisation file; raise ``ConfigError`` listing every problem."""
-    import hashlib
 
     path = Path(path)
     shown = str(path)

@@ -105,7 +105,7 @@ class Session:
             with quick_runs():
                 report = sweep_flow(self.clock.now() if _now.get() is not None else None)
             return {**report, "via": "prefect"}
-        from domain.services.automation import sweep
+        from domain.engine.sweep import sweep
 
         return {**sweep(self.engine, self.clock).as_dict(), "via": "direct"}
 
@@ -145,7 +145,7 @@ def carry_case(engine: Any, clock: Any, number: str, *, prefect: bool) -> dict[s
         with quick_runs():
             done = case_flow(number, now)
         return {"via": "prefect", "done": done}
-    from domain.services.automation import reconcile
+    from domain.engine.reconcile import reconcile
 
     return {"via": "direct", "done": reconcile(engine, clock, number)}
 
@@ -168,8 +168,8 @@ def init(
 ) -> None:
     """Lag eller oppgrader databasen og les inn organisasjonsfila (kan køyrast fleire gonger)."""
     from config.organisation import load_organisation
-    from domain.services import organisation as org_service
-    from domain.store.db import upgrade
+    from domain.commands import organisation as org_service
+    from domain.store.schema import upgrade
     from domain.store.uow import UnitOfWork
     from flows.app import settings
     from flows.output import render_init
@@ -213,7 +213,7 @@ def _default_org_file(engine: Any, config: Any) -> Path:
 @org_app.command("show")
 def org_show(json_output: JsonOpt = False) -> None:
     """Vis rådet: kommunar, organ, medlemer og varamedlemer i rekkjefølgje."""
-    from domain.services.views import org_view
+    from domain.queries.organisation import org_view
     from flows.output import render_org
 
     with command(json_output) as s:
@@ -230,7 +230,7 @@ def meeting_plan(
     json_output: JsonOpt = False,
 ) -> None:
     """Vis møteplanen med innkallingsdatoar og fristar for saksutgreiing."""
-    from domain.services.views import meeting_list
+    from domain.queries.meetings import meeting_list
     from flows.app import parse_date
     from flows.output import render_plan
 
@@ -255,8 +255,8 @@ def meeting_add(
     json_output: JsonOpt = False,
 ) -> None:
     """Legg til eit ekstra møte (vanleg varsel) eller eit hastefjernmøte."""
-    from domain.services.meetings import add_meeting
-    from domain.services.views import meeting_summary
+    from domain.commands.meetings import add_meeting
+    from domain.queries.meetings import meeting_summary
     from flows.app import parse_date, parse_time
     from flows.output import render_meeting_added
 
@@ -279,7 +279,9 @@ def meeting_show(
     json_output: JsonOpt = False,
 ) -> None:
     """Vis eit møte med sakslista (utvalssaksnummer når innkallinga er sendt)."""
-    from domain.services.views import PUBLIC, audience_for, meeting_detail
+    from domain.queries.cases import audience_for
+    from domain.queries.format import PUBLIC
+    from domain.queries.meetings import meeting_detail
     from flows.output import render_meeting
 
     def detail(uow: Any) -> dict[str, Any]:
@@ -298,8 +300,8 @@ def meeting_notice(
     json_output: JsonOpt = False,
 ) -> None:
     """Send innkallinga no: frys og nummerer sakslista før innkallingsdagen."""
-    from domain.services.meetings import issue_notice
-    from domain.services.views import meeting_detail
+    from domain.commands.meetings import issue_notice
+    from domain.queries.meetings import meeting_detail
     from flows.output import render_meeting
 
     with command(json_output) as s:
@@ -314,8 +316,8 @@ def meeting_cancel(
     json_output: JsonOpt = False,
 ) -> None:
     """Avlys eit møte: sakene på sakslista går til neste møte."""
-    from domain.services.meetings import cancel_meeting
-    from domain.services.views import meeting_summary
+    from domain.commands.meetings import cancel_meeting
+    from domain.queries.meetings import meeting_summary
     from flows.output import render_meeting_cancelled
 
     with command(json_output, flows=True) as s:
@@ -354,8 +356,8 @@ def case_register(
     json_output: JsonOpt = False,
 ) -> None:
     """Registrer ei sak: saksnummer, type, organ som avgjer, flagg og frist."""
-    from domain.services.cases import register_case
-    from domain.services.views import case_summary
+    from domain.commands.cases import register_case
+    from domain.queries.cases import case_summary
     from flows.app import parse_date
 
     due = parse_date(deadline, "deadline") if deadline else None
@@ -369,7 +371,7 @@ def case_register(
 
 def _finish_case_action(s: Session, data: dict[str, Any], verb: str,
                         extra: dict[str, Any] | None = None) -> None:
-    from domain.services.views import case_summary
+    from domain.queries.cases import case_summary
     from flows.output import render_case_action
 
     follow = s.follow(data["number"])
@@ -387,8 +389,8 @@ def case_recommend(
     json_output: JsonOpt = False,
 ) -> None:
     """Legg fram tilråding: utgreiinga er ferdig (kommunedirektør eller dagleg leiar)."""
-    from domain.services.cases import recommend_case
-    from domain.services.views import case_summary
+    from domain.commands.cases import recommend_case
+    from domain.queries.cases import case_summary
 
     with command(json_output, flows=True) as s:
         data = s.run(recommend_case, actor, number, text=text, expected_version=expect_version,
@@ -408,8 +410,8 @@ def case_place(
     json_output: JsonOpt = False,
 ) -> None:
     """Set saka på sakslista, flytt henne, eller ta henne av (før innkallinga er sendt)."""
-    from domain.services.cases import place_case
-    from domain.services.views import case_summary
+    from domain.commands.cases import place_case
+    from domain.queries.cases import case_summary
 
     with command(json_output, flows=True) as s:
         data = s.run(place_case, actor, number, meeting_ref=meeting, remove=remove,
@@ -426,8 +428,8 @@ def case_withdraw(
     json_output: JsonOpt = False,
 ) -> None:
     """Trekk saka (sekretariatet eller den som la henne fram)."""
-    from domain.services.cases import withdraw_case
-    from domain.services.views import case_summary
+    from domain.commands.cases import withdraw_case
+    from domain.queries.cases import case_summary
 
     with command(json_output, flows=True) as s:
         data = s.run(withdraw_case, actor, number, reason=reason,
@@ -448,7 +450,7 @@ def case_decide(
     json_output: JsonOpt = False,
 ) -> None:
     """Før eit utfall som ikkje er vedtak: utsett, sendt attende, trekt, teke til orientering."""
-    from domain.services.cases import record_outcome
+    from domain.commands.cases import record_outcome
 
     with command(json_output, flows=True) as s:
         s.run(record_outcome, actor, number, outcome=outcome, text=text,
@@ -465,8 +467,8 @@ def case_close(
     json_output: JsonOpt = False,
 ) -> None:
     """Avslutt ei sak under effektuering når vedtaket er sett i verk."""
-    from domain.services.cases import close_case
-    from domain.services.views import case_summary
+    from domain.commands.cases import close_case
+    from domain.queries.cases import case_summary
 
     with command(json_output, flows=True) as s:
         data = s.run(close_case, actor, number, reason=reason, expected_version=expect_version,
@@ -481,7 +483,7 @@ def case_show(
     json_output: JsonOpt = False,
 ) -> None:
     """Vis saka med heile sporet: kven gjorde kva, når og kvifor."""
-    from domain.services.views import case_audience, case_detail
+    from domain.queries.cases import case_audience, case_detail
     from flows.output import render_case
 
     def detail(uow: Any) -> dict[str, Any]:
@@ -504,7 +506,7 @@ def case_list(
     json_output: JsonOpt = False,
 ) -> None:
     """List sakene (saksliste for sekretariatet)."""
-    from domain.services.views import case_list as query
+    from domain.queries.cases import case_list as query
     from flows.output import render_case_list
 
     with command(json_output) as s:
@@ -545,7 +547,7 @@ def journal_command(
     json_output: JsonOpt = False,
 ) -> None:
     """Vis journalen: kven gjorde kva, når og kvifor (nyaste sist)."""
-    from domain.services.views import journal_list
+    from domain.queries.journal import journal_list
     from flows.output import render_journal
 
     with command(json_output) as s:
@@ -560,7 +562,7 @@ def alerts_command(
     json_output: JsonOpt = False,
 ) -> None:
     """Vis varsla motoren har sendt: hastesaker, fristar som nærmar seg eller er passerte."""
-    from domain.services.views import alert_list
+    from domain.queries.journal import alert_list
     from flows.output import render_alerts
 
     with command(json_output) as s:

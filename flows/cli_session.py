@@ -27,8 +27,8 @@ CaseArg = Annotated[str, typer.Argument(metavar="SAKSNUMMER", help="Saksnummer, 
 
 def _seats(uow: Any, ref: str, actor: str | None) -> dict[str, Any]:
     """The seats of a meeting, as the one asking may read them (reasons are internal)."""
-    from domain.services.attendance import seats_view
-    from domain.services.views import audience_for
+    from domain.queries.cases import audience_for
+    from domain.queries.meetings import seats_view
 
     meeting = uow.meeting(ref)
     return seats_view(uow, meeting, audience_for(uow, actor, [meeting.body_id]))
@@ -37,8 +37,9 @@ def _seats(uow: Any, ref: str, actor: str | None) -> dict[str, Any]:
 def _emit_seats(s: Any, ref: str, actor: str | None) -> None:
     """A meeting's seats; for a written handling, which has no seats to cover, the handling
     itself (every member answers; a recusal ends it)."""
-    from domain.services.views import case_audience
-    from domain.services.written import handling_at, written_view
+    from domain.operations.written import handling_at
+    from domain.queries.cases import case_audience
+    from domain.queries.written import written_view
     from domain.store.tables import Case
     from flows.output import render_seats, render_written
 
@@ -131,7 +132,7 @@ def absence_report(
     json_output: JsonOpt = False,
 ) -> None:
     """Meld forfall: heile møtet, delar av det, eller inhabil i ei sak. Varamedlem vert spurd."""
-    from domain.services.attendance import report_absence
+    from domain.commands.attendance import report_absence
     from flows.app import parse_time
 
     start = parse_time(from_time, "from") if from_time else None
@@ -161,7 +162,7 @@ def substitute_answer(
     json_output: JsonOpt = False,
 ) -> None:
     """Svar på innkalling som varamedlem. Nei går vidare til neste i rekkjefølgja."""
-    from domain.services.attendance import answer_call
+    from domain.commands.attendance import answer_call
     from flows.output import render_seats
 
     with command(json_output) as s:
@@ -188,10 +189,10 @@ def attend(
     json_output: JsonOpt = False,
 ) -> None:
     """Før frammøtet slik det var: kven møtte, for kven, kven kom seint eller gjekk tidleg."""
+    from domain.commands.attendance import record_attendance
+    from domain.queries.cases import audience_for
+    from domain.queries.minutes import minutes_view
     from domain.rules.voting import quorum_needed
-    from domain.services.attendance import record_attendance
-    from domain.services.records import minutes_view
-    from domain.services.views import audience_for
     from flows.output import render_attendance
 
     def recorded(uow: Any) -> dict[str, Any]:
@@ -241,8 +242,8 @@ def vote(
     json_output: JsonOpt = False,
 ) -> None:
     """Før røystinga i ei sak (eller eit val); motoren tel og fører vedtaket."""
+    from domain.commands.votes import record_election, record_vote
     from domain.errors import InvalidInput
-    from domain.services.votes import record_election, record_vote
     from flows.cli import _finish_case_action
 
     with command(json_output, flows=True) as s:
@@ -299,7 +300,7 @@ def case_take_up(
     json_output: JsonOpt = False,
 ) -> None:
     """Ta opp ei sak som ikkje står på sakslista (kommunelova § 11-3)."""
-    from domain.services.votes import take_up_unlisted
+    from domain.commands.votes import take_up_unlisted
     from flows.cli import _finish_case_action
 
     with command(json_output, flows=True) as s:
@@ -317,7 +318,7 @@ def case_demand(
     json_output: JsonOpt = False,
 ) -> None:
     """Ein tredjedel av medlemene krev saka sett på sakslista (kommunelova § 11-3)."""
-    from domain.services.votes import demand_agenda
+    from domain.commands.votes import demand_agenda
     from flows.cli import _finish_case_action
 
     with command(json_output, flows=True) as s:
@@ -334,7 +335,7 @@ def case_defer(
     json_output: JsonOpt = False,
 ) -> None:
     """Hastefjernmøte: ein tredjedel krev at saka ventar på ordinært møte (KL § 11-8 (3))."""
-    from domain.services.votes import defer_to_ordinary
+    from domain.commands.votes import defer_to_ordinary
     from flows.cli import _finish_case_action
 
     with command(json_output, flows=True) as s:
@@ -355,7 +356,8 @@ def written_start(
     json_output: JsonOpt = False,
 ) -> None:
     """Send ei hastesak til skriftleg handsaming i regionrådet."""
-    from domain.services.written import start_written, written_view
+    from domain.commands.written import start_written
+    from domain.queries.written import written_view
     from flows.app import parse_date
     from flows.output import render_written
 
@@ -376,7 +378,8 @@ def written_answer(
     json_output: JsonOpt = False,
 ) -> None:
     """Før eit medlem sitt svar. Eitt nei, og saka går til møte."""
-    from domain.services.written import answer_written, written_view
+    from domain.commands.written import answer_written
+    from domain.queries.written import written_view
     from flows.output import render_written
 
     agrees = _yes_no(proposal, "--proposal")
@@ -393,8 +396,8 @@ def written_answer(
 def written_show(number: CaseArg, actor: AsOpt = None, json_output: JsonOpt = False) -> None:
     """Vis den skriftlege handsaminga: framlegg, svarfrist og svara. Utan --as: den offentlege
     utgåva (framlegget i ei unnateken sak vert ikkje vist)."""
-    from domain.services.views import case_audience
-    from domain.services.written import written_view
+    from domain.queries.cases import case_audience
+    from domain.queries.written import written_view
     from flows.output import render_written
 
     with command(json_output) as s:
@@ -414,8 +417,10 @@ def minutes(
     json_output: JsonOpt = False,
 ) -> None:
     """Møteboka for eit halde møte, i Nynorsk (tekst eller HTML, intern eller offentleg)."""
-    from domain.services.records import minutes_view
-    from domain.services.views import PUBLIC, audience_for, org_view
+    from domain.queries.cases import audience_for
+    from domain.queries.format import PUBLIC
+    from domain.queries.minutes import minutes_view
+    from domain.queries.organisation import org_view
     from notifications.minutes import render_minutes_html, render_minutes_text
 
     def build(uow: Any) -> dict[str, Any]:
@@ -453,8 +458,8 @@ def followup_list(
     json_output: JsonOpt = False,
 ) -> None:
     """Oppfølgingslista: kva er vedteke, kven følgjer opp, innan når, og kva er gjort."""
-    from domain.services.records import followup_list as query
-    from domain.services.views import INTERNAL, PUBLIC
+    from domain.queries.followup import followup_list as query
+    from domain.queries.format import INTERNAL, PUBLIC
     from flows.output import render_followups
 
     with command(json_output) as s:
@@ -474,8 +479,8 @@ def followup_assign(
     json_output: JsonOpt = False,
 ) -> None:
     """Gje oppfølginga av eit vedtak ein ansvarleg og ein frist."""
-    from domain.services.records import assign_followup
-    from domain.services.views import case_summary
+    from domain.commands.followup import assign_followup
+    from domain.queries.cases import case_summary
     from flows.app import parse_date
     from flows.cli import _finish_case_action
 
@@ -493,8 +498,8 @@ def followup_done(
     json_output: JsonOpt = False,
 ) -> None:
     """Meld vedtaket sett i verk: saka vert avslutta."""
-    from domain.services.cases import close_case
-    from domain.services.views import case_summary
+    from domain.commands.cases import close_case
+    from domain.queries.cases import case_summary
     from flows.cli import _finish_case_action
 
     with command(json_output, flows=True) as s:

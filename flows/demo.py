@@ -98,7 +98,7 @@ class Season:
 
     # -- running ------------------------------------------------------------------------------
     def run(self, progress: Callable[[datetime], None]) -> None:
-        from domain.services.automation import next_due_at
+        from domain.engine.sweep import next_due_at
 
         for script in self.scripts.values():
             day = self.plan.clamp(script.register(self.plan))
@@ -129,7 +129,8 @@ class Season:
     def after_tick(self) -> None:
         """Look at the world and let people react: write recommendations, hold meetings,
         answer urgency."""
-        from domain.services.views import case_summary, meeting_list
+        from domain.queries.cases import case_summary
+        from domain.queries.meetings import meeting_list
 
         cases = self.read(lambda uow: {n: case_summary(uow, uow.case(n))
                                        for n in self.numbers.values()})
@@ -196,7 +197,7 @@ class Season:
         return mun["mayor"]["id"] if role == "mayor" else mun["chief_executive"]["id"]
 
     def register(self, script: Any) -> None:
-        from domain.services.cases import register_case
+        from domain.commands.cases import register_case
 
         deadline = self.plan.clamp(script.deadline(self.plan)) if script.deadline else None
         if deadline is not None and deadline < self.local_today():
@@ -224,7 +225,7 @@ class Season:
             self.schedule(when, f"withdraw {case}", lambda: self.withdraw(case, script))
 
     def recommend(self, number: str) -> None:
-        from domain.services.cases import recommend_case
+        from domain.commands.cases import recommend_case
 
         self.pending_recommend.discard(number)
         state = self.state(number)
@@ -238,7 +239,7 @@ class Season:
         self.runner.case(number, self.now())
 
     def withdraw(self, number: str, script: Any) -> None:
-        from domain.services.cases import withdraw_case
+        from domain.commands.cases import withdraw_case
 
         if self.state(number) == "closed":
             return
@@ -247,7 +248,7 @@ class Season:
         self.runner.case(number, self.now())
 
     def close(self, number: str) -> None:
-        from domain.services.cases import close_case
+        from domain.commands.cases import close_case
 
         if self.state(number) != "in_implementation":
             return
@@ -256,7 +257,7 @@ class Season:
         self.runner.case(number, self.now())
 
     def place(self, number: str, ref: str) -> None:
-        from domain.services.cases import place_case
+        from domain.commands.cases import place_case
 
         if self.state(number) != "recommended":
             return
@@ -269,8 +270,8 @@ class Season:
 
     def answer_urgency(self, number: str) -> None:
         """The daily leader and the leader choose a lawful way (the first that fits)."""
-        from domain.services.meetings import add_meeting
-        from domain.services.views import case_detail
+        from domain.commands.meetings import add_meeting
+        from domain.queries.cases import case_detail
 
         case = self.read(lambda uow: case_detail(uow, uow.case(number)))
         if not case["urgent"]:
@@ -342,8 +343,8 @@ class Season:
 
     def report_absences(self, meeting: dict[str, Any]) -> None:
         """Members report absence after the notice; substitutes answer in their order."""
-        from domain.services.attendance import report_absence
-        from domain.services.views import meeting_detail
+        from domain.commands.attendance import report_absence
+        from domain.queries.meetings import meeting_detail
         from flows.scenario import ABSENCES
 
         kind = next(b["kind"] for b in self.org["bodies"] if b["id"] == meeting["body"])
@@ -378,7 +379,8 @@ class Season:
 
     def answer_next(self, ref: str, accept: bool) -> None:
         """The substitute asked now for this meeting answers."""
-        from domain.services.attendance import answer_call, seats_view
+        from domain.commands.attendance import answer_call
+        from domain.queries.meetings import seats_view
 
         view = self.read(lambda uow: seats_view(uow, uow.meeting(ref)))
         asked = next((seat["asked"] for seat in view["seats"] if seat["asked"]), None)
@@ -389,7 +391,7 @@ class Season:
                            f"{'seier ja og møter' if accept else 'kan ikkje møte'}.")
 
     def start_written(self, number: str, answer_by: date) -> None:
-        from domain.services.written import start_written
+        from domain.commands.written import start_written
 
         if self.state(number) not in ("recommended", "on_agenda"):
             return
@@ -402,7 +404,7 @@ class Season:
                               lambda n=number, m=member["id"]: self.answer_written(n, m))
 
     def answer_written(self, number: str, member: str) -> None:
-        from domain.services.written import answer_written
+        from domain.commands.written import answer_written
 
         if self.state(number) != "on_agenda":
             return
@@ -422,9 +424,9 @@ class Season:
 
     def hold_meeting(self, ref: str) -> None:
         """The meeting is held: attendance as it happened, then each case by its fate."""
-        from domain.services.attendance import record_attendance, seats_view
-        from domain.services.cases import record_outcome
-        from domain.services.views import meeting_detail
+        from domain.commands.attendance import record_attendance
+        from domain.commands.cases import record_outcome
+        from domain.queries.meetings import meeting_detail, seats_view
 
         meeting = self.read(lambda uow: meeting_detail(uow, uow.meeting(ref)))
         body = next(b for b in self.org["bodies"] if b["id"] == meeting["body"])
@@ -456,7 +458,7 @@ class Season:
 
     def vote(self, number: str, fate: str, chair: str) -> None:
         """Cast the votes a fate describes, and let the engine count them."""
-        from domain.services.votes import record_election, record_vote
+        from domain.commands.votes import record_election, record_vote
         from flows.app import read as read_now
 
         present = read_now(self.engine, self.clock, lambda uow: _present(uow, number))
@@ -505,7 +507,7 @@ def _planned_refs(uow: Any, body_id: str) -> list[str]:
 
 
 def _present(uow: Any, number: str) -> list[str]:
-    from domain.services.attendance import presence_for
+    from domain.operations.substitutes import presence_for
     from domain.store.tables import Meeting
 
     case = uow.case(number)
@@ -542,14 +544,12 @@ def _zone(org: dict[str, Any]) -> Any:
 def build_summary(engine: Any, clock: Any) -> dict[str, Any]:
     from sqlalchemy import select
 
-    from domain.services.records import minutes_view
-    from domain.services.views import (
-        PUBLIC,
-        alert_list,
-        case_detail,
-        meeting_detail,
-        org_view,
-    )
+    from domain.queries.cases import case_detail
+    from domain.queries.format import PUBLIC
+    from domain.queries.journal import alert_list
+    from domain.queries.meetings import meeting_detail
+    from domain.queries.minutes import minutes_view
+    from domain.queries.organisation import org_view
     from domain.store.tables import Case, Deadline, Meeting
     from flows.app import read
 
@@ -782,10 +782,11 @@ def _run(args: argparse.Namespace) -> int:
     screen = Console(highlight=False, markup=False)
     started = wallclock.monotonic()
 
+    from domain.commands import organisation as org_service
+    from domain.queries.meetings import meeting_list
+    from domain.queries.organisation import org_view
     from domain.rules.calendar import FixedClock
-    from domain.services import organisation as org_service
-    from domain.services.views import meeting_list, org_view
-    from domain.store.db import upgrade
+    from domain.store.schema import upgrade
     from domain.store.uow import UnitOfWork
     from flows.app import engine_for, read
     from flows.runtime import prefect_api

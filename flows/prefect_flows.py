@@ -1,6 +1,6 @@
 """Prefect flows that carry cases: one case at a time, and the sweep over everything due.
 
-Both are thin: the work is ``domain.services.automation``, run in our own transactions against
+Both are thin: the work is ``domain.engine``, run in our own transactions against
 our own database, which is the system of record. Prefect runs, retries and shows the work; it
 does not hold the truth, and running a flow twice does nothing twice.
 
@@ -34,7 +34,7 @@ def _retry_on_conflict(task: Any, task_run: Any, state: Any) -> bool:
 @task(name="reconcile-case", retries=2, retry_delay_seconds=1,
       retry_condition_fn=_retry_on_conflict)
 def reconcile_case_task(case_number: str, now: datetime | None) -> list[str]:
-    from domain.services.automation import reconcile
+    from domain.engine.reconcile import reconcile
 
     return reconcile(engine_for(database_url()), clock_for(now), case_number)
 
@@ -57,7 +57,7 @@ def case_flow(case_number: str, now: datetime | None = None) -> list[str]:
 @task(name="sweep-due", retries=1, retry_delay_seconds=2,
       retry_condition_fn=_retry_on_conflict)
 def sweep_task(now: datetime | None) -> dict[str, Any]:
-    from domain.services.automation import sweep
+    from domain.engine.sweep import sweep
 
     return sweep(engine_for(database_url()), clock_for(now)).as_dict()
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+from config.settings import Settings
+from domain.store.db import make_engine
 from domain.store.tables import Base
 
 config = context.config
@@ -13,8 +15,6 @@ target_metadata = Base.metadata
 def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:  # plain `alembic` command line: build one from the URL setting
-        from config.settings import Settings
-        from domain.store.db import make_engine
 
         engine = make_engine(Settings().resolved_database_url())
     with engine.connect() as connection:

@@ -1,4 +1,4 @@
 """What leaves the building: documents and messages rendered from the database (Nynorsk).
 
-Rendering only reads the views of ``domain.services.views``; it never changes a case.
+Rendering only reads the views of ``domain.queries``; it never changes a case.
 """

@@ -1,6 +1,6 @@
 """The minutes (møtebok) of a meeting as plain text and HTML, in Nynorsk (KL § 11-4).
 
-Rendered from ``domain.services.records.minutes_view``; the public version is rendered from the
+Rendered from ``domain.queries.minutes.minutes_view``; the public version is rendered from the
 public view, so an exempt case's content never reaches it.
 """
 

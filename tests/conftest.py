@@ -21,9 +21,10 @@ import pytest
 from sqlalchemy import Engine, text
 
 from config.organisation import load_organisation
+from domain.commands import organisation as org_service
 from domain.rules.calendar import FixedClock
-from domain.services import organisation as org_service
-from domain.store.db import make_engine, upgrade
+from domain.store.db import make_engine
+from domain.store.schema import upgrade
 from domain.store.tables import Base
 from domain.store.uow import UnitOfWork
 
@@ -164,12 +165,12 @@ class Db:
             return fn(uow)
 
     def sweep(self) -> Any:
-        from domain.services.automation import sweep
+        from domain.engine.sweep import sweep
 
         return sweep(self.engine, self.clock)
 
     def reconcile(self, number: str) -> list[str]:
-        from domain.services.automation import reconcile
+        from domain.engine.reconcile import reconcile
 
         return reconcile(self.engine, self.clock, number)
 

@@ -103,7 +103,9 @@ class CouncilCalendar:
     # -- holidays and working days ------------------------------------------------------------
     def holidays_in(self, year: int) -> dict[date, str]:
         if year not in self._cache:
-            import holidays  # a maintained calendar of public holidays, imported only when needed
+            # Lazy on purpose (a third-party package, allowed in tests/architecture): holidays
+            # costs about 80 ms of start-up that read commands never need.
+            import holidays
 
             table = holidays.country_holidays(self.holiday_country, years=year,
                                               language="en_US")

@@ -10,12 +10,12 @@ read-only ones with a plain ``BEGIN`` so readers never wait.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from domain.errors import InvalidInput, NotInitialised
 
@@ -75,46 +75,6 @@ def _sqlite_transactions(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
-def migrations_path() -> Path:
-    return Path(str(resources.files("migrations")))
-
-
-def alembic_config(engine: Engine) -> Any:
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_path()))
-    cfg.attributes["engine"] = engine
-    return cfg
-
-
-def upgrade(engine: Engine) -> str | None:
-    """Create or upgrade the schema to the newest migration; return the new revision."""
-    from alembic import command
-
-    cfg = alembic_config(engine)
-    command.upgrade(cfg, "head")
-    return current_revision(engine)
-
-
-def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
-
-
-def head_revision() -> str:
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(migrations_path()))
-    head = ScriptDirectory.from_config(cfg).get_current_head()
-    assert head is not None
-    return head
-
-
 def sqlite_file(engine: Engine) -> Path | None:
     database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
     if not database or database == ":memory:" or database.startswith("file:"):
@@ -125,8 +85,6 @@ def sqlite_file(engine: Engine) -> Path | None:
 def require_schema(engine: Engine) -> None:
     """Refuse to work on a database that ``tingflyt init`` has not prepared (without creating
     an empty SQLite file on the way), or that does not answer."""
-    from sqlalchemy.exc import DBAPIError
-
     where = engine.url.render_as_string(hide_password=True)
     path = sqlite_file(engine)
     if path is not None and not path.exists():

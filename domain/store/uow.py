@@ -18,7 +18,14 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from domain.errors import Conflict, NotAllowed, NotFound, NotInitialised, TingflytError
+from domain.errors import (
+    Conflict,
+    InvalidInput,
+    NotAllowed,
+    NotFound,
+    NotInitialised,
+    TingflytError,
+)
 from domain.rules.calendar import Clock, CouncilCalendar
 from domain.rules.terms import ROLE_LABELS, Role
 from domain.store.db import READONLY
@@ -316,7 +323,6 @@ def calendar_for(timezone: str, country: str) -> CouncilCalendar:
 
 
 def parse_case_number(number: str) -> tuple[int, int]:
-    from domain.errors import InvalidInput
 
     text = number.strip()
     parts = text.split("/")

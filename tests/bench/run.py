@@ -21,7 +21,7 @@ did the wrong work (then its figure means nothing).
    the actor's roles, ORM bookkeeping) is the overhead this figure shows.
 
 2. The sweep over 1,000,000 cases vs the same sweep over 1,000 (goal: big/small <= 2x).
-   ``domain.services.automation.sweep`` promises to cost what is due, not what is stored
+   ``domain.engine.sweep.sweep`` promises to cost what is due, not what is stored
    (partial indexes on ``next_check_at``). Two databases get the schema and the organisation,
    then, by bulk SQL (setup, not timed), the same number K of due cases (``registered``,
    ``next_check_at`` <= now, so the sweep has real work: assign preparation) spread among
@@ -148,8 +148,9 @@ def make_clock() -> Any:
 def fresh_database(path: Path, clock: Any) -> tuple[Any, Any]:
     """A new SQLite file with the schema and the organisation loaded, as `tingflyt init` does."""
     from config.organisation import load_organisation as read_organisation
-    from domain.services.organisation import load_organisation
-    from domain.store.db import make_engine, upgrade
+    from domain.commands.organisation import load_organisation
+    from domain.store.db import make_engine
+    from domain.store.schema import upgrade
     from domain.store.uow import UnitOfWork
 
     engine = make_engine(f"sqlite:///{path}")
@@ -235,8 +236,8 @@ class BenchError(RuntimeError):
 def bench_transitions(tmp: Path, n: int) -> dict[str, Any]:
     from sqlalchemy import event
 
-    from domain.services.automation import reconcile_case
-    from domain.services.cases import recommend_case, register_case
+    from domain.commands.cases import recommend_case, register_case
+    from domain.engine.reconcile import reconcile_case
     from domain.store.db import make_engine
     from domain.store.tables import Case, Deadline
     from domain.store.uow import UnitOfWork
@@ -583,7 +584,7 @@ def fill_cases(path: Path, idle: int, due: int, now: datetime) -> dict[str, Any]
 
 
 def timed_sweep(path: Path, expected: int) -> dict[str, Any]:
-    from domain.services.automation import sweep
+    from domain.engine.sweep import sweep
     from domain.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{path}")
@@ -802,10 +803,12 @@ def meeting_outcome(path: Path, meeting_id: int) -> dict[str, Any]:
 def bench_meeting(tmp: Path, repeats: int) -> dict[str, Any]:
     from sqlalchemy import event, select
 
-    from domain.services.attendance import record_attendance, seats_of
-    from domain.services.automation import reconcile_case, sweep
-    from domain.services.cases import recommend_case, register_case
-    from domain.services.votes import record_vote
+    from domain.commands.attendance import record_attendance
+    from domain.commands.cases import recommend_case, register_case
+    from domain.commands.votes import record_vote
+    from domain.engine.reconcile import reconcile_case
+    from domain.engine.sweep import sweep
+    from domain.operations.substitutes import seats_of
     from domain.store.db import make_engine
     from domain.store.tables import Case
     from domain.store.uow import UnitOfWork

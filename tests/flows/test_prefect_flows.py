@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.services.cases import recommend_case, register_case
-from domain.services.views import case_detail
+from domain.commands.cases import recommend_case, register_case
+from domain.queries.cases import case_detail
 from tests.conftest import CE, DIRECTOR, FJELLBYGD, ROOT, Db, oslo
 
 pytestmark = pytest.mark.prefect

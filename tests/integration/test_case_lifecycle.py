@@ -7,8 +7,7 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
-from domain.errors import IllegalTransition, InvalidInput, NotAllowed, RuleViolation
-from domain.services.cases import (
+from domain.commands.cases import (
     close_case,
     place_case,
     recommend_case,
@@ -16,7 +15,8 @@ from domain.services.cases import (
     register_case,
     withdraw_case,
 )
-from domain.services.views import case_detail
+from domain.errors import IllegalTransition, InvalidInput, NotAllowed, RuleViolation
+from domain.queries.cases import case_detail
 from domain.store.tables import AgendaItem, JournalEntry, Meeting, Treatment
 from domain.store.uow import UnitOfWork
 from tests.conftest import CE, CHAIR, DIRECTOR, MAYOR, MEMBER, STAFF, Db
@@ -37,7 +37,8 @@ def open_session(db: Db, ref: str, *, absent: tuple[str, ...] = (),
                  substitutes: dict[str, str] | None = None, chair: str = CHAIR) -> None:
     """Move the clock to the meeting, let the notice go out, and record who came: every
     member of the body except ``absent`` (and ``substitutes``: substitute -> seat)."""
-    from domain.services.attendance import record_attendance, seats_of
+    from domain.commands.attendance import record_attendance
+    from domain.operations.substitutes import seats_of
 
     meeting = db.read(lambda uow: uow.meeting(ref))
     db.clock.set(meeting.notice_at)
@@ -54,7 +55,7 @@ def hold_meeting(db: Db, ref: str, outcomes: dict[str, str], actor: str = CHAIR,
                  text: str | None = None, urgency: bool = False) -> None:
     """Hold a meeting where everyone came: decisions by unanimous vote, a rejection by
     everyone voting against, procedural outcomes recorded as such."""
-    from domain.services.votes import record_vote
+    from domain.commands.votes import record_vote
 
     open_session(db, ref)
     for number, outcome in outcomes.items():
@@ -73,7 +74,7 @@ def hold_meeting(db: Db, ref: str, outcomes: dict[str, str], actor: str = CHAIR,
 
 
 def _present(uow: UnitOfWork, number: str) -> list[str]:
-    from domain.services.attendance import presence_for
+    from domain.operations.substitutes import presence_for
 
     case = uow.case(number)
     return list(presence_for(uow, uow.session.get(Meeting, case.agenda_meeting_id),
@@ -225,7 +226,7 @@ def test_assembly_case_is_referred_then_decided_with_one_authoritative_treatment
 
 
 def test_council_cannot_decide_an_assembly_only_case(db: Db) -> None:
-    from domain.services.votes import record_vote
+    from domain.commands.votes import record_vote
 
     budget = register(db, "Årsbudsjett 2027", kind="budget")
     db.act(recommend_case, CE, budget, text="Tilråding.")

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from config.organisation import load_organisation
+from domain.commands import organisation as org_service
+from domain.commands.cases import recommend_case, record_outcome, withdraw_case
+from domain.commands.meetings import add_meeting, cancel_meeting, issue_notice
 from domain.errors import IllegalTransition, RuleViolation
-from domain.services import organisation as org_service
-from domain.services.cases import recommend_case, record_outcome, withdraw_case
-from domain.services.meetings import add_meeting, cancel_meeting, issue_notice
-from domain.services.views import meeting_detail
+from domain.queries.meetings import meeting_detail
 from domain.store.tables import AgendaItem, Alert, Meeting
 from domain.store.uow import UnitOfWork
 from tests.conftest import CE, CHAIR, DIRECTOR, HALLINGDAL, OSLO, Db

@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import select, text
 
 from config.organisation import load_organisation
+from domain.commands import organisation as org_service
+from domain.commands.cases import recommend_case, register_case
 from domain.errors import Conflict, RuleViolation
 from domain.rules.calendar import FixedClock
-from domain.services import organisation as org_service
-from domain.services.cases import recommend_case, register_case
-from domain.store.db import head_revision, make_engine, upgrade
+from domain.store.db import make_engine
+from domain.store.schema import head_revision, upgrade
 from domain.store.tables import Base, Case, Person
 from domain.store.uow import UnitOfWork
 from tests.conftest import CE, DIRECTOR, FJELLBYGD, HALLINGDAL, SEASON_START, Db

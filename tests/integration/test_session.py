@@ -8,26 +8,25 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
-from domain.errors import InvalidInput, NotAllowed, RuleViolation
-from domain.services.attendance import (
-    answer_call,
-    record_attendance,
-    report_absence,
-    seats_of,
-    seats_view,
-)
-from domain.services.cases import close_case, recommend_case
-from domain.services.meetings import add_meeting
-from domain.services.records import assign_followup, followup_list, minutes_view
-from domain.services.views import PUBLIC
-from domain.services.votes import (
+from domain.commands.attendance import answer_call, record_attendance, report_absence
+from domain.commands.cases import close_case, recommend_case
+from domain.commands.followup import assign_followup
+from domain.commands.meetings import add_meeting
+from domain.commands.votes import (
     defer_to_ordinary,
     demand_agenda,
     record_election,
     record_vote,
     take_up_unlisted,
 )
-from domain.services.written import answer_written, start_written, written_view
+from domain.commands.written import answer_written, start_written
+from domain.errors import InvalidInput, NotAllowed, RuleViolation
+from domain.operations.substitutes import seats_of
+from domain.queries.followup import followup_list
+from domain.queries.format import PUBLIC
+from domain.queries.meetings import seats_view
+from domain.queries.minutes import minutes_view
+from domain.queries.written import written_view
 from domain.store.tables import Alert
 from tests.conftest import CE, CHAIR, DIRECTOR, Db
 from tests.integration.test_case_lifecycle import case_of, hold_meeting, open_session, register

@@ -11,19 +11,17 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
+from domain.commands.attendance import answer_call, record_attendance, report_absence
+from domain.commands.cases import close_case, place_case, recommend_case
+from domain.commands.votes import demand_agenda, record_election, record_vote, take_up_unlisted
+from domain.commands.written import answer_written, start_written
 from domain.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
-from domain.services.attendance import answer_call, record_attendance, report_absence
-from domain.services.cases import close_case, place_case, recommend_case
-from domain.services.meetings import place_on_agenda, take_off_agenda
-from domain.services.records import followup_list, minutes_view
-from domain.services.views import PUBLIC, case_detail
-from domain.services.votes import (
-    demand_agenda,
-    record_election,
-    record_vote,
-    take_up_unlisted,
-)
-from domain.services.written import answer_written, start_written, written_view
+from domain.operations.agenda import place_on_agenda, take_off_agenda
+from domain.queries.cases import case_detail
+from domain.queries.followup import followup_list
+from domain.queries.format import PUBLIC
+from domain.queries.minutes import minutes_view
+from domain.queries.written import written_view
 from domain.store.tables import Alert, Case, SubstituteCall
 from notifications.minutes import render_minutes_text
 from tests.conftest import CE, CHAIR, DIRECTOR, Db
@@ -421,7 +419,7 @@ def test_an_exempt_appointment_names_nobody_in_public(db: Db) -> None:
 def test_the_chief_executive_who_owns_the_followup_reports_it_done(db: Db) -> None:
     number = recommended(db)
     hold_meeting(db, RR, {number: "decided"})
-    from domain.services.records import assign_followup
+    from domain.commands.followup import assign_followup
 
     db.act(assign_followup, DIRECTOR, number, owner="hol-kommunedirektor")
     with pytest.raises(NotAllowed):

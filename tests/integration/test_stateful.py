@@ -23,13 +23,14 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
+from domain.commands.attendance import answer_call, record_attendance, report_absence
+from domain.commands.cases import recommend_case, record_outcome, register_case
+from domain.commands.votes import record_vote
+from domain.engine.sweep import sweep
 from domain.errors import TingflytError
+from domain.operations.substitutes import seats_of
 from domain.rules.calendar import FixedClock
 from domain.rules.voting import quorum_needed
-from domain.services.attendance import answer_call, record_attendance, report_absence, seats_of
-from domain.services.automation import sweep
-from domain.services.cases import recommend_case, record_outcome, register_case
-from domain.services.votes import record_vote
 from domain.store.db import make_engine
 from domain.store.tables import Attendance, Ballot, Case, Meeting, Proposal, Treatment
 from domain.store.uow import UnitOfWork
@@ -168,7 +169,7 @@ class CouncilSeason(RuleBasedStateMachine):
             event("attendance recorded")
 
     def vote_on(self, number: str, data: st.DataObject, urgency: bool, tamper: str) -> None:
-        from domain.services.attendance import presence_for
+        from domain.operations.substitutes import presence_for
 
         if tamper == "postpone":
             self.act(record_outcome, CHAIR, number, outcome="postponed")

@@ -7,11 +7,13 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
+from domain.commands.cases import place_case, recommend_case
+from domain.commands.meetings import add_meeting, issue_notice
+from domain.commands.votes import record_vote
 from domain.errors import InvalidInput, RuleViolation
-from domain.services.cases import place_case, recommend_case
-from domain.services.meetings import add_meeting, issue_notice
-from domain.services.views import PUBLIC, case_detail, case_list, meeting_detail
-from domain.services.votes import record_vote
+from domain.queries.cases import case_detail, case_list
+from domain.queries.format import PUBLIC
+from domain.queries.meetings import meeting_detail
 from domain.store.tables import Alert, Case
 from tests.conftest import CE, CHAIR, DIRECTOR, Db
 from tests.integration.test_case_lifecycle import case_of, hold_meeting, open_session, register
@@ -37,7 +39,7 @@ def test_principled_case_that_cannot_wait_is_decided_by_the_council(db: Db) -> N
 
 
 def test_principled_case_cannot_be_sent_to_the_council_when_it_can_wait(db: Db) -> None:
-    from domain.services.cases import register_case
+    from domain.commands.cases import register_case
 
     with pytest.raises(RuleViolation) as refused:
         db.act(register_case, DIRECTOR, title="Prinsipiell", kind="ordinary", principled=True,
@@ -217,7 +219,7 @@ def test_sweep_is_idempotent(db: Db) -> None:
 
 
 def test_sweep_touches_only_what_is_due(db: Db) -> None:
-    from domain.services.cases import register_case
+    from domain.commands.cases import register_case
 
     for n in range(40):
         db.act(register_case, DIRECTOR, title=f"Sak {n}", kind="ordinary")
@@ -245,7 +247,7 @@ def test_case_waits_for_a_meeting_and_gets_its_deadline_when_one_is_added(db: Db
 
 
 def test_exempt_content_is_for_the_bodies_that_handle_the_case(db: Db) -> None:
-    from domain.services.views import case_audience
+    from domain.queries.cases import case_audience
 
     number = register(db, "Søknad frå Bedrift AS", kind="fund_allocation",
                       exempt="offl. § 13 jf. fvl. § 13 første ledd nr. 2",

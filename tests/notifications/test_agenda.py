@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.services.cases import recommend_case
-from domain.services.views import PUBLIC, meeting_detail, org_view
+from domain.commands.cases import recommend_case
+from domain.queries.format import PUBLIC
+from domain.queries.meetings import meeting_detail
+from domain.queries.organisation import org_view
 from notifications.agenda import render_agenda_html, render_agenda_text
 from tests.conftest import CE, Db
 from tests.integration.test_case_lifecycle import register
@@ -59,8 +61,8 @@ def test_open_agenda_is_marked_provisional(db: Db) -> None:
 
 
 def test_minutes_render_in_nynorsk_and_escape_html(db: Db) -> None:
-    from domain.services.records import minutes_view
-    from domain.services.votes import record_vote
+    from domain.commands.votes import record_vote
+    from domain.queries.minutes import minutes_view
     from notifications.minutes import render_minutes_html, render_minutes_text
     from tests.integration.test_case_lifecycle import open_session
 

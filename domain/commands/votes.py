@@ -1,8 +1,5 @@
-"""Votes in a meeting: decisions, elections, cases taken up without notice, members' demands.
-
-Each vote is counted by ``domain.rules.voting`` against who is present for the case (attendance
-covering its agenda item, without the recused). A count that breaks a rule is refused with the
-rule it breaks, and nothing is written.
+"""Commands in session: votes, elections, unlisted cases, members' demands, deferral from an urgent
+remote meeting.
 """
 
 from __future__ import annotations
@@ -14,8 +11,13 @@ from math import ceil
 from sqlalchemy import func, insert, select
 
 from domain.errors import InvalidInput, NotAllowed, RuleViolation
+from domain.operations.agenda import check_report_target, place_on_agenda, take_off_agenda
+from domain.operations.outcomes import apply_outcome, case_in_session
+from domain.operations.substitutes import Presence, presence_for, seats_of
+from domain.rules.agenda import section_for
 from domain.rules.lifecycle import check
 from domain.rules.scheduling import INFORMATION_ONLY
+from domain.rules.sitting import leading
 from domain.rules.terms import (
     AgendaItemKind,
     BodyKind,
@@ -26,11 +28,8 @@ from domain.rules.terms import (
     Outcome,
     Role,
 )
-from domain.rules.voting import CHOICE_LABELS, Choice, count_election, count_vote
-from domain.services.attendance import Presence, leading, presence_for, seats_of
-from domain.services.cases import apply_outcome, case_in_session, check_report_target
-from domain.services.common import meeting_label
-from domain.services.meetings import place_on_agenda, section_for
+from domain.rules.voting import Choice, count_election, count_vote
+from domain.store.repositories import meeting_label
 from domain.store.tables import (
     AgendaItem,
     Attendance,
@@ -52,7 +51,7 @@ def parse_choice(value: str) -> Choice:
                            field="ballot") from None
 
 
-def _breaches(breaches: Sequence[object]) -> str:
+def breaches_sentence(breaches: Sequence[object]) -> str:
     """The broken rules as one sentence: the first capitalised, the rest after semicolons."""
     parts = [str(b) for b in breaches]
     return "; ".join([parts[0]] + [p[:1].lower() + p[1:] for p in parts[1:]]) if parts else ""
@@ -115,7 +114,7 @@ def record_vote(
     if not result.valid:
         raise RuleViolation(
             f"Røystinga i sak {case.number} bryt reglane: "
-            + _breaches(result.breaches) + ".",
+            + breaches_sentence(result.breaches) + ".",
             "Rett røystene eller frammøtet og før røystinga på nytt.", field="ballot")
     text = (proposal or "").strip() or case.recommendation or ""
     if not text:
@@ -219,7 +218,7 @@ def record_election(
                             round=round_no, draw=draw or secrets.choice)
     if not result.valid:
         raise RuleViolation(f"Valet i sak {case.number} bryt reglane: "
-                            + _breaches(result.breaches) + ".",
+                            + breaches_sentence(result.breaches) + ".",
                             "Rett røystene eller frammøtet og før valet på nytt.",
                             field="ballot")
     outcome = "elected" if result.elected else "new_round"
@@ -389,7 +388,6 @@ def demand_agenda(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
                             "Kravet er alt oppfylt; det trengst ikkje gjerast noko meir.",
                             field="case")
     if state == CaseState.ON_AGENDA:
-        from domain.services.meetings import take_off_agenda
 
         take_off_agenda(uow, case, "flytte")
         place_on_agenda(uow, actor, case, target, reason=reason, step="move")
@@ -431,18 +429,3 @@ def defer_to_ordinary(uow: UnitOfWork, actor: Actor, number: str, *,
         uow, actor, case, meeting, Outcome.POSTPONED,
         text=f"{len(demanders)} av {len(seats)} medlemer kravde at saka ventar på eit ordinært "
              f"møte (kommunelova § 11-8 (3)).")
-
-
-def vote_lines(proposal: Proposal) -> list[str]:
-    """The votes member by member, for the minutes."""
-    lines = []
-    for ballot in proposal.ballots:
-        if proposal.kind == "election":
-            lines.append(f"{ballot.voter_id}: {ballot.candidate or 'blank'}")
-        else:
-            lines.append(f"{ballot.voter_id}: {CHOICE_LABELS[Choice(ballot.choice)]}")
-    return lines
-
-
-__all__ = ["consensus_required", "defer_to_ordinary", "demand_agenda", "record_election",
-           "record_vote", "take_up_unlisted", "vote_lines"]

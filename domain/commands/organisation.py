@@ -1,9 +1,5 @@
-"""Loading an organisation file into the database (``tingflyt init``), and reading it back.
-
-Loading is a sync: run it again with the same file and nothing changes; with an edited file,
-people, bodies and memberships follow the file, new planned meetings are added, and planned
-meetings whose agenda is still open follow changed times and places. Nothing that history
-points to is deleted: a person who leaves the file is marked inactive.
+"""Loading the organisation file into the store (init): councils, people, bodies, memberships, the
+meeting plan.
 """
 
 from __future__ import annotations
@@ -15,12 +11,12 @@ from sqlalchemy import delete, select
 
 from domain.errors import RuleViolation
 from domain.rules.terms import MeetingKind, MeetingStatus
-from domain.services.meetings import create_meeting, reschedule_meeting
 from domain.store.tables import Body, CouncilRecord, Meeting, Membership, Municipality, Person
 from domain.store.uow import OPERATOR_ACTOR, UnitOfWork
 
 if TYPE_CHECKING:
     from config.organisation import Organisation
+from domain.operations.meetings import create_meeting, reschedule_meeting
 
 
 @dataclass

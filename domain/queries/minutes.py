@@ -1,62 +1,47 @@
-"""What a meeting leaves behind: the minutes (møtebok), and the follow-up of its decisions.
-
-The minutes (KL § 11-4) are assembled from what was recorded: time and place, who was present
-and who was absent, substitutes and the seat each sat in, each case with its proposals, the
-votes member by member and the decision, recusals with their reasons, and the legal basis of
-closed items. The public version never shows an exempt case's content.
+"""The minutes (møtebok, KL § 11-4), assembled from what was recorded: time and place, who was
+present and absent, substitutes and their seats, each case with its proposals, the votes and the
+decision, recusals, and the legal basis of closed items. The public version never shows an
+exempt case's content.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
-from domain.errors import InvalidInput, NotAllowed, RuleViolation
-from domain.rules.calendar import format_date
+from domain.errors import RuleViolation
+from domain.operations.substitutes import recused_in, seats_of
+from domain.operations.written import WRITTEN_STATUS_LABELS, handling_at
+from domain.queries.cases import case_title, public_vote_summary
+from domain.queries.format import INTERNAL, PUBLIC, iso, use_zone
+from domain.queries.meetings import meeting_summary
+from domain.rules.numbering import agenda_number
+from domain.rules.sitting import chair_note
 from domain.rules.terms import (
-    CASE_STATE_LABELS,
     DECISION_BASIS_LABELS,
     OUTCOME_LABELS,
-    CaseState,
-    DeadlineKind,
-    DeadlineStatus,
     DecisionBasis,
     MeetingKind,
     MeetingStatus,
     Outcome,
-    Role,
 )
 from domain.rules.voting import CHOICE_LABELS, Choice
-from domain.services.attendance import chair_note, recused_in, seats_of
-from domain.services.common import agenda_number, open_deadline
-from domain.services.views import (
-    INTERNAL,
-    PUBLIC,
-    _iso,
-    case_title,
-    meeting_summary,
-    public_vote_summary,
-    use_zone,
-)
 from domain.store.tables import (
     Absence,
     AgendaItem,
     Attendance,
-    Body,
     Case,
-    Deadline,
     Meeting,
     Person,
     Proposal,
     Treatment,
     WrittenAnswer,
 )
-from domain.store.uow import Actor, UnitOfWork, requires
+from domain.store.uow import UnitOfWork
 
 
-def _names(uow: UnitOfWork, ids: set[str]) -> dict[str, str]:
+def names_of(uow: UnitOfWork, ids: set[str]) -> dict[str, str]:
     if not ids:
         return {}
     return {p.id: p.name for p in uow.session.scalars(select(Person).where(Person.id.in_(ids)))}
@@ -83,7 +68,7 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
         Proposal.meeting_id == meeting.id).order_by(Proposal.id)))
     ids |= {b.voter_id for p in proposals for b in p.ballots}
     ids |= {p.chair_id for p in proposals if p.chair_id}
-    names = _names(uow, ids)
+    names = names_of(uow, ids)
     prefix = meeting.body.agenda_prefix
     label_of = {i.position: agenda_number(prefix, i.number, i.year) for i in items}
 
@@ -184,7 +169,6 @@ def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
                     public: bool) -> dict[str, Any]:
     """Written handling in the minutes: the proposal, every member's two answers (or none),
     and the result with its reason."""
-    from domain.services.written import WRITTEN_STATUS_LABELS, handling_at
 
     handling = handling_at(uow, meeting)
     case = uow.session.get_one(Case, handling.case_id)
@@ -200,11 +184,11 @@ def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
             "answered": answer is not None, "recused": seat.member_id in recused,
             "proposal": None if answer is None else answer.agrees_proposal,
             "written": None if answer is None else answer.agrees_written,
-            "answered_at": _iso(answer.answered_at) if answer else None})
+            "answered_at": iso(answer.answered_at) if answer else None})
     return {
         "status": handling.status, "status_label": WRITTEN_STATUS_LABELS[handling.status],
         "proposal": None if hidden else handling.proposal,
-        "answer_by": _iso(handling.answer_by),
+        "answer_by": iso(handling.answer_by),
         "note": handling.outcome_note,
         "answers": rows,
     }
@@ -237,88 +221,12 @@ def _proposal_view(proposal: Proposal, names: dict[str, str], hidden: bool) -> d
     }
 
 
-# -- follow-up ------------------------------------------------------------------------------
-
-def followup_list(uow: UnitOfWork, *, body: str | None = None,
-                  audience: str = INTERNAL) -> list[dict[str, Any]]:
-    """Oppfølgingsliste: every decision that needs carrying out, with owner, due day and whether
-    it is done, per deciding body."""
-    use_zone(uow)
-    query = select(Treatment, Case).join(Case, Case.id == Treatment.case_id).where(
-        Treatment.authoritative.is_(True), Treatment.outcome == Outcome.DECIDED)
-    if body is not None:
-        query = query.where(Treatment.body_id == uow.body(body).id)
-    rows = []
-    names = {p.id: p.name for p in uow.session.scalars(select(Person))}
-    bodies = {b.id: b.short_name for b in uow.session.scalars(select(Body))}
-    for treatment, case in uow.session.execute(query.order_by(Treatment.recorded_at)):
-        if case.closed_reason == "taken_for_information":
-            continue
-        deadline = uow.session.scalars(select(Deadline).where(
-            Deadline.case_id == case.id, Deadline.kind == DeadlineKind.FOLLOWUP)
-            .order_by(Deadline.id.desc())).first()
-        meeting = uow.session.get(Meeting, treatment.meeting_id)
-        owner = deadline.owner_id if deadline else case.lead_id
-        done = case.state == CaseState.CLOSED and case.closed_reason == "implemented"
-        if done:
-            status = "done"
-        elif deadline is not None and deadline.status == DeadlineStatus.MISSED:
-            status = "overdue"
+def vote_lines(proposal: Proposal) -> list[str]:
+    """The votes member by member, for the minutes."""
+    lines = []
+    for ballot in proposal.ballots:
+        if proposal.kind == "election":
+            lines.append(f"{ballot.voter_id}: {ballot.candidate or 'blank'}")
         else:
-            status = "open"
-        rows.append({
-            "case": case.number, "title": case_title(case, audience),
-            "body": treatment.body_id, "body_name": bodies.get(treatment.body_id),
-            "meeting": meeting.ref if meeting else None,
-            "decided_on": _iso(meeting.day) if meeting else None,
-            "decision": None if (audience == PUBLIC and case.exempt_basis) else treatment.text,
-            "owner": owner,
-            "owner_name": names.get(owner or "", owner),
-            "due": _iso(deadline.due_date) if deadline else None,
-            "status": status,
-            "state_label": CASE_STATE_LABELS[CaseState(case.state)],
-            "done_at": _iso(deadline.closed_at) if done and deadline else None,
-        })
-    return rows
-
-
-@requires(Role.DIRECTOR, Role.STAFF)
-def assign_followup(uow: UnitOfWork, actor: Actor, number: str, *, owner: str | None = None,
-                    due: date | None = None) -> Case:
-    """Give a decision's follow-up an owner (a chief executive or the daily leader) and a due
-    day."""
-    case = uow.case(number)
-    if CaseState(case.state) != CaseState.IN_IMPLEMENTATION:
-        raise RuleViolation(f"Sak {case.number} er ikkje under effektuering.",
-                            "Oppfølging gjeld vedtak som skal setjast i verk.", field="case")
-    if owner is None and due is None:
-        raise InvalidInput("Ingenting å endre.", "Gje --owner og/eller --due.", field="owner")
-    if owner is not None:
-        person = uow.person(owner, field_name="owner")
-        candidate = uow.actor(person.id)
-        if not (candidate.has(Role.CHIEF_EXECUTIVE) or candidate.has(Role.DIRECTOR)):
-            raise NotAllowed(f"{person.name} kan ikkje eige oppfølginga.",
-                             "Vel ein kommunedirektør eller dagleg leiar.", field="owner")
-    if due is not None and due < uow.today:
-        raise InvalidInput(f"Fristen {format_date(due)} har alt gått ut.",
-                           "Vel ein dato frå i dag.", field="due")
-    current = uow.session.scalars(select(Deadline).where(
-        Deadline.case_id == case.id, Deadline.kind == DeadlineKind.FOLLOWUP,
-        Deadline.status.in_([DeadlineStatus.OPEN, DeadlineStatus.MISSED]))
-        .order_by(Deadline.id.desc())).first()
-    new_owner = owner or (current.owner_id if current else case.lead_id)
-    new_due = due or (current.due_date if current else uow.today)
-    if current is not None and current.status == DeadlineStatus.OPEN:
-        current.status = DeadlineStatus.CANCELLED
-        current.closed_at = uow.now
-        current.next_check_at = None
-    body = uow.body(case.competent_body_id)
-    open_deadline(uow, kind=DeadlineKind.FOLLOWUP, due_date=new_due,
-                  reminder_days=body.reminder_days, case=case, owner_id=new_owner,
-                  note="Effektuering av vedtaket")
-    case.lead_id = new_owner
-    case.updated_at = uow.now
-    uow.journal(actor, "followup.assign",
-                f"Oppfølging: ansvarleg {new_owner}, frist {format_date(new_due)}.",
-                case=case, role=(Role.DIRECTOR, Role.STAFF))
-    return case
+            lines.append(f"{ballot.voter_id}: {CHOICE_LABELS[Choice(ballot.choice)]}")
+    return lines

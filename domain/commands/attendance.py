@@ -1,72 +1,44 @@
-"""Attendance: absence (forfall), substitutes (varamedlemer), recusal (inhabilitet), the quorum
-forecast, and attendance as it happened.
+"""Commands for absence, substitutes' answers and attendance as it happened.
 
-Sources: domain.md sections 3 and 4; KL § 7-10 (substitutes from the absent member's own
-group, in their numbered order), KL § 11-9 (quorum), forvaltningslova ch. II via KL § 11-10
-(recusal). In the council the mayor's substitute is the deputy mayor of the same municipality:
-the organisation file lists her first.
+Sources: KL § 7-10, § 11-9, forvaltningslova ch. II via KL § 11-10. In the council the mayor's
+substitute is the deputy mayor of the same municipality: the organisation file lists her first.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import time
 
 from sqlalchemy import select
 
-from domain.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
-from domain.rules.terms import AlertKind, MeetingKind, MeetingStatus, Role
-from domain.rules.voting import quorum_needed
-from domain.services.common import agenda_number, meeting_label
+from domain.errors import InvalidInput, NotAllowed, RuleViolation
+from domain.operations.agenda import position_of
+from domain.operations.substitutes import (
+    Seat,
+    call_next_substitute,
+    presence_for,
+    seats_of,
+    sitting_substitute,
+    substitutes_for,
+    warn_quorum,
+)
+from domain.operations.written import fail_handling, handling_at
+from domain.rules.terms import MeetingKind, MeetingStatus, Role
+from domain.store.repositories import meeting_label
 from domain.store.tables import (
     Absence,
-    AgendaItem,
     Attendance,
     Ballot,
     Body,
     Case,
     Meeting,
-    Membership,
-    Municipality,
     Person,
     Proposal,
     SubstituteCall,
 )
-from domain.store.uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
-
-#: How long a substitute has to answer before the next one is asked.
-ANSWER_WINDOW = timedelta(days=2)
-#: The last answer is wanted this long before the meeting starts.
-ANSWER_MARGIN = timedelta(hours=2)
+from domain.store.uow import Actor, UnitOfWork, requires
 
 ABSENCE_KINDS = ("meeting", "part", "case")
-
-
-# -- seats -------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Seat:
-    """A member's seat in a body, and the group (municipality) its substitutes come from."""
-
-    member_id: str
-    municipality_id: str
-
-
-def seats_of(uow: UnitOfWork, body_id: str) -> list[Seat]:
-    rows = uow.session.scalars(select(Membership).where(
-        Membership.body_id == body_id, Membership.role == "member")
-        .order_by(Membership.municipality_id, Membership.rank))
-    return [Seat(m.person_id, m.municipality_id) for m in rows]
-
-
-def substitutes_for(uow: UnitOfWork, body_id: str, seat: Seat) -> list[str]:
-    """The seat's group's substitutes, in their numbered order."""
-    rows = uow.session.scalars(select(Membership).where(
-        Membership.body_id == body_id, Membership.role == "substitute",
-        Membership.municipality_id == seat.municipality_id).order_by(Membership.rank))
-    return [m.person_id for m in rows]
 
 
 def _seat(uow: UnitOfWork, meeting: Meeting, person_id: str) -> Seat:
@@ -79,9 +51,9 @@ def _seat(uow: UnitOfWork, meeting: Meeting, person_id: str) -> Seat:
                         field="person")
 
 
-def _open_meeting(uow: UnitOfWork, ref: str) -> Meeting:
+def open_meeting(uow: UnitOfWork, ref: str) -> Meeting:
     meeting = uow.meeting(ref)
-    _not_written(meeting)
+    not_written(meeting)
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED) \
             or uow.now >= meeting.ends_at:
         raise RuleViolation(f"Møtet {meeting.ref} er over eller avlyst.",
@@ -90,7 +62,7 @@ def _open_meeting(uow: UnitOfWork, ref: str) -> Meeting:
     return meeting
 
 
-def _not_written(meeting: Meeting) -> None:
+def not_written(meeting: Meeting) -> None:
     """Written handling has no attendance, no absence and no substitutes: every member answers
     (KL § 11-8 (2))."""
     if meeting.kind == MeetingKind.WRITTEN:
@@ -110,31 +82,6 @@ def _meeting_for_recusal(uow: UnitOfWork, ref: str) -> Meeting:
                             "møte som skal haldast.", field="meeting")
     return meeting
 
-
-def position_of(uow: UnitOfWork, meeting: Meeting, value: str | int | None,
-                field_name: str) -> int | None:
-    """An agenda item given as its number (``RR 14/26``), case number or position."""
-    if value is None:
-        return None
-    items = list(uow.session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)))
-    text = str(value).strip()
-    for item in items:
-        label = agenda_number(meeting.body.agenda_prefix, item.number, item.year)
-        if label is not None and label.replace(" ", "").lower() == text.replace(" ", "").lower():
-            return item.position
-        if item.case is not None and item.case.number == text:
-            return item.position
-    if re.fullmatch(r"\d+", text) and any(i.position == int(text) for i in items):
-        return int(text)
-    known = ", ".join(agenda_number(meeting.body.agenda_prefix, i.number, i.year) or
-                      str(i.position) for i in items) or "ingen punkt enno"
-    raise NotFound(f"Fann ikkje punktet «{value}» på sakslista til {meeting.ref}.",
-                   f"Bruk utvalssaksnummer eller saksnummer; sakslista har: {known}.",
-                   field=field_name)
-
-
-# -- absence and substitutes ---------------------------------------------------------------
 
 def report_absence(
     uow: UnitOfWork,
@@ -158,12 +105,12 @@ def report_absence(
         raise InvalidInput(f"Ukjend forfallstype «{kind}».",
                            "Bruk meeting (heile møtet), part (del av møtet) eller case "
                            "(inhabil i ei sak).", field="kind")
-    meeting = _meeting_for_recusal(uow, ref) if kind == "case" else _open_meeting(uow, ref)
+    meeting = _meeting_for_recusal(uow, ref) if kind == "case" else open_meeting(uow, ref)
     if not actor.is_staff and actor.id != person_id:
         raise NotAllowed(f"{actor.name} kan berre melde forfall for seg sjølv.",
                          "Sekretariatet kan melde forfall på vegner av andre.", field="as")
     person = uow.person(person_id, field_name="person")
-    sitting = _sitting_substitute(uow, meeting, person_id)
+    sitting = sitting_substitute(uow, meeting, person_id)
     # A substitute who sits for someone may be recused too; otherwise it is a member's seat.
     seat = sitting if kind == "case" and sitting is not None else _seat(uow, meeting, person_id)
     case = None
@@ -253,7 +200,6 @@ def _end_written_for_recusal(uow: UnitOfWork, actor: Actor, meeting: Meeting,
     """A recused member may not take part, and written handling needs every member's yes
     (KL § 11-8 (2)): the handling ends, and the case goes to a meeting, where a substitute can
     sit in the recused member's place."""
-    from domain.services.written import fail_handling, handling_at
 
     assert case is not None
     handling = handling_at(uow, meeting)
@@ -262,84 +208,10 @@ def _end_written_for_recusal(uow: UnitOfWork, actor: Actor, meeting: Meeting,
                   "medlemene (kommunelova § 11-8 (2)).")
 
 
-def recused_in(uow: UnitOfWork, meeting: Meeting, case: Case | None = None) -> set[str]:
-    """Who has reported herself recused (inhabil) in ``meeting``: in ``case``, or in any case."""
-    query = select(Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.kind == "case", Absence.withdrawn_at.is_(None))
-    if case is not None:
-        query = query.where(Absence.case_id == case.id)
-    return set(uow.session.scalars(query))
-
-
-def leading(body: Body, meeting_chair: str | None, present: Iterable[str]) -> str | None:
-    """Who leads among ``present``: the leader, else the deputy leader, else the one elected
-    to chair the meeting; None when none of them is there (the body must elect someone)."""
-    there = set(present)
-    return next((p for p in (body.chair_id, body.deputy_chair_id, meeting_chair)
-                 if p is not None and p in there), None)
-
-
-def _sitting_substitute(uow: UnitOfWork, meeting: Meeting, person_id: str) -> Seat | None:
-    call = uow.session.scalars(select(SubstituteCall).where(
-        SubstituteCall.meeting_id == meeting.id, SubstituteCall.substitute_id == person_id,
-        SubstituteCall.status == "accepted")).first()
-    if call is None:
-        return None
-    return next((s for s in seats_of(uow, meeting.body_id) if s.member_id == call.seat_id), None)
-
-
-def call_next_substitute(uow: UnitOfWork, meeting: Meeting, absence: Absence,
-                         seat: Seat) -> SubstituteCall | None:
-    """Ask the next substitute of the seat's group who has not been asked and is free.
-
-    A seat has at most one substitute at a time: while one is asked or has said yes (say for
-    part of the meeting, before the member reported the whole meeting), nobody else is asked.
-    """
-    active = uow.session.scalars(select(SubstituteCall).where(
-        SubstituteCall.meeting_id == meeting.id, SubstituteCall.seat_id == seat.member_id,
-        SubstituteCall.status.in_(("asked", "accepted")))).first()
-    if active is not None:
-        return active
-    asked = set(uow.session.scalars(select(SubstituteCall.substitute_id).where(
-        SubstituteCall.meeting_id == meeting.id)))
-    away = set(uow.session.scalars(select(Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.kind == "meeting",
-        Absence.withdrawn_at.is_(None))))
-    members = {s.member_id for s in seats_of(uow, meeting.body_id)}
-    for rank, candidate in enumerate(substitutes_for(uow, meeting.body_id, seat), start=1):
-        if candidate in asked or candidate in away or candidate in members:
-            continue
-        person = uow.session.get(Person, candidate)
-        if person is None or not person.active:
-            continue
-        answer_by = min(uow.now + ANSWER_WINDOW, meeting.starts_at - ANSWER_MARGIN)
-        answer_by = max(answer_by, uow.now)
-        call = SubstituteCall(
-            meeting_id=meeting.id, absence_id=absence.id, seat_id=seat.member_id,
-            substitute_id=candidate, rank=rank, status="asked", asked_at=uow.now,
-            answer_by=answer_by, next_check_at=answer_by)
-        uow.session.add(call)
-        uow.flush()
-        member = uow.session.get(Person, seat.member_id)
-        uow.journal(SYSTEM_ACTOR, "substitute.ask",
-                    f"Varamedlem nr. {rank} {person.name} er spurd om å møte for "
-                    f"{member.name if member else seat.member_id} i "
-                    f"{meeting_label(uow, meeting)}; svar innan "
-                    f"{uow.calendar.local(answer_by):%d.%m.%Y %H:%M}.", meeting=meeting)
-        return call
-    member = uow.session.get(Person, seat.member_id)
-    message = (f"Ingen fleire varamedlemer å spørje for {member.name if member else seat.member_id}"
-               f" i {meeting_label(uow, meeting)}; plassen står open.")
-    uow.alert(f"seat-open:{meeting.id}:{seat.member_id}:{absence.id}", AlertKind.SEAT_OPEN,
-              message, recipients=[uow.council.director_id], meeting=meeting)
-    uow.journal(SYSTEM_ACTOR, "substitute.none", message, meeting=meeting)
-    return None
-
-
 def answer_call(uow: UnitOfWork, actor: Actor, ref: str, substitute_id: str, *,
                 accept: bool) -> SubstituteCall:
     """A substitute (or the secretariat for her) accepts or declines; a decline asks the next."""
-    meeting = _open_meeting(uow, ref)
+    meeting = open_meeting(uow, ref)
     if not (actor.is_staff or actor.id == substitute_id):
         raise NotAllowed(f"{actor.name} kan ikkje svare for {substitute_id}.",
                          "Varamedlemen svarar sjølv, eller sekretariatet på vegner av henne.",
@@ -372,119 +244,6 @@ def answer_call(uow: UnitOfWork, actor: Actor, ref: str, substitute_id: str, *,
     return call
 
 
-def process_call(uow: UnitOfWork, call: SubstituteCall) -> str | None:
-    """No answer by the deadline counts as no: ask the next one (sweep)."""
-    call.next_check_at = None
-    if call.status != "asked" or uow.now < call.answer_by:
-        call.next_check_at = call.answer_by if call.status == "asked" else None
-        return None
-    meeting = uow.session.get_one(Meeting, call.meeting_id)
-    call.status = "expired"
-    person = uow.session.get(Person, call.substitute_id)
-    message = (f"{person.name if person else call.substitute_id} svarte ikkje innan fristen; "
-               f"neste varamedlem vert spurd ({meeting.ref}).")
-    uow.journal(SYSTEM_ACTOR, "substitute.expired", message, meeting=meeting)
-    if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.NOTIFIED) \
-            and uow.now < meeting.starts_at:
-        absence = uow.session.get_one(Absence, call.absence_id)
-        seat = next(s for s in seats_of(uow, meeting.body_id) if s.member_id == call.seat_id)
-        call_next_substitute(uow, meeting, absence, seat)
-        warn_quorum(uow, meeting)
-    return message
-
-
-# -- the secretariat's overview and the quorum forecast ----------------------------------------
-
-@dataclass
-class SeatState:
-    member_id: str
-    municipality_id: str
-    absence: str | None = None  # meeting | part | None
-    absence_note: str | None = None
-    substitute: str | None = None  # who sits instead (accepted)
-    asked: str | None = None  # who is being asked now
-    declined: list[str] = field(default_factory=list)
-
-    @property
-    def covered(self) -> bool:
-        return self.absence is None or self.substitute is not None
-
-
-def seat_states(uow: UnitOfWork, meeting: Meeting) -> list[SeatState]:
-    absences = list(uow.session.scalars(select(Absence).where(
-        Absence.meeting_id == meeting.id, Absence.withdrawn_at.is_(None),
-        Absence.kind != "case")))
-    calls = list(uow.session.scalars(select(SubstituteCall).where(
-        SubstituteCall.meeting_id == meeting.id).order_by(SubstituteCall.id)))
-    out = []
-    for seat in seats_of(uow, meeting.body_id):
-        state = SeatState(seat.member_id, seat.municipality_id)
-        mine = [a for a in absences if a.person_id == seat.member_id]
-        if mine:
-            state.absence = "meeting" if any(a.kind == "meeting" for a in mine) else "part"
-            state.absence_note = "; ".join(a.reason for a in mine if a.reason) or None
-        for call in calls:
-            if call.seat_id != seat.member_id:
-                continue
-            if call.status == "accepted":
-                state.substitute = call.substitute_id
-            elif call.status == "asked":
-                state.asked = call.substitute_id
-            else:
-                state.declined.append(call.substitute_id)
-        out.append(state)
-    return out
-
-
-def expected_present(uow: UnitOfWork, meeting: Meeting, case: Case | None = None) -> int:
-    """How many seats are expected to be filled (for one case: without the recused).
-
-    A partial absence counts as absent for the whole meeting in this forecast: it errs on the
-    side of warning.
-    """
-    states = seat_states(uow, meeting)
-    recused = recused_in(uow, meeting, case) if case is not None else set()
-    count = 0
-    for state in states:
-        sitter = state.member_id if state.absence is None else state.substitute
-        if sitter is not None and sitter not in recused:
-            count += 1
-    return count
-
-
-def warn_quorum(uow: UnitOfWork, meeting: Meeting) -> list[str]:
-    """Warn the secretariat when the meeting, or a case on it, risks lacking a quorum."""
-    seats = len(seats_of(uow, meeting.body_id))
-    needed = quorum_needed(seats)
-    warnings = []
-    present = expected_present(uow, meeting)
-    if present < needed:
-        warnings.append(f"{meeting_label(uow, meeting)}: berre {present} av {seats} plassar er "
-                        f"dekte; minst {needed} trengst for å vere vedtaksføre.")
-    for case in uow.session.scalars(select(Case).where(Case.agenda_meeting_id == meeting.id)):
-        in_case = expected_present(uow, meeting, case)
-        if in_case < needed <= present:
-            warnings.append(f"Sak {case.number} i {meeting.ref}: berre {in_case} av {seats} kan "
-                            f"vere med (inhabile medrekna); minst {needed} trengst.")
-    for text in warnings:
-        uow.alert(f"quorum:{meeting.id}:{text}", AlertKind.QUORUM_RISK,
-                  f"Fare for at møtet ikkje er vedtaksføre (kommunelova § 11-9): {text}",
-                  recipients=[uow.council.director_id], severity="critical", meeting=meeting)
-    return warnings
-
-
-# -- attendance as it happened -------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Presence:
-    """Who sits in a seat for one agenda item, and who leads the meeting for it."""
-
-    seats: int
-    sitting: dict[str, str]  # person -> seat (member id)
-    chair: str | None
-    recused: frozenset[str]
-
-
 @requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
 def record_attendance(
     uow: UnitOfWork,
@@ -501,7 +260,7 @@ def record_attendance(
     """Før frammøtet: who came (members, and substitutes with the seat they sat in), who came
     late or left early (by agenda item), who led the meeting, who attended without a vote."""
     meeting = uow.meeting(ref)
-    _not_written(meeting)
+    not_written(meeting)
     if meeting.status not in (MeetingStatus.NOTIFIED, MeetingStatus.HELD):
         raise RuleViolation(f"Møtet {meeting.ref} er ikkje kalla inn.",
                             "Frammøte vert ført for møte som er lovleg kalla inn.",
@@ -616,90 +375,3 @@ def _check_chair(uow: UnitOfWork, body: Body, chair: str, from_start: list[str])
                 f"Gje --chair {leader}. Ein annan møteleiar vert vald berre når verken "
                 "leiaren eller nestleiaren er til stades.", field="chair")
         return
-
-
-def chair_note(body: Body, chair_id: str | None, recused: Iterable[str]) -> str | None:
-    """Why someone other than the leader chaired a case, for the minutes."""
-    if chair_id is None or chair_id == body.chair_id:
-        return None
-    why = "var inhabil" if body.chair_id in set(recused) else "ikkje var til stades"
-    if chair_id == body.deputy_chair_id:
-        return f"nestleiaren leia saka fordi leiaren {why}"
-    return "vald til møteleiar for saka fordi verken leiaren eller nestleiaren var med"
-
-
-def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
-    """Who is present for ``case`` at ``meeting``: attendance covering its agenda position,
-    without the recused. Refuses when no attendance has been recorded.
-
-    The leader leads the case if she is with it, else the deputy leader; if neither is, the
-    one elected to chair the meeting (recorded with the attendance) if she is with it; else
-    ``chair`` is None and the body must elect someone for this case."""
-    rows = list(uow.session.scalars(select(Attendance).where(
-        Attendance.meeting_id == meeting.id)))
-    if not rows:
-        raise RuleViolation(f"Frammøtet til {meeting.ref} er ikkje ført.",
-                            f"Før kven som møtte først: `tingflyt attend {meeting.ref} "
-                            "--present ... --chair ...`.", field="meeting")
-    item = uow.session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id)).first()
-    position = item.position if item is not None else None
-    recused = frozenset(recused_in(uow, meeting, case))
-    sitting: dict[str, str] = {}
-    meeting_chair = next((r.person_id for r in rows if r.chair), None)
-    for row in rows:
-        if row.seat_id is None:
-            continue
-        if position is not None and row.from_position is not None \
-                and position < row.from_position:
-            continue
-        if position is not None and row.to_position is not None and position > row.to_position:
-            continue
-        if row.person_id in recused:
-            continue
-        sitting[row.person_id] = row.seat_id
-    chair = leading(meeting.body, meeting_chair, sitting)
-    return Presence(len(seats_of(uow, meeting.body_id)), sitting, chair, recused)
-
-
-def seats_view(uow: UnitOfWork, meeting: Meeting, audience: str = "internal"
-               ) -> dict[str, object]:
-    """The secretariat's overview: each seat covered or open, and the quorum forecast. The
-    reasons for absence are personal: the public version leaves them out."""
-    from domain.services.views import PUBLIC, meeting_summary
-
-    public = audience == PUBLIC
-    states = seat_states(uow, meeting)
-    recused_rows = list(uow.session.execute(select(Absence.case_id, Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.kind == "case",
-        Absence.withdrawn_at.is_(None))))
-    ids = {s.member_id for s in states} | {s.substitute for s in states if s.substitute} | {
-        s.asked for s in states if s.asked} | {d for s in states for d in s.declined} | {
-        r.person_id for r in recused_rows}
-    names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
-        Person.id.in_(ids)))}
-    places = {m.id: m.short_name for m in uow.session.scalars(select(Municipality))}
-    seats = len(states)
-    cases = []
-    for case in uow.session.scalars(select(Case).where(Case.agenda_meeting_id == meeting.id)
-                                    .order_by(Case.year, Case.seq)):
-        recused = [r.person_id for r in recused_rows if r.case_id == case.id]
-        cases.append({"case": case.number, "expected": expected_present(uow, meeting, case),
-                      "recused": recused,
-                      "recused_names": [names.get(r, r) for r in recused]})
-    expected = expected_present(uow, meeting)
-    return {
-        "meeting": meeting_summary(uow, meeting),
-        "seats": [{
-            "member": s.member_id, "member_name": names.get(s.member_id, s.member_id),
-            "municipality": s.municipality_id,
-            "municipality_name": places.get(s.municipality_id, s.municipality_id),
-            "absence": s.absence,
-            "note": None if public else s.absence_note,
-            "substitute": s.substitute, "substitute_name": names.get(s.substitute or ""),
-            "asked": s.asked, "asked_name": names.get(s.asked or ""),
-            "declined": s.declined, "declined_names": [names.get(d, d) for d in s.declined],
-            "covered": s.covered} for s in states],
-        "quorum": {"seats": seats, "needed": quorum_needed(seats), "expected": expected,
-                   "at_risk": expected < quorum_needed(seats), "cases": cases},
-    }

@@ -1,10 +1,5 @@
-"""Staff commands on cases: register, recommend, place/move/remove, withdraw, decide, close.
-
-Each function is one command: it checks who may do it, validates its input, makes the change,
-writes the journal entry, and leaves anything that follows automatically (assigning
-preparation, placing on an agenda, escalating, closing) to ``automation.reconcile_case`` by
-marking the case due. A caller that passes ``expected_version`` gets a ``Conflict`` if the case
-changed since that version was read.
+"""Staff commands on cases: register, recommend, place/move/remove, withdraw, record an outcome,
+close.
 """
 
 from __future__ import annotations
@@ -13,60 +8,38 @@ from datetime import date
 
 from sqlalchemy import select
 
-from domain.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, RuleViolation
+from domain.errors import IllegalTransition, InvalidInput, NotAllowed, RuleViolation
+from domain.operations.agenda import (
+    check_report_target,
+    place_by_rule,
+    place_on_agenda,
+    take_off_agenda,
+)
+from domain.operations.deadlines import close_deadlines, open_deadline
+from domain.operations.outcomes import VOTED, apply_outcome, case_in_session, check_version, touch
+from domain.operations.paths import case_path, closed_meeting_required
 from domain.rules.calendar import format_date
 from domain.rules.lifecycle import check
 from domain.rules.publicity import parse_exemption
 from domain.rules.scheduling import (
-    ASSEMBLY_ONLY,
     INFORMATION_ONLY,
     decide_competence,
-    earliest_decision,
 )
 from domain.rules.terms import (
     CASE_KIND_LABELS,
-    DECISION_BASIS_LABELS,
-    OUTCOME_LABELS,
-    BodyKind,
     CaseKind,
     CaseState,
     DeadlineKind,
-    DecisionBasis,
-    MeetingKind,
     MeetingStatus,
     Origin,
     Outcome,
     Role,
 )
-from domain.services.common import (
-    agenda_item_for,
-    all_bodies,
-    case_path,
-    close_deadlines,
-    closed_meeting_required,
-    meeting_label,
-    open_deadline,
-    upcoming_slots,
-)
-from domain.services.meetings import place_on_agenda, take_off_agenda
-from domain.store.tables import AgendaItem, Body, Case, Meeting, Municipality, Treatment
-from domain.store.uow import SYSTEM_ACTOR, Actor, UnitOfWork, requires
+from domain.store.repositories import agenda_item_for, all_bodies, meeting_label, upcoming_slots
+from domain.store.tables import Case, Meeting, Municipality, Treatment
+from domain.store.uow import Actor, UnitOfWork, requires
 
 MAX_TITLE = 500
-
-
-def _check_version(case: Case, expected_version: int | None) -> None:
-    if expected_version is not None and case.version != expected_version:
-        raise Conflict(
-            f"Sak {case.number} er endra sidan du henta ho (versjon {expected_version}, no "
-            f"{case.version}); ingenting er lagra.",
-            "Sjå `tingflyt case show` for kva som er endra, og prøv igjen.", field="version")
-
-
-def _touch(uow: UnitOfWork, case: Case, *, due_now: bool = True) -> None:
-    case.updated_at = uow.now
-    if due_now:
-        case.next_check_at = uow.now
 
 
 def parse_kind(value: str) -> CaseKind:
@@ -239,7 +212,7 @@ def recommend_case(uow: UnitOfWork, actor: Actor, number: str, *, text: str,
                    expected_version: int | None = None) -> Case:
     """Leggje fram tilråding: the preparation is done and the recommendation written."""
     case = uow.case(number)
-    _check_version(case, expected_version)
+    check_version(case, expected_version)
     text = (text or "").strip()
     if not text:
         raise InvalidInput("Tilrådinga er tom.", "Skriv tilrådinga i --text \"...\".",
@@ -250,7 +223,7 @@ def recommend_case(uow: UnitOfWork, actor: Actor, number: str, *, text: str,
     case.recommended_by_id = actor.id
     late = case.preparation_deadline is not None and uow.today > case.preparation_deadline
     close_deadlines(uow, kinds=(DeadlineKind.PREPARATION,), case=case)
-    _touch(uow, case)
+    touch(uow, case)
     summary = "Tilråding lagd fram."
     if late:
         summary += f" Etter fristen {format_date(case.preparation_deadline)}."
@@ -265,7 +238,7 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
                expected_version: int | None = None) -> Case:
     """Set på, flytt eller ta av sakslista. Without a meeting: place by the rule now."""
     case = uow.case(number)
-    _check_version(case, expected_version)
+    check_version(case, expected_version)
     state = CaseState(case.state)
     if remove and meeting_ref is not None:
         raise InvalidInput("--remove og --meeting kan ikkje brukast saman.",
@@ -278,7 +251,7 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
         case.state = CaseState.RECOMMENDED
         case.hold = True
         case.hold_reason = reason
-        _touch(uow, case, due_now=False)
+        touch(uow, case, due_now=False)
         case.next_check_at = None
         uow.journal(actor, "case.remove", f"Teken av sakslista til {meeting_label(uow, old)}; "
                     "ventar til sekretariatet set henne på att.", case=case, meeting=old,
@@ -291,7 +264,6 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
         check("place", state, case.number)
         case.hold = False
         case.hold_reason = None
-        from domain.services.automation import place_by_rule
 
         meeting = place_by_rule(uow, actor, case)
         if meeting is None:
@@ -299,7 +271,7 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
                 f"Det finst ikkje noko ope møte i {uow.body(case.current_body_id).name} som "
                 f"sak {case.number} kan setjast på.",
                 "Legg til eit møte med `tingflyt meeting add`.", field="meeting")
-        _touch(uow, case)
+        touch(uow, case)
         return case
 
     meeting = uow.meeting(meeting_ref)
@@ -323,33 +295,8 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
                     f"Sett på etter fristen for saksutgreiing "
                     f"({format_date(meeting.preparation_deadline)}).", case=case,
                     meeting=meeting, role=(Role.DIRECTOR, Role.STAFF))
-    _touch(uow, case)
+    touch(uow, case)
     return case
-
-
-def check_report_target(uow: UnitOfWork, case: Case, meeting_ref: str | None,
-                         remove: bool) -> None:
-    """A report of an urgency decision goes on the body's next meeting whose agenda is still
-    open, and stays there (KL § 11-8 (1))."""
-    body = uow.body(case.current_body_id)
-    following = uow.session.scalars(select(Meeting).where(
-        Meeting.body_id == body.id, Meeting.status == MeetingStatus.PLANNED,
-        Meeting.starts_at > uow.now, Meeting.kind != MeetingKind.WRITTEN)
-        .order_by(Meeting.starts_at)).first()
-    where = f"neste møte i {body.name}" + (f", {following.ref}" if following else "")
-    if remove:
-        raise RuleViolation(
-            f"Sak {case.number} er ei melding om hastevedtak og kan ikkje takast av sakslista: "
-            f"ho skal leggjast fram i {where} (kommunelova § 11-8 (1)).",
-            "La henne stå; meldinga vert teken til orientering i møtet.", field="remove")
-    if meeting_ref is None or following is None:
-        return
-    meeting = uow.meeting(meeting_ref)
-    if meeting.id != following.id:
-        raise RuleViolation(
-            f"Sak {case.number} er ei melding om hastevedtak; ho skal leggjast fram i {where}, "
-            f"ikkje i {meeting.ref} (kommunelova § 11-8 (1)).",
-            f"Bruk --meeting {following.ref}.", field="meeting")
 
 
 def _check_target(uow: UnitOfWork, case: Case, meeting: Meeting) -> None:
@@ -382,7 +329,7 @@ def withdraw_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
                   expected_version: int | None = None) -> Case:
     """Trekkje saka. Staff, or whoever put it forward."""
     case = uow.case(number)
-    _check_version(case, expected_version)
+    check_version(case, expected_version)
     if not actor.is_staff and actor.id != case.proposed_by_id:
         raise NotAllowed(f"{actor.name} la ikkje fram sak {case.number}.",
                          "Berre sekretariatet eller den som la fram saka kan trekkje henne.",
@@ -412,22 +359,10 @@ def withdraw_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
     close_deadlines(uow, kinds=(DeadlineKind.PREPARATION, DeadlineKind.EXTERNAL), case=case,
                     cancelled=True)
     case.urgent = False
-    _touch(uow, case)
+    touch(uow, case)
     uow.journal(actor, "case.withdraw", "Saka er trekt." + note, case=case, reason=reason,
                 role=(Role.DIRECTOR, Role.STAFF, Role.MAYOR, Role.CHIEF_EXECUTIVE))
     return case
-
-
-_OUTCOME_STEP = {
-    Outcome.DECIDED: "decide",
-    Outcome.TAKEN_FOR_INFORMATION: "decide",
-    Outcome.REFERRED: "refer",
-    Outcome.POSTPONED: "postpone",
-    Outcome.SENT_BACK: "send_back",
-    Outcome.NOT_ADOPTED: "reject",
-    Outcome.WITHDRAWN: "withdraw",
-}
-AUTHORITATIVE = frozenset({Outcome.DECIDED, Outcome.NOT_ADOPTED, Outcome.TAKEN_FOR_INFORMATION})
 
 
 def parse_outcome(value: str) -> Outcome:
@@ -437,46 +372,6 @@ def parse_outcome(value: str) -> Outcome:
         options = ", ".join(f"{o.value} ({o.label})" for o in Outcome)
         raise InvalidInput(f"Ukjend utfall «{value}».",
                            f"Bruk eitt av: {options}.", field="outcome") from None
-
-
-#: Outcomes that are decisions and so need a vote (``votes.record_vote``).
-VOTED = frozenset({Outcome.DECIDED, Outcome.REFERRED, Outcome.NOT_ADOPTED})
-
-
-def case_in_session(uow: UnitOfWork, actor: Actor, number: str,
-                    expected_version: int | None = None) -> tuple[Case, Meeting]:
-    """The case and the meeting it is being handled in, checked: on the agenda of a lawfully
-    called meeting that has started, and the actor leads it or keeps its minutes."""
-    case = uow.case(number)
-    _check_version(case, expected_version)
-    state = CaseState(case.state)
-    if state != CaseState.ON_AGENDA or case.agenda_meeting_id is None:
-        check("decide", state, case.number)
-        raise IllegalTransition(f"Sak {case.number} står ikkje på noka saksliste.", "")
-    meeting = uow.session.get(Meeting, case.agenda_meeting_id)
-    assert meeting is not None
-    body = meeting.body
-    if meeting.kind == MeetingKind.WRITTEN:
-        raise RuleViolation(
-            f"Sak {case.number} er til skriftleg handsaming ({meeting.ref}): ho er vedteken "
-            "berre om alle medlemene seier ja, og fell ved eitt nei eller manglande svar "
-            "(kommunelova § 11-8 (2)).", f"Før svara med `tingflyt written answer "
-            f"{case.number}`.", field="case")
-    if not actor.is_staff and not actor.is_system and not (
-            actor.has(Role.CHAIR, body.id) or actor.has(Role.DEPUTY_CHAIR, body.id)):
-        raise NotAllowed(f"{actor.name} leier ikkje {body.name}.",
-                         "Vedtak vert førte av møteleiaren eller sekretariatet.", field="as")
-    if meeting.status == MeetingStatus.PLANNED:
-        raise RuleViolation(
-            f"Innkallinga til {meeting.ref} er ikkje sendt; møtet kan ikkje gjere vedtak før "
-            "det er lovleg kalla inn (kommunelova § 11-3).",
-            "Send innkallinga (`tingflyt meeting notice`) eller vent til fristen.",
-            field="meeting")
-    if uow.now < meeting.starts_at:
-        raise RuleViolation(f"Møtet {meeting.ref} har ikkje byrja enno "
-                            f"({uow.calendar.local(meeting.starts_at):%d.%m.%Y %H:%M}).",
-                            "Før vedtaket når møtet er i gang.", field="meeting")
-    return case, meeting
 
 
 @requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
@@ -498,165 +393,13 @@ def record_outcome(uow: UnitOfWork, actor: Actor, number: str, *, outcome: str,
     return apply_outcome(uow, actor, case, meeting, result, text=text)
 
 
-def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
-                  result: Outcome, *, text: str | None = None, urgency: bool = False,
-                  proposal_id: int | None = None, vote_summary: str | None = None,
-                  basis_override: DecisionBasis | None = None) -> Treatment:
-    """Record a treatment and route the case (after ``case_in_session`` and, for a decision,
-    a counted vote)."""
-    state = CaseState(case.state)
-    body = meeting.body
-    kind = CaseKind(case.kind)
-    competent = case.competent_body_id == body.id
-    basis = DecisionBasis(case.decision_basis) if competent else DecisionBasis.ORDINARY
-    if result == Outcome.TAKEN_FOR_INFORMATION and kind not in INFORMATION_ONLY:
-        raise RuleViolation(f"Sak {case.number} er ei {kind.label} og skal avgjerast, ikkje "
-                            "berre takast til orientering.", "Bruk --outcome decided.",
-                            field="outcome")
-    if urgency:
-        _check_urgency_authority(uow, case, body)
-        basis = DecisionBasis.URGENCY
-        if result not in (Outcome.DECIDED, Outcome.NOT_ADOPTED):
-            raise InvalidInput("Hastevedtak gjeld berre vedtak (decided eller not_adopted).",
-                               "Ta vekk --urgency, eller bruk --outcome decided.",
-                               field="outcome")
-    elif not competent:
-        nxt = uow.body(case.competent_body_id)
-        if result in (Outcome.DECIDED, Outcome.NOT_ADOPTED):
-            hint = ("Bruk --outcome referred (innstilling), postponed, sent_back eller "
-                    "withdrawn.")
-            if kind in ASSEMBLY_ONLY:
-                hint += f" Ei sak av typen «{kind.label}» avgjer berre {nxt.name}."
-            else:
-                hint += " Kan saka ikkje vente, vurder hastevedtak (--urgency)."
-            raise RuleViolation(
-                f"Sak {case.number} skal avgjerast av {nxt.name}; {body.name} gjev innstilling.",
-                hint, field="outcome")
-    elif result == Outcome.REFERRED:
-        raise RuleViolation(f"{body.name} avgjer sak {case.number} sjølv; det finst ikkje noko "
-                            "organ å innstille til.", "Bruk --outcome decided.", field="outcome")
-    text = (text or "").strip() or None
-    if result in (Outcome.DECIDED, Outcome.REFERRED) and text is None:
-        text = case.recommendation
-    if result in (Outcome.DECIDED, Outcome.REFERRED, Outcome.NOT_ADOPTED) and not text:
-        raise InvalidInput("Vedtaksteksten manglar.", "Legg til --text \"...\".", field="text")
-    if basis_override is not None:
-        basis = basis_override
-
-    with uow.session.no_autoflush:  # read first, so the case is written once, at the end
-        item = agenda_item_for(uow, case, meeting.id)
-        path = case_path(uow, case)
-    case.state = check(_OUTCOME_STEP[result], state, case.number)
-    treatment = Treatment(
-        case_id=case.id, body_id=body.id, meeting_id=meeting.id,
-        agenda_item_id=item.id if item else None, outcome=result, basis=basis, text=text,
-        authoritative=result in AUTHORITATIVE, recorded_at=uow.now, recorded_by_id=actor.id,
-        recorded_role=actor.role_for_journal((Role.CHAIR, Role.DEPUTY_CHAIR)),
-        proposal_id=proposal_id, vote_summary=vote_summary)
-    uow.session.add(treatment)
-    if meeting.status == MeetingStatus.NOTIFIED:
-        meeting.status = MeetingStatus.HELD
-    case.agenda_meeting_id = None
-    if result == Outcome.REFERRED:
-        case.current_body_id = path[path.index(body.id) + 1]
-    elif result == Outcome.SENT_BACK:
-        # New preparation means a new recommendation from the first body on the path.
-        case.current_body_id = path[0]
-    if result in AUTHORITATIVE:
-        close_deadlines(uow, kinds=(DeadlineKind.EXTERNAL,), case=case)
-        case.urgent = False
-    if result == Outcome.WITHDRAWN:
-        close_deadlines(uow, kinds=(DeadlineKind.EXTERNAL,), case=case, cancelled=True)
-    _touch(uow, case)
-    uow.flush()
-    label = OUTCOME_LABELS[result]
-    summary = f"{body.short_name} {format_date(meeting.day)}: {label}."
-    # The count of an exempt case (for an appointment: who got how many votes) is kept in the
-    # reason, which the public never reads.
-    hidden_count = vote_summary if vote_summary and case.exempt_basis else None
-    if vote_summary and not hidden_count:
-        summary += f" {vote_summary}"
-    if basis != DecisionBasis.ORDINARY:
-        summary += f" Heimel: {DECISION_BASIS_LABELS[basis]}."
-    uow.journal(actor, "case.outcome", summary, case=case, meeting=meeting,
-                reason=hidden_count,
-                data={"outcome": result.value, "basis": basis.value,
-                      "authoritative": treatment.authoritative},
-                role=(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF))
-    if basis == DecisionBasis.URGENCY:
-        _report_urgency_decision(uow, actor, case, meeting)
-    return treatment
-
-
-def _check_urgency_authority(uow: UnitOfWork, case: Case, body: Body) -> None:
-    competent = uow.body(case.competent_body_id)
-    if body.kind != BodyKind.COUNCIL or competent.kind != BodyKind.ASSEMBLY:
-        raise RuleViolation(
-            "Hastefullmakta (kommunelova § 11-8 (1)) gjeld saker som høyrer til "
-            f"{competent.name if competent.kind == BodyKind.ASSEMBLY else 'representantskapet'}, "
-            "avgjorde av regionrådet.", "Ta vekk --urgency.", field="urgency")
-    if CaseKind(case.kind) in ASSEMBLY_ONLY:
-        raise RuleViolation(
-            f"Ei sak av typen «{CaseKind(case.kind).label}» skal alltid avgjerast av "
-            f"{competent.name} (samarbeidsavtalen pkt. 3a).",
-            f"Kall inn {competent.name} til ekstra møte i staden.", field="urgency")
-    if not case.urgent or case.external_deadline is None:
-        raise RuleViolation(
-            f"Sak {case.number} er ikkje ei hastesak: {competent.name} kan avgjere henne i tide.",
-            "Hastefullmakt kan berre brukast når vedtaket trengst så snart at "
-            f"{competent.name} ikkje kan kallast inn. Bruk --outcome referred.",
-            field="urgency")
-    can_decide = earliest_decision(path=[competent.id], bodies=all_bodies(uow),
-                                   meetings=upcoming_slots(uow), calendar=uow.calendar,
-                                   today=uow.today)
-    if can_decide <= case.external_deadline:
-        raise RuleViolation(
-            f"{competent.name} kan framleis kallast inn og avgjere sak {case.number} før fristen "
-            f"{format_date(case.external_deadline)} (møte {format_date(can_decide)}); då gjeld "
-            "ikkje hastefullmakta (kommunelova § 11-8 (1)).",
-            "Bruk --outcome referred, og kall inn til møte i tide.", field="urgency")
-
-
-def _report_urgency_decision(uow: UnitOfWork, actor: Actor, case: Case,
-                             meeting: Meeting) -> Case:
-    """Melding om hastevedtak: a case for the assembly's next meeting, made at once."""
-    assembly = uow.body(case.competent_body_id)
-    year = uow.today.year
-    report = Case(
-        year=year, seq=uow.next_number("case", year),
-        title=f"Melding om hastevedtak i sak {case.number}: {case.title}",
-        description=f"{meeting.body.name} gjorde vedtak i sak {case.number} i møtet "
-                    f"{format_date(meeting.day)} etter kommunelova § 11-8 (1).",
-        kind=CaseKind.URGENCY_REPORT, state=CaseState.REGISTERED,
-        competent_body_id=assembly.id, current_body_id=assembly.id,
-        decision_basis=DecisionBasis.ORDINARY,
-        competence_reason=f"Melding om hastevedtak skal til neste møte i {assembly.name} "
-                          "(kommunelova § 11-8 (1)).",
-        origin=Origin.ENGINE, origin_municipality_id=None, proposed_by_id=actor.id,
-        lead_id=uow.council.director_id, principled=False, exempt_basis=case.exempt_basis,
-        exempt_offl_section=case.exempt_offl_section,
-        public_title=(f"Melding om hastevedtak: {case.public_title}" if case.exempt_basis
-                      else None),
-        external_deadline=None, urgent=False, hold=False, related_case_id=case.id,
-        registered_at=uow.now, updated_at=uow.now, next_check_at=uow.now)
-    uow.session.add(report)
-    uow.flush()
-    uow.journal(actor, "case.urgency_report",
-                f"Melding om hastevedtaket er registrert som sak {report.number} til "
-                f"{assembly.name}.", case=case, data={"report": report.number})
-    uow.journal(SYSTEM_ACTOR, "case.register",
-                f"Registrert av tingflyt etter hastevedtaket i sak {case.number} (ført av "
-                f"{actor.name}). Skal til neste møte i {assembly.name}.", case=report)
-    return report
-
-
 @requires(Role.DIRECTOR, Role.STAFF, Role.CHIEF_EXECUTIVE)
 def close_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
                expected_version: int | None = None) -> Case:
     """Avslutte: the decision is carried out (the secretariat, or the chief executive who owns
     the follow-up)."""
     case = uow.case(number)
-    _check_version(case, expected_version)
+    check_version(case, expected_version)
     if not actor.is_staff and actor.id != case.lead_id:
         raise NotAllowed(f"{actor.name} er ikkje ansvarleg for oppfølginga av sak "
                          f"{case.number}.", "Den som eig oppfølginga, eller sekretariatet, "
@@ -672,17 +415,8 @@ def close_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
     case.state = check("close", CaseState(case.state), case.number)
     case.closed_reason = "implemented"
     close_deadlines(uow, kinds=(DeadlineKind.FOLLOWUP,), case=case)
-    _touch(uow, case, due_now=False)
+    touch(uow, case, due_now=False)
     case.next_check_at = None
     uow.journal(actor, "case.close", "Vedtaket er sett i verk; saka er avslutta.", case=case,
                 reason=reason, role=(Role.DIRECTOR, Role.STAFF, Role.CHIEF_EXECUTIVE))
     return case
-
-
-def treatment_of(uow: UnitOfWork, case: Case) -> list[Treatment]:
-    return list(uow.session.scalars(select(Treatment).where(Treatment.case_id == case.id)
-                                    .order_by(Treatment.recorded_at, Treatment.id)))
-
-
-def items_of(uow: UnitOfWork, case: Case) -> list[AgendaItem]:
-    return list(uow.session.scalars(select(AgendaItem).where(AgendaItem.case_id == case.id)))

@@ -1,0 +1,154 @@
+"""Commands for written handling (KL § 11-8 (2)): start it, record a member's answer."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from domain.errors import InvalidInput, NotAllowed, RuleViolation
+from domain.operations.agenda import take_off_agenda
+from domain.operations.substitutes import seats_of
+from domain.operations.written import ANSWER_TIME, adopt, fail_handling, open_handling
+from domain.rules.agenda import section_for
+from domain.rules.calendar import format_date
+from domain.rules.lifecycle import check
+from domain.rules.numbering import agenda_number
+from domain.rules.terms import (
+    AgendaItemKind,
+    BodyKind,
+    CaseState,
+    MeetingKind,
+    MeetingStatus,
+    Role,
+)
+from domain.store.tables import (
+    AgendaItem,
+    Meeting,
+    WrittenAnswer,
+    WrittenHandling,
+)
+from domain.store.uow import Actor, UnitOfWork, requires
+
+
+@requires(Role.CHAIR, Role.DIRECTOR, Role.STAFF)
+def start_written(uow: UnitOfWork, actor: Actor, number: str, *, proposal: str,
+                  answer_by: date) -> WrittenHandling:
+    """Send a council case to written handling: a numbered item of its own, answers by a day."""
+    case = uow.case(number)
+    council = uow.body(case.current_body_id)
+    if council.kind != BodyKind.COUNCIL or case.competent_body_id != council.id:
+        raise RuleViolation(
+            f"Skriftleg handsaming gjeld saker regionrådet avgjer sjølv; sak {case.number} "
+            "skal ikkje avgjerast av det.", "Bruk eit møte, eller hastefullmakta for saker til "
+            "representantskapet.", field="case")
+    if not council.written_handling:
+        raise RuleViolation(f"{council.name} har ikkje opna for skriftleg handsaming.",
+                            "Set written_handling = true i organisasjonsfila om reglementet "
+                            "opnar for det.", field="case")
+    if actor.has(Role.CHAIR) and not actor.is_staff and not actor.has(Role.CHAIR, council.id):
+        raise NotAllowed(f"{actor.name} leier ikkje {council.name}.",
+                         "Leiaren avgjer om ei sak skal handsamast skriftleg.", field="as")
+    if not case.urgent:
+        raise RuleViolation(
+            f"Sak {case.number} er ikkje ei hastesak; skriftleg handsaming er for saker som må "
+            "avgjerast før eit møte kan haldast (kommunelova § 11-8 (2)).",
+            "Set saka på eit møte.", field="case")
+    text = (proposal or "").strip() or case.recommendation
+    if not text:
+        raise InvalidInput("Framlegget manglar.", "Legg til --proposal \"...\".",
+                           field="proposal")
+    if answer_by < uow.today or (case.external_deadline and answer_by > case.external_deadline):
+        raise InvalidInput(
+            f"Svarfristen {format_date(answer_by)} må vere frå i dag og"
+            + (f" seinast {format_date(case.external_deadline)}" if case.external_deadline
+               else "") + ".", "Vel ein annan --answer-by.", field="answer_by")
+    state = CaseState(case.state)
+    if state == CaseState.ON_AGENDA:
+        take_off_agenda(uow, case, "sende til skriftleg handsaming")
+        case.state = CaseState.RECOMMENDED
+    elif state != CaseState.RECOMMENDED:
+        check("place", state, case.number)
+    cal = uow.calendar
+    due = cal.at(answer_by, ANSWER_TIME)
+    base = f"{council.agenda_prefix}-{uow.today.isoformat()}-S"
+    ref, n = base, 2
+    while uow.session.scalars(select(Meeting.id).where(Meeting.ref == ref)).first():
+        ref, n = f"{base}{n}", n + 1
+    meeting = Meeting(
+        ref=ref, body_id=council.id, kind=MeetingKind.WRITTEN, status=MeetingStatus.NOTIFIED,
+        day=uow.today, starts_at=uow.now, ends_at=due, place=None, remote=True,
+        notice_date=uow.today, preparation_deadline=uow.today, notice_at=uow.now,
+        notified_at=uow.now, notice_late=False,
+        reason=f"Skriftleg handsaming av sak {case.number}", created_at=uow.now,
+        agenda_changed_at=uow.now, next_check_at=None)
+    meeting.body = council
+    uow.session.add(meeting)
+    uow.flush()
+    year = uow.today.year
+    item = AgendaItem(meeting_id=meeting.id, body_id=council.id, case_id=case.id,
+                      kind=AgendaItemKind.CASE, section=section_for(case), position=1,
+                      year=year, number=uow.next_number(f"agenda:{council.id}", year),
+                      title=None, placed_at=uow.now, placed_by=actor.id)
+    uow.session.add(item)
+    case.state = check("place", CaseState(case.state), case.number)
+    case.agenda_meeting_id = meeting.id
+    case.updated_at = uow.now
+    handling = WrittenHandling(case_id=case.id, meeting_id=meeting.id, proposal=text,
+                               answer_by=due, status="open", started_by=actor.id,
+                               started_at=uow.now, next_check_at=due)
+    uow.session.add(handling)
+    uow.flush()
+    members = [s.member_id for s in seats_of(uow, council.id)]
+    number_text = agenda_number(council.agenda_prefix, item.number, item.year)
+    uow.journal(actor, "written.start",
+                f"Skriftleg handsaming ({number_text}): framlegget er sendt til alle "
+                f"{len(members)} medlemene, svar innan {format_date(answer_by)}. Vedteke berre "
+                "om alle seier ja både til framlegget og til skriftleg handsaming.",
+                case=case, meeting=meeting, data={"members": members},
+                role=(Role.CHAIR, Role.DIRECTOR, Role.STAFF))
+    return handling
+
+
+def answer_written(uow: UnitOfWork, actor: Actor, number: str, person_id: str, *,
+                   agrees_proposal: bool, agrees_written: bool) -> WrittenHandling:
+    """One member's answer (or the secretariat's record of it)."""
+    case = uow.case(number)
+    handling = open_handling(uow, case)
+    meeting = uow.session.get_one(Meeting, handling.meeting_id)
+    if not (actor.is_staff or actor.id == person_id):
+        raise NotAllowed(f"{actor.name} kan ikkje svare for {person_id}.",
+                         "Medlemen svarar sjølv, eller sekretariatet fører svaret.", field="as")
+    members = [s.member_id for s in seats_of(uow, meeting.body_id)]
+    if person_id not in members:
+        raise RuleViolation(f"{person_id} er ikkje medlem av {meeting.body.name}.",
+                            f"Medlemene er: {', '.join(members)}.", field="person")
+    if uow.now > handling.answer_by:
+        raise RuleViolation(
+            f"Svarfristen gjekk ut {uow.calendar.local(handling.answer_by):%d.%m.%Y kl. %H:%M}.",
+            "Den skriftlege handsaminga er over; saka går til eit møte.", field="case")
+    existing = uow.session.scalars(select(WrittenAnswer).where(
+        WrittenAnswer.written_id == handling.id, WrittenAnswer.person_id == person_id)).first()
+    person = uow.person(person_id, field_name="person")
+    if existing is not None:
+        raise RuleViolation(f"{person.name} har alt svart.", "Eit svar kan ikkje endrast.",
+                            field="person")
+    uow.session.add(WrittenAnswer(written_id=handling.id, person_id=person_id,
+                                  agrees_proposal=agrees_proposal,
+                                  agrees_written=agrees_written, answered_at=uow.now))
+    uow.flush()
+    yes = "ja" if agrees_proposal else "nei"
+    written = "ja" if agrees_written else "nei"
+    uow.journal(actor, "written.answer",
+                f"{person.name} svarte {yes} til framlegget og {written} til skriftleg "
+                "handsaming.", case=case, meeting=meeting)
+    if not (agrees_proposal and agrees_written):
+        fail_handling(uow, actor, handling, case, meeting,
+                      f"{person.name} sa nei til " + ("framlegget" if not agrees_proposal
+                                                        else "skriftleg handsaming") + ".")
+        return handling
+    answered = set(uow.session.scalars(select(WrittenAnswer.person_id).where(
+        WrittenAnswer.written_id == handling.id)))
+    if set(members) <= answered:
+        adopt(uow, actor, handling, case, meeting, members)
+    return handling

@@ -1,0 +1,218 @@
+"""The sweep: the rows whose ``next_check_at`` has come (meetings whose notice is due, deadlines to
+remind or mark missed, calls unanswered, written handlings ended, cases to carry on), found
+through partial indexes, so it costs what is due, not what is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from domain.engine.reconcile import reconcile_case
+from domain.errors import TingflytError
+from domain.operations.agenda import freeze_agenda
+from domain.operations.substitutes import process_call
+from domain.operations.written import process_written
+from domain.rules.calendar import Clock, format_date
+from domain.rules.lifecycle import OPEN_STATES
+from domain.rules.terms import (
+    DEADLINE_KIND_LABELS,
+    AlertKind,
+    CaseState,
+    DeadlineKind,
+    DeadlineStatus,
+    MeetingStatus,
+)
+from domain.store.repositories import leaders, meeting_label
+from domain.store.tables import Case, Deadline, Meeting, SubstituteCall, WrittenHandling
+from domain.store.uow import SYSTEM_ACTOR, UnitOfWork
+
+#: Rows handled per query in one sweep round.
+BATCH = 200
+
+
+def process_deadline(uow: UnitOfWork, deadline: Deadline) -> str | None:
+    """Remind before a deadline, and mark it missed after; wake the case it belongs to."""
+    if deadline.status != DeadlineStatus.OPEN:
+        deadline.next_check_at = None
+        return None
+    case = uow.session.get(Case, deadline.case_id) if deadline.case_id else None
+    meeting = uow.session.get(Meeting, deadline.meeting_id) if deadline.meeting_id else None
+    what = DEADLINE_KIND_LABELS[DeadlineKind(deadline.kind)]
+    subject = f"sak {case.number}" if case else (meeting.ref if meeting else "")
+    recipients = {r for r in (deadline.owner_id, uow.council.director_id) if r}
+    if uow.now >= deadline.due_at:
+        deadline.status = DeadlineStatus.MISSED
+        deadline.closed_at = uow.now
+        deadline.next_check_at = None
+        message = (f"{what.capitalize()} for {subject} gjekk ut {format_date(deadline.due_date)}"
+                   f"{f' ({deadline.note})' if deadline.note else ''}.")
+        if deadline.kind == DeadlineKind.EXTERNAL:
+            recipients.update(leaders(uow))
+        uow.alert(f"deadline-missed:{deadline.id}", AlertKind.DEADLINE_MISSED, message,
+                  recipients=recipients, severity="critical", case=case, meeting=meeting)
+        uow.journal(SYSTEM_ACTOR, "deadline.missed", message, case=case, meeting=meeting,
+                    data={"kind": deadline.kind, "due": deadline.due_date.isoformat()})
+        if case is not None and CaseState(case.state) in OPEN_STATES:
+            case.next_check_at = uow.now
+        return message
+    if deadline.remind_at is not None and deadline.reminded_at is None \
+            and uow.now >= deadline.remind_at:
+        deadline.reminded_at = uow.now
+        deadline.next_check_at = deadline.due_at
+        days = (deadline.due_date - uow.today).days
+        message = (f"Påminning: {what} for {subject} er {format_date(deadline.due_date)} "
+                   f"(om {days} dagar){f' - {deadline.note}' if deadline.note else ''}.")
+        uow.alert(f"deadline-near:{deadline.id}", AlertKind.DEADLINE_NEAR, message,
+                  recipients=recipients, severity="info", case=case, meeting=meeting)
+        uow.journal(SYSTEM_ACTOR, "deadline.reminder", message, case=case, meeting=meeting,
+                    data={"kind": deadline.kind, "due": deadline.due_date.isoformat()})
+        return message
+    deadline.next_check_at = deadline.remind_at if (
+        deadline.remind_at and deadline.reminded_at is None) else deadline.due_at
+    return None
+
+
+def process_meeting(uow: UnitOfWork, meeting: Meeting) -> str | None:
+    """Send the notice (freeze and number the agenda) when its time has come; after the
+    meeting, ask for every outcome that has not been recorded."""
+    if meeting.status in (MeetingStatus.NOTIFIED, MeetingStatus.HELD):
+        meeting.next_check_at = None
+        if uow.now < meeting.ends_at:
+            meeting.next_check_at = meeting.ends_at
+            return None
+        waiting = [c.number for c in uow.session.scalars(select(Case).where(
+            Case.agenda_meeting_id == meeting.id, Case.state == CaseState.ON_AGENDA)
+            .order_by(Case.year, Case.seq))]
+        if not waiting:
+            return None
+        message = (f"Møtet {meeting_label(uow, meeting)} er over, men utfallet er ikkje ført "
+                   f"for sak {', '.join(waiting)}. Før det med `tingflyt case decide`.")
+        uow.alert(f"outcome-missing:{meeting.id}", AlertKind.OUTCOME_MISSING, message,
+                  recipients=[uow.council.director_id], severity="warning", meeting=meeting)
+        uow.journal(SYSTEM_ACTOR, "meeting.outcome_missing", message, meeting=meeting)
+        return message
+    if meeting.status != MeetingStatus.PLANNED:
+        meeting.next_check_at = None
+        return None
+    if uow.now < meeting.notice_at:
+        meeting.next_check_at = meeting.notice_at
+        return None
+    if uow.now >= meeting.starts_at:
+        # Too late to call it: a meeting cannot be held without lawful notice (KL § 11-3).
+        meeting.next_check_at = None
+        message = (f"Møtet {meeting_label(uow, meeting)} er passert utan at innkallinga vart "
+                   "send frå tingflyt. Før det som vart gjort, eller avlys møtet "
+                   f"(`tingflyt meeting cancel {meeting.ref}`).")
+        uow.alert(f"never-notified:{meeting.id}", AlertKind.NOTICE_LATE, message,
+                  recipients=leaders(uow), severity="critical", meeting=meeting)
+        uow.journal(SYSTEM_ACTOR, "meeting.not_notified", message, meeting=meeting)
+        return message
+    freeze_agenda(uow, SYSTEM_ACTOR, meeting)
+    return f"Innkalling sendt for {meeting_label(uow, meeting)}"
+
+
+@dataclass
+class SweepReport:
+    """What one sweep did. ``errors`` lists rows that failed; the rest went on."""
+
+    at: datetime
+    meetings: list[str] = field(default_factory=list)
+    deadlines: list[str] = field(default_factory=list)
+    cases: dict[str, list[str]] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    looked_at: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.meetings or self.deadlines or self.cases)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"at": self.at.isoformat(), "meetings": self.meetings,
+                "deadlines": self.deadlines, "cases": self.cases,
+                "problems": self.problems, "looked_at": self.looked_at}
+
+
+def due_ids(uow: UnitOfWork, model: Any, limit: int = BATCH,
+            skip: set[int] | frozenset[int] = frozenset()) -> list[int]:
+    column = model.next_check_at
+    query = select(model.id).where(column.is_not(None), column <= uow.now)
+    if skip:
+        query = query.where(model.id.not_in(skip))
+    return list(uow.session.scalars(query.order_by(column).limit(limit)))
+
+
+def sweep(engine: Engine, clock: Clock, *, max_rounds: int = 20) -> SweepReport:
+    """Do everything that is due now. Each row is its own transaction; running twice is safe.
+
+    A row that is refused (a conflict with a person's change, or a rule) is reported and left
+    for the next sweep; the others go on.
+    """
+    with UnitOfWork(engine, clock, readonly=True) as uow:
+        zone = uow.calendar.tz
+    report = SweepReport(at=clock.now().astimezone(zone))
+    handlers: list[tuple[Any, Any, str]] = [
+        (Deadline, _deadline_step, "frist"), (SubstituteCall, _call_step, "varamedlem"),
+        (WrittenHandling, _written_step, "skriftleg handsaming"), (Case, _case_step, "sak"),
+        (Meeting, _meeting_step, "møte")]
+    skip: dict[Any, set[int]] = {model: set() for model, _, _ in handlers}
+    for _ in range(max_rounds):
+        progressed = False
+        for model, handler, noun in handlers:
+            with UnitOfWork(engine, clock, readonly=True) as uow:
+                ids = due_ids(uow, model, skip=skip[model])
+            report.looked_at += len(ids)
+            for row_id in ids:
+                progressed = True
+                try:
+                    with UnitOfWork(engine, clock) as uow:
+                        record = handler(uow, uow.session.get_one(model, row_id), report)
+                        uow.commit()
+                    if record is not None:
+                        record()  # only what was committed goes into the report
+                except TingflytError as exc:
+                    skip[model].add(row_id)
+                    report.problems.append(f"{noun} {row_id}: {exc.one_line()}")
+        if not progressed:
+            break
+    return report
+
+
+def _deadline_step(uow: UnitOfWork, deadline: Deadline, report: SweepReport) -> Any:
+    note = process_deadline(uow, deadline)
+    return (lambda: report.deadlines.append(note)) if note else None
+
+
+def _call_step(uow: UnitOfWork, call: SubstituteCall, report: SweepReport) -> Any:
+
+    note = process_call(uow, call)
+    return (lambda: report.meetings.append(note)) if note else None
+
+
+def _written_step(uow: UnitOfWork, handling: WrittenHandling, report: SweepReport) -> Any:
+
+    note = process_written(uow, handling)
+    return (lambda: report.meetings.append(note)) if note else None
+
+
+def _case_step(uow: UnitOfWork, case: Case, report: SweepReport) -> Any:
+    done = reconcile_case(uow, case)
+    number = case.number
+    return (lambda: report.cases.setdefault(number, []).extend(done)) if done else None
+
+
+def _meeting_step(uow: UnitOfWork, meeting: Meeting, report: SweepReport) -> Any:
+    note = process_meeting(uow, meeting)
+    return (lambda: report.meetings.append(note)) if note else None
+
+
+def next_due_at(engine: Engine, clock: Clock) -> datetime | None:
+    """The earliest moment anything becomes due (for schedulers and the demo's season)."""
+    with UnitOfWork(engine, clock, readonly=True) as uow:
+        times = [uow.session.scalar(select(func.min(model.next_check_at)))
+                 for model in (Case, Deadline, Meeting, SubstituteCall, WrittenHandling)]
+    present = [t for t in times if t is not None]
+    return min(present) if present else None

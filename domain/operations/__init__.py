@@ -1,0 +1,1 @@
+"""Steps shared by the commands and the engine. Never registered, never import commands."""

@@ -1,0 +1,125 @@
+"""Written handling (skriftleg handsaming, KL § 11-8 (2)) as the commands and the sweep share it:
+adopted by all, failed by one.
+"""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+from sqlalchemy import select
+
+from domain.errors import RuleViolation
+from domain.operations.outcomes import apply_outcome
+from domain.operations.substitutes import seats_of
+from domain.rules.terms import (
+    AlertKind,
+    CaseState,
+    DecisionBasis,
+    MeetingStatus,
+    Outcome,
+)
+from domain.store.repositories import leaders
+from domain.store.tables import (
+    AgendaItem,
+    Ballot,
+    Case,
+    Meeting,
+    Person,
+    Proposal,
+    WrittenAnswer,
+    WrittenHandling,
+)
+from domain.store.uow import SYSTEM_ACTOR, Actor, UnitOfWork
+
+WRITTEN_STATUS_LABELS = {"open": "i gang, ventar på svar", "adopted": "vedteke",
+                         "failed": "fall"}
+
+
+#: Answers are due by the end of the answer day, local time: an answer at 23:59 counts.
+ANSWER_TIME = time(23, 59, 59)
+
+
+def handling_at(uow: UnitOfWork, meeting: Meeting) -> WrittenHandling:
+    """The written handling a written-handling meeting holds (one per such meeting)."""
+    return uow.session.scalars(select(WrittenHandling).where(
+        WrittenHandling.meeting_id == meeting.id)).one()
+
+
+def open_handling(uow: UnitOfWork, case: Case) -> WrittenHandling:
+    handling = uow.session.scalars(select(WrittenHandling).where(
+        WrittenHandling.case_id == case.id, WrittenHandling.status == "open")).first()
+    if handling is None:
+        raise RuleViolation(f"Sak {case.number} er ikkje til skriftleg handsaming no.",
+                            "Start ho med `tingflyt written start`.", field="case")
+    return handling
+
+
+def adopt(uow: UnitOfWork, actor: Actor, handling: WrittenHandling, case: Case,
+           meeting: Meeting, members: list[str]) -> None:
+    proposal = Proposal(
+        meeting_id=meeting.id, case_id=case.id, kind="proposal", round=1,
+        text=handling.proposal, proposer_id=handling.started_by, candidates=None,
+        result="adopted", explanation=f"Alle {len(members)} medlemene sa ja til framlegget og "
+        "til skriftleg handsaming (kommunelova § 11-8 (2)).", votes_for=len(members),
+        votes_against=0, votes_blank=0, casting_vote=False, chair_id=None, elected=None,
+        drawn_among=None, recorded_at=uow.now, recorded_by=actor.id)
+    uow.session.add(proposal)
+    uow.flush()
+    uow.session.add_all(Ballot(proposal_id=proposal.id, voter_id=m, seat_id=m, choice="for",
+                               candidate=None) for m in members)
+    handling.status = "adopted"
+    handling.closed_at = uow.now
+    handling.next_check_at = None
+    handling.outcome_note = proposal.explanation
+    apply_outcome(uow, actor, case, meeting, Outcome.DECIDED, text=handling.proposal,
+                  proposal_id=proposal.id, basis_override=DecisionBasis.WRITTEN,
+                  vote_summary=f"Skriftleg: alle {len(members)} medlemene sa ja.")
+    meeting.status = MeetingStatus.HELD
+    meeting.ends_at = uow.now
+
+
+def fail_handling(uow: UnitOfWork, actor: Actor, handling: WrittenHandling, case: Case,
+                  meeting: Meeting, why: str) -> None:
+    """End a written handling without a decision: the case goes back to be placed on an
+    ordinary or urgent remote meeting, and the leaders are alerted."""
+    handling.status = "failed"
+    handling.closed_at = uow.now
+    handling.next_check_at = None
+    handling.outcome_note = why
+    item = uow.session.scalars(select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id)).first()
+    if item is not None:
+        item.withdrawn = True  # the numbered item stays in the record, without a decision
+    case.state = CaseState.RECOMMENDED
+    case.agenda_meeting_id = None
+    case.updated_at = uow.now
+    case.next_check_at = uow.now  # the engine finds an ordinary or urgent remote meeting
+    meeting.status = MeetingStatus.HELD
+    meeting.ends_at = uow.now
+    meeting.agenda_changed_at = uow.now
+    message = (f"Skriftleg handsaming av sak {case.number} fall: {why} Saka går til eit "
+               "ordinært møte eller hastefjernmøte.")
+    uow.journal(actor, "written.failed", message, case=case, meeting=meeting)
+    uow.alert(f"written-failed:{handling.id}", AlertKind.WRITTEN_FAILED, message,
+              recipients=leaders(uow), severity="critical", case=case, meeting=meeting)
+
+
+def process_written(uow: UnitOfWork, handling: WrittenHandling) -> str | None:
+    """Sweep: when the answer deadline passes, missing answers end the written handling."""
+    handling.next_check_at = None
+    if handling.status != "open":
+        return None
+    if uow.now <= handling.answer_by:
+        handling.next_check_at = handling.answer_by + timedelta(seconds=1)
+        return None
+    case = uow.session.get_one(Case, handling.case_id)
+    meeting = uow.session.get_one(Meeting, handling.meeting_id)
+    members = [s.member_id for s in seats_of(uow, meeting.body_id)]
+    answered = set(uow.session.scalars(select(WrittenAnswer.person_id).where(
+        WrittenAnswer.written_id == handling.id)))
+    missing = [m for m in members if m not in answered]
+    names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
+        Person.id.in_(missing)))}
+    fail_handling(uow, SYSTEM_ACTOR, handling, case, meeting,
+                  f"ingen svar frå {', '.join(names.get(m, m) for m in missing)} innan fristen.")
+    return f"Skriftleg handsaming av sak {case.number} fall (manglande svar)."

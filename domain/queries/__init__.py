@@ -1,0 +1,1 @@
+"""Read models per audience: typed, no side effects. What the CLI, flows, web and messages read."""

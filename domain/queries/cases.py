@@ -1,0 +1,266 @@
+"""Read models of cases: summary, detail with treatments, deadlines and trace, the case list.
+
+Two audiences: ``internal`` (the secretariat, members, chief executives) and ``public``. For
+the public an exempt case shows only its neutral title and legal basis.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from domain.errors import InvalidInput
+from domain.operations.paths import case_path
+from domain.queries.format import INTERNAL, PUBLIC, iso, use_zone
+from domain.rules.numbering import agenda_number
+from domain.rules.terms import (
+    CASE_KIND_LABELS,
+    CASE_STATE_LABELS,
+    DEADLINE_KIND_LABELS,
+    DECISION_BASIS_LABELS,
+    ORIGIN_LABELS,
+    OUTCOME_LABELS,
+    ROLE_LABELS,
+    CaseKind,
+    CaseState,
+    DeadlineKind,
+    DecisionBasis,
+    Origin,
+    Outcome,
+    Role,
+)
+from domain.store.tables import (
+    AgendaItem,
+    Body,
+    Case,
+    Deadline,
+    JournalEntry,
+    Meeting,
+    Proposal,
+    Treatment,
+)
+from domain.store.uow import UnitOfWork
+
+
+def audience_for(uow: UnitOfWork, actor_id: str | None, bodies: list[str]) -> str:
+    """Who may read exempt content: the secretariat, the chief executives, and the members of
+    the bodies that handle the case (offl. § 16 does not make it public). Everyone else reads
+    the public version."""
+    if actor_id is None:
+        return PUBLIC
+    actor = uow.actor(actor_id)
+    if actor.is_staff or actor.has(Role.CHIEF_EXECUTIVE):
+        return INTERNAL
+    if any(actor.has(role, body) for body in bodies
+           for role in (Role.MEMBER, Role.CHAIR, Role.DEPUTY_CHAIR)):
+        return INTERNAL
+    return PUBLIC
+
+
+def case_audience(uow: UnitOfWork, actor_id: str | None, case: Case) -> str:
+
+    return audience_for(uow, actor_id, case_path(uow, case))
+
+
+def case_title(case: Case, audience: str) -> str:
+    if case.exempt_basis and audience == PUBLIC:
+        return case.public_title or "Sak unnateken offentlegheit"
+    return case.title
+
+
+def _agenda_ref(uow: UnitOfWork, case: Case) -> dict[str, Any] | None:
+    if case.agenda_meeting_id is None:
+        return None
+    meeting = uow.session.get(Meeting, case.agenda_meeting_id)
+    if meeting is None:
+        return None
+    item = uow.session.scalars(select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id)).first()
+    return {"meeting": meeting.ref, "date": iso(meeting.day),
+            "agenda_number": agenda_number(meeting.body.agenda_prefix,
+                                           item.number if item else None,
+                                           item.year if item else None)}
+
+
+def case_summary(uow: UnitOfWork, case: Case, audience: str = INTERNAL) -> dict[str, Any]:
+    use_zone(uow)
+    kind = CaseKind(case.kind)
+    state = CaseState(case.state)
+    return {
+        "number": case.number,
+        "title": case_title(case, audience),
+        "kind": kind.value,
+        "kind_label": CASE_KIND_LABELS[kind],
+        "state": state.value,
+        "state_label": CASE_STATE_LABELS[state],
+        "closed_reason": case.closed_reason,
+        "competent_body": case.competent_body_id,
+        "competent_body_name": body_name(uow, case.competent_body_id),
+        "current_body": case.current_body_id,
+        "current_body_name": body_name(uow, case.current_body_id),
+        "principled": case.principled,
+        "exempt": case.exempt_basis is not None,
+        "exempt_basis": case.exempt_basis,
+        "external_deadline": iso(case.external_deadline),
+        "preparation_deadline": iso(case.preparation_deadline),
+        "urgent": case.urgent,
+        "agenda": _agenda_ref(uow, case),
+        "registered_at": iso(case.registered_at),
+        "updated_at": iso(case.updated_at),
+        "version": case.version,
+    }
+
+
+def body_name(uow: UnitOfWork, body_id: str) -> str:
+    body = uow.session.get(Body, body_id)
+    return body.short_name if body else body_id
+
+
+def case_detail(uow: UnitOfWork, case: Case, audience: str = INTERNAL) -> dict[str, Any]:
+    hidden = case.exempt_basis is not None and audience == PUBLIC
+    data = case_summary(uow, case, audience)
+    origin = Origin(case.origin)
+    data.update({
+        "description": None if hidden else case.description,
+        "origin": origin.value,
+        "origin_label": ORIGIN_LABELS[origin],
+        "origin_municipality": case.origin_municipality_id,
+        "proposed_by": case.proposed_by_id,
+        "lead": case.lead_id,
+        "decision_basis": case.decision_basis,
+        "decision_basis_label": DECISION_BASIS_LABELS[DecisionBasis(case.decision_basis)],
+        "competence_reason": case.competence_reason,
+        "recommendation": None if hidden else case.recommendation,
+        "recommended_at": iso(case.recommended_at),
+        "recommended_by": case.recommended_by_id,
+        "hold": case.hold,
+        "urgency_reason": case.urgency_reason,
+        "urgency_options": case.urgency_options or [],
+        "related_case": _related(uow, case),
+        "treatments": [treatment_view(uow, t, hidden) for t in uow.session.scalars(
+            select(Treatment).where(Treatment.case_id == case.id)
+            .order_by(Treatment.recorded_at, Treatment.id))],
+        "deadlines": [deadline_view(d) for d in uow.session.scalars(
+            select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id))],
+        "trace": _trace(uow, case, hidden),
+    })
+    return data
+
+
+def _trace(uow: UnitOfWork, case: Case, hidden: bool) -> list[dict[str, Any]]:
+    entries = list(uow.session.scalars(select(JournalEntry).where(
+        JournalEntry.case_id == case.id).order_by(JournalEntry.at, JournalEntry.id)))
+    meeting_ids = {e.meeting_id for e in entries if e.meeting_id}
+    refs = {row.id: row.ref for row in uow.session.execute(
+        select(Meeting.id, Meeting.ref).where(Meeting.id.in_(meeting_ids)))} \
+        if meeting_ids else {}
+    return [journal_view(e, hidden, case=case.number, meeting=refs.get(e.meeting_id))
+            for e in entries]
+
+
+def _related(uow: UnitOfWork, case: Case) -> str | None:
+    if case.related_case_id is None:
+        return None
+    related = uow.session.get(Case, case.related_case_id)
+    return related.number if related else None
+
+
+def treatment_view(uow: UnitOfWork, treatment: Treatment, hidden: bool) -> dict[str, Any]:
+    meeting = uow.session.get(Meeting, treatment.meeting_id)
+    item = uow.session.get(AgendaItem, treatment.agenda_item_id) \
+        if treatment.agenda_item_id else None
+    outcome = Outcome(treatment.outcome)
+    return {
+        "body": treatment.body_id,
+        "body_name": body_name(uow, treatment.body_id),
+        "meeting": meeting.ref if meeting else None,
+        "date": iso(meeting.day) if meeting else None,
+        "agenda_number": agenda_number(meeting.body.agenda_prefix if meeting else None,
+                                       item.number if item else None,
+                                       item.year if item else None),
+        "outcome": outcome.value,
+        "outcome_label": OUTCOME_LABELS[outcome],
+        "basis": treatment.basis,
+        "basis_label": DECISION_BASIS_LABELS[DecisionBasis(treatment.basis)],
+        "authoritative": treatment.authoritative,
+        "text": None if hidden else treatment.text,
+        "vote_summary": public_vote_summary(uow, treatment) if hidden
+        else treatment.vote_summary,
+        "recorded_at": iso(treatment.recorded_at),
+        "recorded_by": treatment.recorded_by_id,
+    }
+
+
+def public_vote_summary(uow: UnitOfWork, treatment: Treatment) -> str | None:
+    """The count of an exempt case as the public may read it: votes for and against, but for an
+    appointment not who stood or who got how many votes."""
+    if treatment.proposal_id is None:
+        return treatment.vote_summary
+    proposal = uow.session.get(Proposal, treatment.proposal_id)
+    if proposal is not None and proposal.kind == "election":
+        return "Val (kven som stod og fekk røyster er unnateke offentlegheit)."
+    return treatment.vote_summary
+
+
+def deadline_view(deadline: Deadline) -> dict[str, Any]:
+    return {
+        "kind": deadline.kind,
+        "kind_label": DEADLINE_KIND_LABELS[DeadlineKind(deadline.kind)],
+        "due_date": iso(deadline.due_date),
+        "status": deadline.status,
+        "reminded_at": iso(deadline.reminded_at),
+        "owner": deadline.owner_id,
+        "note": deadline.note,
+    }
+
+
+def journal_view(entry: JournalEntry, hidden: bool = False, *, case: str | None = None,
+                 meeting: str | None = None) -> dict[str, Any]:
+    role = entry.actor_role
+    try:
+        role_label = ROLE_LABELS[Role(role)]
+    except ValueError:
+        role_label = "utan rolle" if role == "public" else role
+    return {
+        "at": iso(entry.at),
+        "actor": entry.actor_id,
+        "role": role,
+        "role_label": role_label,
+        "action": entry.action,
+        "summary": entry.summary,
+        "reason": None if hidden else entry.reason,
+        "case": case,
+        "meeting": meeting,
+    }
+
+
+def case_list(uow: UnitOfWork, *, state: str | None = None, body: str | None = None,
+              urgent: bool = False, open_only: bool = False,
+              actor_id: str | None = None) -> list[dict[str, Any]]:
+
+    query = select(Case).order_by(Case.year, Case.seq)
+    if state is not None:
+        try:
+            query = query.where(Case.state == CaseState(state))
+        except ValueError:
+            states = ", ".join(s.value for s in CaseState)
+            raise InvalidInput(f"Ukjend tilstand «{state}».", f"Bruk ein av: {states}.",
+                               field="state") from None
+    if body is not None:
+        query = query.where(Case.current_body_id == uow.body(body).id)
+    if urgent:
+        query = query.where(Case.urgent.is_(True))
+    if open_only:
+        query = query.where(Case.state != CaseState.CLOSED)
+    return [case_summary(uow, c, case_audience(uow, actor_id, c))
+            for c in uow.session.scalars(query)]
+
+
+def treatment_of(uow: UnitOfWork, case: Case) -> list[Treatment]:
+    return list(uow.session.scalars(select(Treatment).where(Treatment.case_id == case.id)
+                                    .order_by(Treatment.recorded_at, Treatment.id)))
+
+
+def items_of(uow: UnitOfWork, case: Case) -> list[AgendaItem]:
+    return list(uow.session.scalars(select(AgendaItem).where(AgendaItem.case_id == case.id)))

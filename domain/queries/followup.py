@@ -1,0 +1,69 @@
+"""The follow-up list (oppfølgingsliste): decisions to carry out, owner, due day, done or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from domain.queries.cases import case_title
+from domain.queries.format import INTERNAL, PUBLIC, iso, use_zone
+from domain.rules.terms import (
+    CASE_STATE_LABELS,
+    CaseState,
+    DeadlineKind,
+    DeadlineStatus,
+    Outcome,
+)
+from domain.store.tables import (
+    Body,
+    Case,
+    Deadline,
+    Meeting,
+    Person,
+    Treatment,
+)
+from domain.store.uow import UnitOfWork
+
+
+def followup_list(uow: UnitOfWork, *, body: str | None = None,
+                  audience: str = INTERNAL) -> list[dict[str, Any]]:
+    """Oppfølgingsliste: every decision that needs carrying out, with owner, due day and whether
+    it is done, per deciding body."""
+    use_zone(uow)
+    query = select(Treatment, Case).join(Case, Case.id == Treatment.case_id).where(
+        Treatment.authoritative.is_(True), Treatment.outcome == Outcome.DECIDED)
+    if body is not None:
+        query = query.where(Treatment.body_id == uow.body(body).id)
+    rows = []
+    names = {p.id: p.name for p in uow.session.scalars(select(Person))}
+    bodies = {b.id: b.short_name for b in uow.session.scalars(select(Body))}
+    for treatment, case in uow.session.execute(query.order_by(Treatment.recorded_at)):
+        if case.closed_reason == "taken_for_information":
+            continue
+        deadline = uow.session.scalars(select(Deadline).where(
+            Deadline.case_id == case.id, Deadline.kind == DeadlineKind.FOLLOWUP)
+            .order_by(Deadline.id.desc())).first()
+        meeting = uow.session.get(Meeting, treatment.meeting_id)
+        owner = deadline.owner_id if deadline else case.lead_id
+        done = case.state == CaseState.CLOSED and case.closed_reason == "implemented"
+        if done:
+            status = "done"
+        elif deadline is not None and deadline.status == DeadlineStatus.MISSED:
+            status = "overdue"
+        else:
+            status = "open"
+        rows.append({
+            "case": case.number, "title": case_title(case, audience),
+            "body": treatment.body_id, "body_name": bodies.get(treatment.body_id),
+            "meeting": meeting.ref if meeting else None,
+            "decided_on": iso(meeting.day) if meeting else None,
+            "decision": None if (audience == PUBLIC and case.exempt_basis) else treatment.text,
+            "owner": owner,
+            "owner_name": names.get(owner or "", owner),
+            "due": iso(deadline.due_date) if deadline else None,
+            "status": status,
+            "state_label": CASE_STATE_LABELS[CaseState(case.state)],
+            "done_at": iso(deadline.closed_at) if done and deadline else None,
+        })
+    return rows

@@ -1,0 +1,73 @@
+"""Read models of the journal and the alerts: for the secretariat, the leaders and the chief
+executives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from domain.errors import NotAllowed
+from domain.queries.cases import journal_view
+from domain.queries.format import iso, use_zone
+from domain.rules.terms import (
+    Role,
+)
+from domain.store.tables import (
+    Alert,
+    Case,
+    JournalEntry,
+    Meeting,
+)
+from domain.store.uow import UnitOfWork
+
+
+def alert_view(alert: Alert, uow: UnitOfWork) -> dict[str, Any]:
+    use_zone(uow)
+    case = uow.session.get(Case, alert.case_id) if alert.case_id else None
+    meeting = uow.session.get(Meeting, alert.meeting_id) if alert.meeting_id else None
+    return {"raised_at": iso(alert.raised_at), "kind": alert.kind, "severity": alert.severity,
+            "case": case.number if case else None, "meeting": meeting.ref if meeting else None,
+            "recipients": alert.recipients, "message": alert.message}
+
+
+def require_internal(uow: UnitOfWork, actor_id: str | None, what: str = "journalen") -> None:
+    """The journal and the alerts are for the secretariat and the council's own people."""
+
+    actor = uow.actor(actor_id)
+    if not (actor.is_staff or actor.has(Role.CHAIR) or actor.has(Role.DEPUTY_CHAIR)
+            or actor.has(Role.CHIEF_EXECUTIVE)):
+        raise NotAllowed(f"{actor.describe()} har ikkje tilgang til {what}.",
+                         f"{what.capitalize()} er for sekretariatet, leiarane og "
+                         "kommunedirektørane.", field="as")
+
+
+def journal_list(uow: UnitOfWork, *, actor_id: str | None, case: str | None = None,
+                 meeting: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    require_internal(uow, actor_id)
+    use_zone(uow)
+    query = select(JournalEntry)
+    if case is not None:
+        query = query.where(JournalEntry.case_id == uow.case(case).id)
+    if meeting is not None:
+        query = query.where(JournalEntry.meeting_id == uow.meeting(meeting).id)
+    entries = list(uow.session.scalars(
+        query.order_by(JournalEntry.at.desc(), JournalEntry.id.desc()).limit(limit)))
+    entries.reverse()
+    case_ids = {e.case_id for e in entries if e.case_id}
+    meeting_ids = {e.meeting_id for e in entries if e.meeting_id}
+    numbers = {c.id: c.number for c in uow.session.scalars(
+        select(Case).where(Case.id.in_(case_ids)))} if case_ids else {}
+    refs = {row.id: row.ref for row in uow.session.execute(select(Meeting.id, Meeting.ref).where(
+        Meeting.id.in_(meeting_ids)))} if meeting_ids else {}
+    return [journal_view(e, case=numbers.get(e.case_id), meeting=refs.get(e.meeting_id))
+            for e in entries]
+
+
+def alert_list(uow: UnitOfWork, *, actor_id: str | None, limit: int = 30) -> list[dict[str, Any]]:
+    require_internal(uow, actor_id, "varsla")
+    alerts = list(uow.session.scalars(
+        select(Alert).order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit)))
+    alerts.reverse()
+    return [alert_view(a, uow) for a in alerts]

@@ -1,0 +1,149 @@
+"""Read models of meetings: summary, detail with the agenda, the meeting plan, the seats and quorum
+forecast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from domain.operations.substitutes import expected_present, seat_states
+from domain.queries.cases import case_title
+from domain.queries.format import INTERNAL, PUBLIC, iso, use_zone
+from domain.rules.numbering import agenda_number
+from domain.rules.terms import (
+    MEETING_KIND_LABELS,
+    MEETING_STATUS_LABELS,
+    AgendaItemKind,
+    MeetingKind,
+    MeetingStatus,
+)
+from domain.rules.voting import quorum_needed
+from domain.store.tables import (
+    Absence,
+    AgendaItem,
+    Case,
+    Meeting,
+    Municipality,
+    Person,
+)
+from domain.store.uow import UnitOfWork
+
+
+def meeting_summary(uow: UnitOfWork, meeting: Meeting) -> dict[str, Any]:
+    use_zone(uow)
+    cal = uow.calendar
+    kind = MeetingKind(meeting.kind)
+    status = MeetingStatus(meeting.status)
+    return {
+        "ref": meeting.ref,
+        "body": meeting.body_id,
+        "body_name": meeting.body.name,
+        "body_short": meeting.body.short_name,
+        "kind": kind.value,
+        "kind_label": MEETING_KIND_LABELS[kind],
+        "status": status.value,
+        "status_label": MEETING_STATUS_LABELS[status],
+        "date": iso(meeting.day),
+        "starts_at": cal.local(meeting.starts_at).isoformat(),
+        "ends_at": cal.local(meeting.ends_at).isoformat(),
+        "place": meeting.place,
+        "remote": meeting.remote,
+        "notice_date": iso(meeting.notice_date),
+        "preparation_deadline": iso(meeting.preparation_deadline),
+        "preparation_open": meeting.status == MeetingStatus.PLANNED
+        and meeting.preparation_deadline >= uow.today,
+        "notified_at": iso(meeting.notified_at),
+        "notice_late": meeting.notice_late,
+        "items": uow.session.scalar(
+            select(func.count(AgendaItem.id))
+            .where(AgendaItem.meeting_id == meeting.id)) or 0,
+        "version": meeting.version,
+    }
+
+
+def meeting_detail(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) -> dict[str, Any]:
+    data = meeting_summary(uow, meeting)
+    data["reason"] = meeting.reason
+    data["agenda"] = agenda_view(uow, meeting, audience)
+    return data
+
+
+def agenda_view(uow: UnitOfWork, meeting: Meeting, audience: str) -> list[dict[str, Any]]:
+    items = list(uow.session.scalars(select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position, AgendaItem.id)))
+    cases = {c.id: c for c in uow.session.scalars(select(Case).where(
+        Case.id.in_([i.case_id for i in items if i.case_id])))}
+    out = []
+    for item in items:
+        case = cases.get(item.case_id) if item.case_id else None
+        entry: dict[str, Any] = {
+            "agenda_number": agenda_number(meeting.body.agenda_prefix, item.number, item.year),
+            "section": item.section,
+            "kind": item.kind,
+            "case": case.number if case else None,
+            "title": case_title(case, audience) if case else item.title,
+            "case_kind": case.kind if case else None,
+            "exempt_basis": case.exempt_basis if case else None,
+            "closed_meeting": bool(case and case.exempt_offl_section == 13),
+            "withdrawn": item.withdrawn,
+        }
+        if item.kind == AgendaItemKind.MINUTES_APPROVAL:
+            entry["title"] = item.title
+        out.append(entry)
+    return out
+
+
+def meeting_list(uow: UnitOfWork, *, body: str | None = None, start: Any = None,
+                 end: Any = None) -> list[dict[str, Any]]:
+    query = select(Meeting).order_by(Meeting.starts_at)
+    if body is not None:
+        query = query.where(Meeting.body_id == uow.body(body).id)
+    if start is not None:
+        query = query.where(Meeting.day >= start)
+    if end is not None:
+        query = query.where(Meeting.day <= end)
+    return [meeting_summary(uow, m) for m in uow.session.scalars(query)]
+
+
+def seats_view(uow: UnitOfWork, meeting: Meeting, audience: str = "internal"
+               ) -> dict[str, object]:
+    """The secretariat's overview: each seat covered or open, and the quorum forecast. The
+    reasons for absence are personal: the public version leaves them out."""
+
+    public = audience == PUBLIC
+    states = seat_states(uow, meeting)
+    recused_rows = list(uow.session.execute(select(Absence.case_id, Absence.person_id).where(
+        Absence.meeting_id == meeting.id, Absence.kind == "case",
+        Absence.withdrawn_at.is_(None))))
+    ids = {s.member_id for s in states} | {s.substitute for s in states if s.substitute} | {
+        s.asked for s in states if s.asked} | {d for s in states for d in s.declined} | {
+        r.person_id for r in recused_rows}
+    names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
+        Person.id.in_(ids)))}
+    places = {m.id: m.short_name for m in uow.session.scalars(select(Municipality))}
+    seats = len(states)
+    cases = []
+    for case in uow.session.scalars(select(Case).where(Case.agenda_meeting_id == meeting.id)
+                                    .order_by(Case.year, Case.seq)):
+        recused = [r.person_id for r in recused_rows if r.case_id == case.id]
+        cases.append({"case": case.number, "expected": expected_present(uow, meeting, case),
+                      "recused": recused,
+                      "recused_names": [names.get(r, r) for r in recused]})
+    expected = expected_present(uow, meeting)
+    return {
+        "meeting": meeting_summary(uow, meeting),
+        "seats": [{
+            "member": s.member_id, "member_name": names.get(s.member_id, s.member_id),
+            "municipality": s.municipality_id,
+            "municipality_name": places.get(s.municipality_id, s.municipality_id),
+            "absence": s.absence,
+            "note": None if public else s.absence_note,
+            "substitute": s.substitute, "substitute_name": names.get(s.substitute or ""),
+            "asked": s.asked, "asked_name": names.get(s.asked or ""),
+            "declined": s.declined, "declined_names": [names.get(d, d) for d in s.declined],
+            "covered": s.covered} for s in states],
+        "quorum": {"seats": seats, "needed": quorum_needed(seats), "expected": expected,
+                   "at_risk": expected < quorum_needed(seats), "cases": cases},
+    }

@@ -1,0 +1,53 @@
+"""Read model of a written handling: proposal, deadline, each member's answers."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from domain.errors import RuleViolation
+from domain.operations.substitutes import recused_in, seats_of
+from domain.operations.written import WRITTEN_STATUS_LABELS
+from domain.queries.cases import case_title
+from domain.queries.format import INTERNAL, PUBLIC, iso, use_zone
+from domain.store.repositories import meeting_label
+from domain.store.tables import (
+    Meeting,
+    Person,
+    WrittenAnswer,
+    WrittenHandling,
+)
+from domain.store.uow import UnitOfWork
+
+
+def written_view(uow: UnitOfWork, number: str, audience: str = INTERNAL) -> dict[str, object]:
+    """The written handling of a case: proposal, deadline, each member's answers. The public
+    reads an exempt case's handling without the proposal."""
+    use_zone(uow)
+    case = uow.case(number)
+    handling = uow.session.scalars(select(WrittenHandling).where(
+        WrittenHandling.case_id == case.id).order_by(WrittenHandling.id.desc())).first()
+    if handling is None:
+        raise RuleViolation(f"Sak {case.number} har ikkje vore til skriftleg handsaming.",
+                            f"Start ho med `tingflyt written start {case.number}`.",
+                            field="case")
+    hidden = audience == PUBLIC and case.exempt_basis is not None
+    meeting = uow.session.get_one(Meeting, handling.meeting_id)
+    members = [s.member_id for s in seats_of(uow, meeting.body_id)]
+    names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
+        Person.id.in_(members)))}
+    answers = {a.person_id: a for a in uow.session.scalars(select(WrittenAnswer).where(
+        WrittenAnswer.written_id == handling.id))}
+    recused = recused_in(uow, meeting)
+    return {
+        "case": case.number, "title": case_title(case, audience),
+        "exempt_basis": case.exempt_basis, "meeting": meeting.ref,
+        "status": handling.status, "status_label": WRITTEN_STATUS_LABELS[handling.status],
+        "proposal": None if hidden else handling.proposal,
+        "answer_by": iso(handling.answer_by),
+        "outcome_note": handling.outcome_note,
+        "answers": [{"member": m, "name": names.get(m, m), "recused": m in recused,
+                     "proposal": (answers[m].agrees_proposal if m in answers else None),
+                     "written": (answers[m].agrees_written if m in answers else None)}
+                    for m in members],
+        "label": meeting_label(uow, meeting),
+    }

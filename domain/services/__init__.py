@@ -1,1 +1,0 @@
-"""The service layer: one function per staff command, each one transaction (see ``uow``)."""
