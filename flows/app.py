@@ -1,7 +1,7 @@
-"""Wiring for entrypoints: settings, the engine, the clock, and running one service command.
+"""Wiring for entry points: settings, the engine, the clock, and reading.
 
-Used by the CLI, the Prefect flows and the demo alike, so that all three run the very same
-service functions in the very same way (one command, one transaction).
+Used by the CLI, the Prefect flows and the demo alike. Changes go through the command registry
+(``domain.commands.registry.run``), whoever starts them.
 """
 
 from __future__ import annotations
@@ -44,20 +44,6 @@ def clock_for(now: datetime | None) -> Any:
     return FixedClock(now) if now is not None else SystemClock()
 
 
-def run(engine: Any, clock: Any, fn: Callable[..., T], actor_id: str | None, *args: Any,
-        view: Callable[[Any, Any], Any] | None = None, readonly: bool = False,
-        **kwargs: Any) -> Any:
-    """Run one service command in one transaction and return its view, built before commit."""
-    from domain.store.uow import UnitOfWork
-
-    with UnitOfWork(engine, clock, readonly=readonly) as uow:
-        actor = uow.actor(actor_id)
-        result = fn(uow, actor, *args, **kwargs)
-        out = view(uow, result) if view is not None else result
-        uow.commit()
-    return out
-
-
 def read(engine: Any, clock: Any, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a read-only query function ``fn(uow, ...)``."""
     from domain.store.uow import UnitOfWork
@@ -81,16 +67,6 @@ def parse_date(value: str, field: str) -> date:
                 break
     raise InvalidInput(f"Ugyldig dato «{value}» i --{field}.",
                        "Skriv datoen som ÅÅÅÅ-MM-DD, t.d. 2026-09-24.", field=field)
-
-
-def parse_time(value: str, field: str) -> time:
-    match = re.match(r"^(\d{1,2})[:.](\d{2})$", value.strip())
-    if match:
-        hour, minute = int(match.group(1)), int(match.group(2))
-        if hour < 24 and minute < 60:
-            return time(hour, minute)
-    raise InvalidInput(f"Ugyldig klokkeslett «{value}» i --{field}.",
-                       "Skriv klokkeslettet som TT:MM, t.d. 10:00.", field=field)
 
 
 def parse_now(value: str) -> datetime:

@@ -132,7 +132,7 @@ class Season:
         from domain.queries.cases import case_summary
         from domain.queries.meetings import meeting_list
 
-        cases = self.read(lambda uow: {n: case_summary(uow, uow.case(n))
+        cases = self.read(lambda uow: {n: case_summary(uow, uow.cases.get(n))
                                        for n in self.numbers.values()})
         for number, case in cases.items():
             script = self.scripts[self.keys[number]]
@@ -176,10 +176,14 @@ class Season:
 
         return read(self.engine, self.clock, fn)
 
-    def act(self, fn: Any, actor: str, *args: Any, **kwargs: Any) -> Any:
-        from flows.app import run
+    def command(self, name: str, actor: str, *, view: Any = None, **fields: Any) -> Any:
+        """Run a registered command, as every entry point does; ``view`` reads the result
+        before the commit."""
+        from domain.commands import registry
 
-        return run(self.engine, self.clock, fn, actor, *args, **kwargs)
+        done = registry.run(name, fields, actor, engine=self.engine, clock=self.clock,
+                            view=view)
+        return done.view if view is not None else done.result
 
     def local_today(self) -> date:
         return self.now().astimezone(self.zone).date()
@@ -197,7 +201,6 @@ class Season:
         return mun["mayor"]["id"] if role == "mayor" else mun["chief_executive"]["id"]
 
     def register(self, script: Any) -> None:
-        from domain.commands.cases import register_case
 
         deadline = self.plan.clamp(script.deadline(self.plan)) if script.deadline else None
         if deadline is not None and deadline < self.local_today():
@@ -210,11 +213,11 @@ class Season:
             aimed = next((m for m in self.plan.council if m.ref == aim), None)
             if deadline is not None and aimed is not None and aimed.day > deadline:
                 aim = None  # leave it to the engine: the deadline decides where it goes
-        case = self.act(register_case, self.person_for(script.by),
+        case = self.command("case.register", self.person_for(script.by),
                         title=script.text(self.plan, script.title), kind=script.kind,
                         description=script.description, principled=script.principled,
                         exempt=script.exempt, public_title=script.public_title,
-                        external_deadline=deadline, body_id=body, aim_meeting=aim,
+                        deadline=deadline, body=body, aim=aim,
                         view=lambda uow, c: c.number)
         self.numbers[script.key] = case
         self.keys[case] = script.key
@@ -225,7 +228,6 @@ class Season:
             self.schedule(when, f"withdraw {case}", lambda: self.withdraw(case, script))
 
     def recommend(self, number: str) -> None:
-        from domain.commands.cases import recommend_case
 
         self.pending_recommend.discard(number)
         state = self.state(number)
@@ -234,46 +236,42 @@ class Season:
         script = self.scripts[self.keys[number]]
         author = self.person_for(script.by) if script.by.startswith("chief") else self.director
         text = script.text(self.plan, script.recommendation) or "Tilråding som i saksframlegget."
-        self.act(recommend_case, author, number, text=text)
+        self.command("case.recommend", author, case=number, text=text)
         self.prepared_once.add(number)
         self.runner.case(number, self.now())
 
     def withdraw(self, number: str, script: Any) -> None:
-        from domain.commands.cases import withdraw_case
 
         if self.state(number) == "closed":
             return
-        self.act(withdraw_case, self.person_for(script.by), number,
+        self.command("case.withdraw", self.person_for(script.by), case=number,
                  reason=script.withdraw_reason)
         self.runner.case(number, self.now())
 
     def close(self, number: str) -> None:
-        from domain.commands.cases import close_case
 
         if self.state(number) != "in_implementation":
             return
-        self.act(close_case, self.director, number,
+        self.command("case.close", self.director, case=number,
                  reason="Rådmannsutvalet melder at vedtaket er sett i verk.")
         self.runner.case(number, self.now())
 
     def place(self, number: str, ref: str) -> None:
-        from domain.commands.cases import place_case
 
         if self.state(number) != "recommended":
             return
-        self.act(place_case, self.director, number, meeting_ref=ref,
+        self.command("case.place", self.director, case=number, meeting=ref,
                  reason="Hastesak: sett på det ekstra møtet som vart kalla inn for henne.")
         self.runner.case(number, self.now())
 
     def state(self, number: str) -> str:
-        return self.read(lambda uow: uow.case(number).state)
+        return self.read(lambda uow: uow.cases.get(number).state)
 
     def answer_urgency(self, number: str) -> None:
         """The daily leader and the leader choose a lawful way (the first that fits)."""
-        from domain.commands.meetings import add_meeting
         from domain.queries.cases import case_detail
 
-        case = self.read(lambda uow: case_detail(uow, uow.case(number)))
+        case = self.read(lambda uow: case_detail(uow, uow.cases.get(number)))
         if not case["urgent"]:
             return
         kinds = [o["kind"] for o in case["urgency_options"]]
@@ -311,8 +309,8 @@ class Season:
             day = self._latest_working_day(date.fromisoformat(chosen["meeting_day"]),
                                            deadline - timedelta(days=1))
         urgent = chosen["new_meeting"] == "urgent_remote"
-        meeting = self.act(
-            add_meeting, self.director, body_id=chosen["body_id"], day=day, urgent=urgent,
+        meeting = self.command(
+            "meeting.add", self.director, body=chosen["body_id"], date=day, urgent=urgent,
             remote=urgent, reason=f"Hastesak {number}: {case['urgency_reason']}",
             view=lambda uow, m: m.ref)
         self.preferred_meeting[number] = meeting
@@ -326,14 +324,14 @@ class Season:
         self.runner.sweep(self.now())
 
     def _notice_day(self, body_id: str, day: date, *, urgent: bool) -> date:
-        from domain.store.uow import calendar_for
+        from domain.rules.calendar import calendar_for
 
         body = next(b for b in self.org["bodies"] if b["id"] == body_id)
         days = body["urgent_notice_days"] if urgent else body["notice_days"]
         return calendar_for(str(self.zone), "NO").notice_date(day, days)
 
     def _latest_working_day(self, earliest: date, latest: date) -> date:
-        from domain.store.uow import calendar_for
+        from domain.rules.calendar import calendar_for
 
         cal = calendar_for(str(self.zone), "NO")
         day = max(earliest, latest)
@@ -343,7 +341,6 @@ class Season:
 
     def report_absences(self, meeting: dict[str, Any]) -> None:
         """Members report absence after the notice; substitutes answer in their order."""
-        from domain.commands.attendance import report_absence
         from domain.queries.meetings import meeting_detail
         from flows.scenario import ABSENCES
 
@@ -354,8 +351,8 @@ class Season:
             if script.body_kind != kind or index is None or script.meeting != index:
                 continue
             person = self.person_for(script.who, kind)
-            self.act(report_absence, self.director, meeting["ref"], person,
-                     reason=script.reason, view=lambda uow, a: None)
+            self.command("absence.report", self.director, meeting=meeting["ref"], person=person,
+                     reason=script.reason)
             self.events.append(f"{meeting['ref']}: {self.person_name(person)} melde forfall "
                                f"({script.reason.lower()}); varamedlemer vert spurde i "
                                "rekkjefølgje.")
@@ -363,7 +360,7 @@ class Season:
                 self.schedule(self.now() + timedelta(hours=6 * step),
                               f"answer {meeting['ref']}",
                               lambda ref=meeting["ref"], yes=accept: self.answer_next(ref, yes))
-        detail = self.read(lambda uow: meeting_detail(uow, uow.meeting(meeting["ref"])))
+        detail = self.read(lambda uow: meeting_detail(uow, uow.meetings.get(meeting["ref"])))
         for item in detail["agenda"]:
             number = item["case"]
             script = self.scripts.get(self.keys.get(number or "", ""))
@@ -371,52 +368,48 @@ class Season:
                 continue
             self.recusals.add(number)
             person = self.person_for(script.recused)
-            self.act(report_absence, person, meeting["ref"], person, kind="case",
-                     case_number=number, reason=script.recusal_reason,
-                     view=lambda uow, a: None)
+            self.command("absence.report", person, meeting=meeting["ref"], person=person,
+                         kind="case", case=number, reason=script.recusal_reason)
             self.events.append(f"{meeting['ref']}: {self.person_name(person)} er inhabil i sak "
                                f"{number} ({script.recusal_reason}).")
 
     def answer_next(self, ref: str, accept: bool) -> None:
         """The substitute asked now for this meeting answers."""
-        from domain.commands.attendance import answer_call
         from domain.queries.meetings import seats_view
 
-        view = self.read(lambda uow: seats_view(uow, uow.meeting(ref)))
+        view = self.read(lambda uow: seats_view(uow, uow.meetings.get(ref)))
         asked = next((seat["asked"] for seat in view["seats"] if seat["asked"]), None)
         if asked is None:
             return
-        self.act(answer_call, asked, ref, asked, accept=accept, view=lambda uow, c: None)
+        self.command("substitute.answer", asked, meeting=ref, person=asked, accept=accept)
         self.events.append(f"{ref}: varamedlem {self.person_name(asked)} "
                            f"{'seier ja og møter' if accept else 'kan ikkje møte'}.")
 
     def start_written(self, number: str, answer_by: date) -> None:
-        from domain.commands.written import start_written
 
         if self.state(number) not in ("recommended", "on_agenda"):
             return
         council = self.bodies["council"]
-        self.act(start_written, council["chair"]["id"], number, proposal="",
-                 answer_by=answer_by, view=lambda uow, h: None)
+        self.command("written.start", council["chair"]["id"], case=number, proposal="",
+                 answer_by=answer_by)
         for step, group in enumerate(council["groups"], start=1):
             for member in group["members"]:
                 self.schedule(self.now() + timedelta(hours=3 * step), f"written {number}",
                               lambda n=number, m=member["id"]: self.answer_written(n, m))
 
     def answer_written(self, number: str, member: str) -> None:
-        from domain.commands.written import answer_written
 
         if self.state(number) != "on_agenda":
             return
-        self.act(answer_written, member, number, member, agrees_proposal=True,
-                 agrees_written=True, view=lambda uow, h: None)
+        self.command("written.answer", member, case=number, person=member, proposal=True,
+                 written=True)
         self.runner.case(number, self.now())
 
     def fate_at(self, number: str, body_id: str) -> str:
         """What this meeting does with the case: the next fate, or a referral by a body that
         only prepares it."""
         fates = self.fates.get(number, deque())
-        competent = self.read(lambda uow: uow.case(number).competent_body_id)
+        competent = self.read(lambda uow: uow.cases.get(number).competent_body_id)
         if body_id != competent and (not fates or fates[0] not in (
                 "postponed", "sent_back", "urgency_decided", "withdrawn")):
             return "referred"
@@ -424,13 +417,11 @@ class Season:
 
     def hold_meeting(self, ref: str) -> None:
         """The meeting is held: attendance as it happened, then each case by its fate."""
-        from domain.commands.attendance import record_attendance
-        from domain.commands.cases import record_outcome
         from domain.queries.meetings import meeting_detail, seats_view
 
-        meeting = self.read(lambda uow: meeting_detail(uow, uow.meeting(ref)))
+        meeting = self.read(lambda uow: meeting_detail(uow, uow.meetings.get(ref)))
         body = next(b for b in self.org["bodies"] if b["id"] == meeting["body"])
-        view = self.read(lambda uow: seats_view(uow, uow.meeting(ref)))
+        view = self.read(lambda uow: seats_view(uow, uow.meetings.get(ref)))
         present = [s["member"] for s in view["seats"] if s["absence"] is None]
         substitutes = {s["substitute"]: s["member"] for s in view["seats"]
                        if s["absence"] and s["substitute"]}
@@ -438,9 +429,8 @@ class Season:
             body["deputy_chair"]["id"]
         attendees = [p["id"] for g in self.bodies["admin_committee"]["groups"]
                      for p in g["members"]] + [self.director]
-        self.act(record_attendance, self.director, ref, present=present,
-                 substitutes=substitutes, chair=chair, attendees=attendees,
-                 view=lambda uow, rows: None)
+        self.command("meeting.attend", self.director, meeting=ref, present=present,
+                 substitutes=substitutes, chair=chair, attendees=attendees)
         for item in meeting["agenda"]:
             number = item["case"]
             if number is None or self.state(number) != "on_agenda":
@@ -452,13 +442,12 @@ class Season:
                 self.vote(number, fate, chair)
             else:
                 outcome = "decided" if fate in ("decided", "referred") else fate
-                self.act(record_outcome, chair, number, outcome=outcome, text=_why(outcome),
-                         view=lambda uow, t: None)
+                self.command("case.decide", chair, case=number, outcome=outcome,
+                             text=_why(outcome))
         self.runner.sweep(self.now())
 
     def vote(self, number: str, fate: str, chair: str) -> None:
         """Cast the votes a fate describes, and let the engine count them."""
-        from domain.commands.votes import record_election, record_vote
         from flows.app import read as read_now
 
         present = read_now(self.engine, self.clock, lambda uow: _present(uow, number))
@@ -469,24 +458,24 @@ class Season:
                        **{p: "against" for p in others[half - 1:]}}
             if len(present) % 2:
                 ballots[others[-1]] = "for"  # odd number present: no tie possible
-            self.act(record_vote, chair, number, ballots=ballots, view=lambda uow, p: None)
+            self.command("case.vote", chair, case=number, ballots=ballots)
         elif fate == "no_consensus":
             ballots = {p: "for" for p in present}
             ballots[others[0]] = "against"
-            self.act(record_vote, chair, number, ballots=ballots, view=lambda uow, p: None)
+            self.command("case.vote", chair, case=number, ballots=ballots)
         elif fate == "not_adopted":
             ballots = {p: "against" for p in present}
-            self.act(record_vote, chair, number, ballots=ballots, view=lambda uow, p: None)
+            self.command("case.vote", chair, case=number, ballots=ballots)
         elif fate == "election":
             names = [self.person_name(p) for p in others[:2]]
             ballots = {p: names[i % 2] for i, p in enumerate(present)}
             if len(present) % 2 == 0:
                 ballots[present[1]] = names[0]  # a majority in the first round
-            self.act(record_election, chair, number, candidates=names, ballots=ballots,
-                     what="Leiar for kompetanseutvalet", view=lambda uow, p: None)
+            self.command("case.elect", chair, case=number, candidates=names, ballots=ballots,
+                     what="Leiar for kompetanseutvalet")
         else:
-            self.act(record_vote, chair, number, unanimous=True,
-                     urgency=fate == "urgency_decided", view=lambda uow, p: None)
+            self.command("case.vote", chair, case=number, unanimous=True,
+                     urgency=fate == "urgency_decided")
 
     def person_name(self, person_id: str) -> str:
         for body in self.org["bodies"]:
@@ -510,7 +499,7 @@ def _present(uow: Any, number: str) -> list[str]:
     from domain.operations.substitutes import presence_for
     from domain.store.tables import Meeting
 
-    case = uow.case(number)
+    case = uow.cases.get(number)
     return list(presence_for(uow, uow.session.get(Meeting, case.agenda_meeting_id),
                              case).sitting)
 
@@ -757,8 +746,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _run(args)
     except TingflytError as exc:
-        print(f"tingflyt-demo: {exc.one_line()}", file=sys.stderr)
-        return exc.exit_code
+        from flows.cli.common import command_style, exit_code, field_style
+
+        print(f"tingflyt-demo: {exc.one_line(field_style, command_style)}", file=sys.stderr)
+        return exit_code(exc)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -782,12 +773,12 @@ def _run(args: argparse.Namespace) -> int:
     screen = Console(highlight=False, markup=False)
     started = wallclock.monotonic()
 
-    from domain.commands import organisation as org_service
+    from domain.commands import registry
     from domain.queries.meetings import meeting_list
     from domain.queries.organisation import org_view
+    from domain.rules.access import OPERATOR_ACTOR
     from domain.rules.calendar import FixedClock
     from domain.store.schema import upgrade
-    from domain.store.uow import UnitOfWork
     from flows.app import engine_for, read
     from flows.runtime import prefect_api
     from flows.scenario import SEASON, plan_from
@@ -798,9 +789,7 @@ def _run(args: argparse.Namespace) -> int:
     start = datetime.combine(organisation.data.meeting_plan.start, time(8, 0),
                              tzinfo=zone).astimezone(UTC)
     clock = FixedClock(start)
-    with UnitOfWork(engine, clock) as uow:
-        org_service.load_organisation(uow, organisation)
-        uow.commit()
+    registry.run("init", {"org_file": str(org_file)}, OPERATOR_ACTOR, engine=engine, clock=clock)
     org = read(engine, clock, org_view)
     plan = plan_from(org, read(engine, clock, meeting_list))
 

@@ -20,8 +20,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, text
 
+import domain.commands  # noqa: F401 - registers every command
 from config.organisation import load_organisation
 from domain.commands import organisation as org_service
+from domain.commands import registry
 from domain.rules.calendar import FixedClock
 from domain.store.db import make_engine
 from domain.store.schema import upgrade
@@ -153,10 +155,16 @@ class Db:
     def at(self, day: date, clock: time = time(9, 0)) -> None:
         self.clock.set(oslo(day, clock))
 
-    def act(self, fn: Callable[..., Any], actor: str, *args: Any, **kwargs: Any) -> Any:
-        """Run one service command as ``actor`` in its own transaction."""
+    def run(self, name: str, actor: str, **fields: Any) -> Any:
+        """Run the registered command ``name`` as ``actor``, as every entry point does (what
+        follows is left to the test: ``reconcile`` or ``sweep``); returns the effect's result."""
+        return registry.run(name, fields, actor, engine=self.engine, clock=self.clock).result
+
+    def within(self, fn: Callable[..., Any], actor: str) -> Any:
+        """Run ``fn(uow, actor)`` in one transaction: for a test that must set up a state no
+        command makes (a data fix an older version might have left)."""
         with UnitOfWork(self.engine, self.clock) as uow:
-            result = fn(uow, uow.actor(actor), *args, **kwargs)
+            result = fn(uow, uow.people.actor(actor))
             uow.commit()
         return result
 

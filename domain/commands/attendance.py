@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import time
+from typing import Any
 
 from sqlalchemy import select
 
-from domain.errors import InvalidInput, NotAllowed, RuleViolation
+from domain.commands.fields import CaseNumber, Clock, MeetingRef, PersonId, described
+from domain.commands.registry import SWEEP, CommandInput, command
+from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import position_of
+from domain.operations.scopes import meeting_body
 from domain.operations.substitutes import (
     Seat,
     call_next_substitute,
@@ -23,7 +27,8 @@ from domain.operations.substitutes import (
     warn_quorum,
 )
 from domain.operations.written import fail_handling, handling_at
-from domain.rules.terms import MeetingKind, MeetingStatus, Role
+from domain.rules.access import CHAIR_OF_BODY, HERSELF, SECRETARIAT, Actor, Scope, allowed
+from domain.rules.terms import AbsenceKind, MeetingKind, MeetingStatus, Role
 from domain.store.repositories import meeting_label
 from domain.store.tables import (
     Absence,
@@ -36,23 +41,69 @@ from domain.store.tables import (
     Proposal,
     SubstituteCall,
 )
-from domain.store.uow import Actor, UnitOfWork, requires
+from domain.store.uow import UnitOfWork
 
-ABSENCE_KINDS = ("meeting", "part", "case")
+
+class ReportAbsence(CommandInput):
+    """Melde forfall: heile møtet, delar av det, eller inhabil i ei sak (report absence)."""
+
+    meeting: MeetingRef
+    person: PersonId
+    kind: AbsenceKind = described("meeting (heile møtet), part (del av møtet) eller case "
+                                  "(inhabil i ei sak)", "whole meeting, part of it, or one case "
+                                  "(recused)", default=AbsenceKind.MEETING)
+    from_item: str | None = described("Frå punkt (t.d. «RR 14/26»)", "from agenda item",
+                                      default=None)
+    to_item: str | None = described("Til og med punkt", "to agenda item", default=None)
+    from_time: Clock | None = described("Frå klokka", "from time", default=None)
+    to_time: Clock | None = described("Til klokka", "to time", default=None)
+    case: CaseNumber | None = described("Saka medlemen er inhabil i", "the case she is "
+                                        "recused in", default=None)
+    reason: str | None = described("Grunnen (intern)", "reason (internal)", default=None,
+                                   max_length=2000)
+
+
+def _person_scope(uow: UnitOfWork, data: Any) -> Scope:
+    return Scope(person=data.person)
+
+
+@command("absence.report", ReportAbsence, what="melde forfall for andre", scope=_person_scope,
+         allowed=allowed(HERSELF, SECRETARIAT), follows=[SWEEP])
+def report_absence_command(uow: UnitOfWork, actor: Actor, data: ReportAbsence) -> Absence:
+    """Meld forfall for heile møtet, delar av det, eller inhabil i ei sak."""
+    return report_absence(
+        uow, actor, data.meeting, data.person, kind=data.kind, from_item=data.from_item,
+        to_item=data.to_item, from_time=data.from_time, to_time=data.to_time,
+        case_number=data.case, reason=data.reason)
+
+
+class AnswerCall(CommandInput):
+    """Svare på innkalling som varamedlem (a substitute's answer)."""
+
+    meeting: MeetingRef
+    person: PersonId
+    accept: bool = described("Ja (true) eller nei (false)", "yes or no")
+
+
+@command("substitute.answer", AnswerCall, what="svare for varamedlemen", scope=_person_scope,
+         allowed=allowed(HERSELF, SECRETARIAT), follows=[SWEEP])
+def answer_call_command(uow: UnitOfWork, actor: Actor, data: AnswerCall) -> SubstituteCall:
+    """Varamedlemen (eller sekretariatet for henne) seier ja eller nei."""
+    return answer_call(uow, actor, data.meeting, data.person, accept=data.accept)
 
 
 def _seat(uow: UnitOfWork, meeting: Meeting, person_id: str) -> Seat:
     for seat in seats_of(uow, meeting.body_id):
         if seat.member_id == person_id:
             return seat
-    person = uow.person(person_id, field_name="person")
+    person = uow.people.get(person_id, field="person")
     raise RuleViolation(f"{person.name} er ikkje medlem av {meeting.body.name}.",
-                        "Meld forfall for eit medlem av organet (sjå `tingflyt org show`).",
+                        "Meld forfall for eit medlem av organet (sjå [cmd:org.show]).",
                         field="person")
 
 
 def open_meeting(uow: UnitOfWork, ref: str) -> Meeting:
-    meeting = uow.meeting(ref)
+    meeting = uow.meetings.get(ref)
     not_written(meeting)
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED) \
             or uow.now >= meeting.ends_at:
@@ -69,14 +120,14 @@ def not_written(meeting: Meeting) -> None:
         raise RuleViolation(
             f"{meeting.ref} er ei skriftleg handsaming, ikkje eit møte: alle medlemene svarar "
             "sjølve, og saka er vedteken berre om alle seier ja (kommunelova § 11-8 (2)).",
-            "Før svara med `tingflyt written answer`; ein medlem som er inhabil, melder det med "
-            "`tingflyt absence report <handsaming> --kind case`.", field="meeting")
+            "Før svara med [cmd:written.answer]; ein medlem som er inhabil, melder det med "
+            "[cmd:absence.report|meeting=<handsaming>|kind=case].", field="meeting")
 
 
 def _meeting_for_recusal(uow: UnitOfWork, ref: str) -> Meeting:
     """Recusal may be raised before the meeting and in it, until the case is decided; in a
     written handling, until the handling is over (it then ends the handling)."""
-    meeting = uow.meeting(ref)
+    meeting = uow.meetings.get(ref)
     if meeting.status == MeetingStatus.CANCELLED:
         raise RuleViolation(f"Møtet {meeting.ref} er avlyst.", "Inhabilitet vert meld for eit "
                             "møte som skal haldast.", field="meeting")
@@ -101,15 +152,8 @@ def report_absence(
 
     For a whole or partial absence the engine asks the seat's substitutes in their order.
     """
-    if kind not in ABSENCE_KINDS:
-        raise InvalidInput(f"Ukjend forfallstype «{kind}».",
-                           "Bruk meeting (heile møtet), part (del av møtet) eller case "
-                           "(inhabil i ei sak).", field="kind")
     meeting = _meeting_for_recusal(uow, ref) if kind == "case" else open_meeting(uow, ref)
-    if not actor.is_staff and actor.id != person_id:
-        raise NotAllowed(f"{actor.name} kan berre melde forfall for seg sjølv.",
-                         "Sekretariatet kan melde forfall på vegner av andre.", field="as")
-    person = uow.person(person_id, field_name="person")
+    person = uow.people.get(person_id, field="person")
     sitting = sitting_substitute(uow, meeting, person_id)
     # A substitute who sits for someone may be recused too; otherwise it is a member's seat.
     seat = sitting if kind == "case" and sitting is not None else _seat(uow, meeting, person_id)
@@ -117,13 +161,13 @@ def report_absence(
     start_pos = end_pos = None
     if kind == "case":
         if not case_number:
-            raise InvalidInput("Inhabilitet gjeld ei bestemt sak.", "Legg til --case <sak>.",
+            raise InvalidInput("Inhabilitet gjeld ei bestemt sak.", "Legg til [field:case=<sak>].",
                                field="case")
         if not (reason or "").strip():
             raise InvalidInput("Grunnen til inhabiliteten manglar.",
-                               "Legg til --reason \"t.d. fvl. § 6 første ledd bokstav a: part i "
-                               "saka\".", field="reason")
-        case = uow.case(case_number)
+                               "Legg til [field:reason] \"t.d. fvl. § 6 første ledd bokstav a: "
+                               "part i saka\".", field="reason")
+        case = uow.cases.get(case_number)
         if case.agenda_meeting_id != meeting.id:
             raise RuleViolation(f"Sak {case.number} står ikkje på sakslista til {meeting.ref}"
                                 + (" (lenger)" if meeting.status == MeetingStatus.HELD else "")
@@ -146,11 +190,12 @@ def report_absence(
         end_pos = position_of(uow, meeting, to_item, "to_item")
         if start_pos is None and end_pos is None and from_time is None and to_time is None:
             raise InvalidInput("Forfall for delar av møtet treng frå/til.",
-                               "Gje --from-item/--to-item (t.d. \"RR 14/26\") eller "
-                               "--from/--to (klokkeslett).", field="from_item")
+                               "Gje [field:from_item]/[field:to_item] (t.d. \"RR 14/26\") eller "
+                               "[field:from_time]/[field:to_time] (klokkeslett).",
+                               field="from_item")
         if start_pos is not None and end_pos is not None and end_pos < start_pos:
-            raise InvalidInput("Siste punkt er før første punkt.", "Byt om --from-item og "
-                               "--to-item.", field="to_item")
+            raise InvalidInput("Siste punkt er før første punkt.", "Byt om [field:from_item] og "
+                               "[field:to_item].", field="to_item")
     same = select(Absence).where(
         Absence.meeting_id == meeting.id, Absence.person_id == person_id,
         Absence.kind == kind, Absence.withdrawn_at.is_(None))
@@ -171,7 +216,7 @@ def report_absence(
     existing = uow.session.scalars(same).first()
     if existing is not None:
         raise RuleViolation(f"{person.name} har alt meldt dette forfallet til {meeting.ref}.",
-                            "Sjå `tingflyt absence list` for forfall og varamedlemer.",
+                            "Sjå [cmd:absence.list] for forfall og varamedlemer.",
                             field="person")
     absence = Absence(
         meeting_id=meeting.id, person_id=person_id, kind=kind,
@@ -212,18 +257,14 @@ def answer_call(uow: UnitOfWork, actor: Actor, ref: str, substitute_id: str, *,
                 accept: bool) -> SubstituteCall:
     """A substitute (or the secretariat for her) accepts or declines; a decline asks the next."""
     meeting = open_meeting(uow, ref)
-    if not (actor.is_staff or actor.id == substitute_id):
-        raise NotAllowed(f"{actor.name} kan ikkje svare for {substitute_id}.",
-                         "Varamedlemen svarar sjølv, eller sekretariatet på vegner av henne.",
-                         field="as")
     call = uow.session.scalars(select(SubstituteCall).where(
         SubstituteCall.meeting_id == meeting.id, SubstituteCall.substitute_id == substitute_id,
         SubstituteCall.status == "asked")).first()
     if call is None:
         raise RuleViolation(f"{substitute_id} er ikkje spurd om å møte i {meeting.ref} no.",
-                            "Sjå `tingflyt absence list` for kven som er spurd.",
+                            "Sjå [cmd:absence.list] for kven som er spurd.",
                             field="person")
-    person = uow.person(substitute_id)
+    person = uow.people.get(substitute_id)
     member = uow.session.get(Person, call.seat_id)
     call.answered_at = uow.now
     call.next_check_at = None
@@ -244,7 +285,34 @@ def answer_call(uow: UnitOfWork, actor: Actor, ref: str, substitute_id: str, *,
     return call
 
 
-@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
+class RecordAttendance(CommandInput):
+    """Føre frammøtet (record attendance as it happened)."""
+
+    meeting: MeetingRef
+    present: tuple[PersonId, ...] = described("Medlemer som møtte", "members present",
+                                              default=())
+    substitutes: dict[str, str] = described("Varamedlem -> medlemen ho møtte for",
+                                            "substitute -> the member she sat for",
+                                            default_factory=dict)
+    arrived: dict[str, str] = described("Kom seinare: person -> første punkt",
+                                        "came late: person -> first item", default_factory=dict)
+    left: dict[str, str] = described("Gjekk tidlegare: person -> siste punkt",
+                                     "left early: person -> last item", default_factory=dict)
+    chair: PersonId = described("Møteleiaren", "who chaired the meeting")
+    attendees: tuple[PersonId, ...] = described("Andre som møtte utan røysterett",
+                                                "others present without a vote", default=())
+
+
+@command("meeting.attend", RecordAttendance, what="føre frammøtet", scope=meeting_body,
+         allowed=allowed(CHAIR_OF_BODY, SECRETARIAT))
+def record_attendance_command(uow: UnitOfWork, actor: Actor,
+                              data: RecordAttendance) -> list[Attendance]:
+    """Før frammøtet slik det var."""
+    return record_attendance(uow, actor, data.meeting, present=data.present,
+                             substitutes=data.substitutes, arrived=data.arrived, left=data.left,
+                             chair=data.chair, attendees=data.attendees)
+
+
 def record_attendance(
     uow: UnitOfWork,
     actor: Actor,
@@ -259,7 +327,7 @@ def record_attendance(
 ) -> list[Attendance]:
     """Før frammøtet: who came (members, and substitutes with the seat they sat in), who came
     late or left early (by agenda item), who led the meeting, who attended without a vote."""
-    meeting = uow.meeting(ref)
+    meeting = uow.meetings.get(ref)
     not_written(meeting)
     if meeting.status not in (MeetingStatus.NOTIFIED, MeetingStatus.HELD):
         raise RuleViolation(f"Møtet {meeting.ref} er ikkje kalla inn.",
@@ -276,18 +344,18 @@ def record_attendance(
         Person.id.in_(present_set + list(substitutes)), Person.active.is_(True))))
     for person_id in present_set:
         if person_id not in known:
-            uow.person(person_id, field_name="present")  # refuses, naming the unknown person
+            uow.people.get(person_id, field="present")  # refuses, naming the unknown person
         if person_id not in seats:
             raise RuleViolation(f"{person_id} er ikkje medlem av {meeting.body.name}.",
-                                "Varamedlemer førast med --substitute vara=medlem.",
+                                "Varamedlemer førast med [field:substitutes] vara=medlem.",
                                 field="present")
         occupied[person_id] = person_id
     for substitute_id, seat_id in substitutes.items():
         if substitute_id not in known:
-            uow.person(substitute_id, field_name="substitute")
+            uow.people.get(substitute_id, field="substitute")
         if seat_id not in seats:
             raise RuleViolation(f"{seat_id} har ingen plass i {meeting.body.name}.",
-                                "Skriv --substitute vara=medlem, der medlem er den som har "
+                                "Skriv [field:substitutes] vara=medlem, der medlem er den som har "
                                 "forfall.", field="substitute")
         if seat_id in occupied:
             raise RuleViolation(f"Plassen til {seat_id} er alt teken ({occupied[seat_id]}).",
@@ -308,7 +376,7 @@ def record_attendance(
     for who, option in [(w, "arrived") for w in arrived] + [(w, "left") for w in left]:
         if who not in sitting:
             raise InvalidInput(f"{who} i --{option} er ikkje ført som til stades.",
-                               "Før personen i --present eller --substitute først.",
+                               "Før personen i [field:present] eller [field:substitutes] først.",
                                field=option)
     _check_chair(uow, meeting.body, chair, [p for p in sitting if p not in arrived])
     # What has been voted on stands: a new record of attendance may add who came late or
@@ -331,7 +399,7 @@ def record_attendance(
     for person_id in dict.fromkeys(attendees):
         if person_id in sitting:
             continue
-        uow.person(person_id, field_name="attendees")
+        uow.people.get(person_id, field="attendees")
         rows.append(Attendance(meeting_id=meeting.id, person_id=person_id, seat_id=None,
                                role="attendee", from_position=None, to_position=None,
                                chair=False, recorded_by=actor.id, recorded_at=uow.now))
@@ -344,7 +412,7 @@ def record_attendance(
             raise RuleViolation(
                 f"Det nye frammøtet endrar kven som var med i sak {case.number}, som det alt er "
                 "røysta over; ei røysting som er ført, står (kommunelova § 11-9).",
-                "Endre berre det som gjeld punkt etter dei som er handsama, t.d. --left "
+                "Endre berre det som gjeld punkt etter dei som er handsama, t.d. [field:left] "
                 "person=\"<siste punkt personen var med på>\".", field="present")
     if meeting.status == MeetingStatus.NOTIFIED:
         meeting.status = MeetingStatus.HELD
@@ -372,6 +440,6 @@ def _check_chair(uow: UnitOfWork, body: Body, chair: str, from_start: list[str])
             raise RuleViolation(
                 f"{named.name if named else chair} kan ikkje leie møtet: {title} i {body.name}, "
                 f"{person.name if person else leader}, er til stades og leier det.",
-                f"Gje --chair {leader}. Ein annan møteleiar vert vald berre når verken "
+                f"Gje [field:chair={leader}]. Ein annan møteleiar vert vald berre når verken "
                 "leiaren eller nestleiaren er til stades.", field="chair")
         return

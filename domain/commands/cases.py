@@ -4,11 +4,14 @@ close.
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
+from pydantic import BeforeValidator
 from sqlalchemy import select
 
-from domain.errors import IllegalTransition, InvalidInput, NotAllowed, RuleViolation
+from domain.commands.fields import CaseNumber, Day, MeetingRef, PersonId, Version, described, refuse
+from domain.commands.registry import CARRY_CASE, CommandInput, command
+from domain.errors import IllegalTransition, InvalidInput, RuleViolation
 from domain.operations.agenda import (
     check_report_target,
     place_by_rule,
@@ -18,6 +21,20 @@ from domain.operations.agenda import (
 from domain.operations.deadlines import close_deadlines, open_deadline
 from domain.operations.outcomes import VOTED, apply_outcome, case_in_session, check_version, touch
 from domain.operations.paths import case_path, closed_meeting_required
+from domain.operations.scopes import case_body
+from domain.rules.access import (
+    CHAIR_OF_BODY,
+    CHIEF_EXECUTIVE,
+    CHIEF_EXECUTIVE_FOR_COMMITTEE,
+    DIRECTOR,
+    MAYOR_OF_ORIGIN,
+    OWNER,
+    PROPOSER,
+    SECRETARIAT,
+    Actor,
+    Scope,
+    allowed,
+)
 from domain.rules.calendar import format_date
 from domain.rules.lifecycle import check
 from domain.rules.publicity import parse_exemption
@@ -29,6 +46,7 @@ from domain.rules.terms import (
     CASE_KIND_LABELS,
     CaseKind,
     CaseState,
+    ClosedReason,
     DeadlineKind,
     MeetingStatus,
     Origin,
@@ -37,50 +55,87 @@ from domain.rules.terms import (
 )
 from domain.store.repositories import agenda_item_for, all_bodies, meeting_label, upcoming_slots
 from domain.store.tables import Case, Meeting, Municipality, Treatment
-from domain.store.uow import Actor, UnitOfWork, requires
+from domain.store.uow import UnitOfWork
 
 MAX_TITLE = 500
 
 
-def parse_kind(value: str) -> CaseKind:
-    try:
-        return CaseKind(value)
-    except ValueError:
+def _kind(value: object) -> object:
+    if isinstance(value, str) and value not in {k.value for k in CaseKind}:
         kinds = ", ".join(f"{k.value} ({k.label})" for k in CaseKind
                           if k != CaseKind.URGENCY_REPORT)
-        raise InvalidInput(f"Ukjend sakstype «{value}».", f"Bruk ein av: {kinds}.",
-                           field="kind") from None
+        raise refuse(f"Ukjend sakstype «{value}».", f"Bruk ein av: {kinds}.")
+    return value
 
 
-@requires(Role.DIRECTOR, Role.STAFF, Role.CHIEF_EXECUTIVE, Role.MAYOR)
-def register_case(
-    uow: UnitOfWork,
-    actor: Actor,
-    *,
-    title: str,
-    kind: str,
-    description: str | None = None,
-    principled: bool = False,
-    exempt: str | None = None,
-    public_title: str | None = None,
-    external_deadline: date | None = None,
-    body_id: str | None = None,
-    origin: str | None = None,
-    lead_id: str | None = None,
-    aim_meeting: str | None = None,
-) -> Case:
+def _outcome(value: object) -> object:
+    if isinstance(value, str):
+        value = value.replace("-", "_")
+        if value not in {o.value for o in Outcome}:
+            options = ", ".join(f"{o.value} ({o.label})" for o in Outcome)
+            raise refuse(f"Ukjend utfall «{value}».", f"Bruk eitt av: {options}.")
+    return value
+
+
+Kind = Annotated[CaseKind, BeforeValidator(_kind), described(
+    "Sakstype: avgjer kva organ som er rett", "case kind: decides the competent body")]
+OutcomeField = Annotated[Outcome, BeforeValidator(_outcome), described(
+    "Utfall: postponed, sent_back, withdrawn, taken_for_information",
+    "outcome that is not a decision")]
+Reason = Annotated[str, described("Grunngjeving", "reason", max_length=2000)]
+
+
+class RegisterCase(CommandInput):
+    """Motta og registrere ei sak (register a case)."""
+
+    title: str = described("Sakstittel", "title", max_length=10_000)
+    kind: Kind = CaseKind.ORDINARY
+    description: str | None = described("Skildring", "description", default=None)
+    principled: bool = described("Prinsipiell sak", "principled case", default=False)
+    exempt: str | None = described(
+        "Unnateken offentlegheit, med heimel (t.d. «offl. § 13 jf. fvl. § 13 første ledd nr. "
+        "1»)", "exempt from public access, with its legal basis", default=None)
+    public_title: str | None = described("Nøytral tittel for ålmenta (unnatekne saker)",
+                                         "neutral public title (exempt cases)", default=None)
+    deadline: Day | None = described("Ekstern frist for vedtak", "external deadline",
+                                      default=None)
+    body: str | None = described("Organ som skal avgjere, der sakstypen tillét val",
+                                 "deciding body, where the kind allows a choice", default=None)
+    origin: Origin | None = described("Opphav: director, admin_committee eller municipality",
+                                      "origin", default=None)
+    municipality: str | None = described("Kommunen saka kjem frå (opphav municipality)",
+                                         "the municipality the case comes from", default=None)
+    lead: PersonId | None = described("Ansvarleg for utgreiinga", "who prepares the case",
+                                      default=None)
+    aim: MeetingRef | None = described("Møtet utgreiinga skal sikte mot, om ikkje det neste",
+                                       "the meeting the preparation aims at", default=None)
+
+
+def _register_scope(uow: UnitOfWork, data: RegisterCase) -> Scope:
+    origin = data.origin or (Origin.MUNICIPALITY if data.municipality else None)
+    return Scope(municipality=data.municipality, origin=origin)
+
+
+@command("case.register", RegisterCase, what="registrere saker", scope=_register_scope,
+         allowed=allowed(SECRETARIAT, CHIEF_EXECUTIVE_FOR_COMMITTEE, MAYOR_OF_ORIGIN),
+         follows=[CARRY_CASE])
+def register_case(uow: UnitOfWork, actor: Actor, data: RegisterCase) -> Case:
     """Motta og registrere ei sak: number it, determine the competent body, journal it.
 
-    ``aim_meeting`` names the meeting the preparation should aim at, when it is later than the
-    next one; the preparation deadline is then that meeting's.
+    ``aim`` names the meeting the preparation should aim at, when it is later than the next
+    one; the preparation deadline is then that meeting's.
     """
-    title = (title or "").strip()
+    title, case_kind, description, principled = (data.title, data.kind, data.description,
+                                                  data.principled)
+    exempt, public_title, external_deadline = data.exempt, data.public_title, data.deadline
+    body_id, lead_id, aim_meeting = data.body, data.lead, data.aim
     if not title:
-        raise InvalidInput("Saka manglar tittel.", "Legg til --title \"...\".", field="title")
+        raise InvalidInput("Saka manglar tittel.", "Legg til [field:title] \"...\".",
+                           field="title")
     if len(title) > MAX_TITLE:
         raise InvalidInput(f"Tittelen er {len(title)} teikn; maks er {MAX_TITLE}.",
-                           "Kort ned tittelen; legg resten i --description.", field="title")
-    case_kind = parse_kind(kind)
+                           "Kort ned tittelen; legg resten i [field:description].",
+                           field="title")
     if case_kind == CaseKind.URGENCY_REPORT:
         raise RuleViolation("Melding om hastevedtak lagar tingflyt sjølv når hastevedtaket er "
                             "gjort.", "Registrer den opphavlege saka i staden.", field="kind")
@@ -88,9 +143,10 @@ def register_case(
     if external_deadline is not None and external_deadline < uow.today:
         raise InvalidInput(
             f"Fristen {format_date(external_deadline)} har alt gått ut.",
-            "Gje ein frist frå i dag og framover, eller ta vekk --deadline.", field="deadline")
+            "Gje ein frist frå i dag og framover, eller ta vekk [field:deadline].",
+            field="deadline")
 
-    case_origin, municipality = _origin(uow, actor, origin)
+    case_origin, municipality = _origin(uow, actor, data.origin, data.municipality)
     bodies = all_bodies(uow)
     competence = decide_competence(
         kind=case_kind, principled=principled, requested_body_id=body_id,
@@ -121,7 +177,7 @@ def register_case(
     uow.session.add(case)
     uow.flush()
     if external_deadline is not None:
-        competent = uow.body(competence.body_id)
+        competent = uow.bodies.get(competence.body_id)
         open_deadline(uow, kind=DeadlineKind.EXTERNAL, due_date=external_deadline,
                       reminder_days=max(competent.reminder_days, competent.notice_days),
                       case=case, owner_id=uow.council.director_id,
@@ -142,8 +198,8 @@ def register_case(
 
 
 def _aim(uow: UnitOfWork, case: Case, ref: str) -> Meeting:
-    meeting = uow.meeting(ref)
-    body = uow.body(case.current_body_id)
+    meeting = uow.meetings.get(ref)
+    body = uow.bodies.get(case.current_body_id)
     if meeting.body_id != body.id:
         raise RuleViolation(
             f"Saka skal først handsamast av {body.name}, men {meeting.ref} er eit møte i "
@@ -152,54 +208,49 @@ def _aim(uow: UnitOfWork, case: Case, ref: str) -> Meeting:
         raise RuleViolation(
             f"Fristen for saksutgreiing til {meeting.ref} "
             f"({format_date(meeting.preparation_deadline)}) har gått ut, eller sakslista er "
-            "fryst.", "Vel eit seinare møte, eller ta vekk --aim.", field="aim")
+            "fryst.", "Vel eit seinare møte, eller ta vekk [field:aim].", field="aim")
     if meeting.remote and closed_meeting_required(case):
         raise RuleViolation(f"{meeting.ref} er eit fjernmøte, og saka krev lukka møte.",
                             "Vel eit fysisk møte (kommunelova § 11-7).", field="aim")
     return meeting
 
 
-def _origin(uow: UnitOfWork, actor: Actor, origin: str | None) -> tuple[Origin, str | None]:
-    """Where a case comes from: the daily leader, the admin committee, or a municipality."""
+def _origin(uow: UnitOfWork, actor: Actor, origin: Origin | None,
+            municipality: str | None) -> tuple[Origin, str | None]:
+    """Where a case comes from: the daily leader, the admin committee, or a municipality (who
+    may register from where is the command's permission)."""
+    if municipality is not None and origin not in (None, Origin.MUNICIPALITY):
+        raise InvalidInput("Kommune gjeld berre saker frå ein kommune.",
+                           "Ta vekk [field:municipality], eller bruk opphav municipality.",
+                           field="municipality")
+    if origin is None and municipality is not None:
+        origin = Origin.MUNICIPALITY
     if origin is None:
         if actor.is_staff:
             return Origin.DIRECTOR, None
         if actor.has(Role.MAYOR):
             return Origin.MUNICIPALITY, sorted(actor.scopes(Role.MAYOR))[0]
-        if actor.has(Role.CHIEF_EXECUTIVE):
-            return Origin.ADMIN_COMMITTEE, None
-        raise NotAllowed(f"{actor.describe()} kan ikkje leggje fram saker.",
-                         "Saker kjem frå dagleg leiar, rådmannsutvalet eller ein kommune via "
-                         "ordføraren.", field="as")
-    if origin == "director":
-        if not actor.is_staff:
-            raise NotAllowed("Berre sekretariatet kan registrere saker frå dagleg leiar.",
-                             "Ta vekk --origin.", field="origin")
-        return Origin.DIRECTOR, None
-    if origin == "admin_committee":
-        if not (actor.is_staff or actor.has(Role.CHIEF_EXECUTIVE)):
-            raise NotAllowed("Berre sekretariatet og kommunedirektørane kan registrere saker frå "
-                             "rådmannsutvalet.", "Ta vekk --origin.", field="origin")
         return Origin.ADMIN_COMMITTEE, None
-    if origin.startswith("municipality:"):
-        mun = origin.split(":", 1)[1]
-        if uow.session.get(Municipality, mun) is None:
+    if origin == Origin.MUNICIPALITY:
+        if municipality is None:
+            if not actor.has(Role.MAYOR):
+                raise InvalidInput("Ei sak frå ein kommune treng kommunen.",
+                                   "Gje [field:municipality].", field="municipality")
+            municipality = sorted(actor.scopes(Role.MAYOR))[0]
+        if uow.session.get(Municipality, municipality) is None:
             known = ", ".join(sorted(uow.session.scalars(select(Municipality.id))))
-            raise InvalidInput(f"Ukjend kommune «{mun}».", f"Bruk ein av: {known}.",
-                               field="origin")
-        if not (actor.is_staff or actor.has(Role.MAYOR, mun)):
-            raise NotAllowed(f"Ei sak frå kommune «{mun}» kjem via ordføraren der.",
-                             "Registrer som ordføraren, eller be sekretariatet gjere det.",
-                             field="origin")
-        return Origin.MUNICIPALITY, mun
-    raise InvalidInput(f"Ukjend opphav «{origin}».",
-                       "Bruk director, admin_committee eller municipality:<kommune-id>.",
-                       field="origin")
+            raise InvalidInput(f"Ukjend kommune «{municipality}».", f"Bruk ein av: {known}.",
+                               field="municipality")
+        return Origin.MUNICIPALITY, municipality
+    if origin == Origin.ENGINE:
+        raise InvalidInput("Opphavet «engine» er tingflyt sitt eige.",
+                           "Bruk director, admin_committee eller municipality.", field="origin")
+    return origin, None
 
 
 def _lead(uow: UnitOfWork, lead_id: str | None, municipality: str | None) -> str:
     if lead_id is not None:
-        return uow.person(lead_id, field_name="lead").id
+        return uow.people.get(lead_id, field="lead").id
     if municipality is not None:
         mun = uow.session.get(Municipality, municipality)
         if mun is not None:
@@ -207,15 +258,23 @@ def _lead(uow: UnitOfWork, lead_id: str | None, municipality: str | None) -> str
     return uow.council.director_id
 
 
-@requires(Role.CHIEF_EXECUTIVE, Role.DIRECTOR)
-def recommend_case(uow: UnitOfWork, actor: Actor, number: str, *, text: str,
-                   expected_version: int | None = None) -> Case:
+class RecommendCase(CommandInput):
+    """Leggje fram tilråding (the recommendation is written)."""
+
+    case: CaseNumber
+    text: str = described("Tilrådinga (innstillinga)", "the recommendation", max_length=50_000)
+    expect_version: Version = None
+
+
+@command("case.recommend", RecommendCase, what="leggje fram tilråding",
+         allowed=allowed(CHIEF_EXECUTIVE, DIRECTOR), follows=[CARRY_CASE])
+def recommend_case(uow: UnitOfWork, actor: Actor, data: RecommendCase) -> Case:
     """Leggje fram tilråding: the preparation is done and the recommendation written."""
-    case = uow.case(number)
-    check_version(case, expected_version)
-    text = (text or "").strip()
+    case = uow.cases.get(data.case)
+    check_version(case, data.expect_version)
+    text = data.text
     if not text:
-        raise InvalidInput("Tilrådinga er tom.", "Skriv tilrådinga i --text \"...\".",
+        raise InvalidInput("Tilrådinga er tom.", "Skriv tilrådinga i [field:text] \"...\".",
                            field="text")
     case.state = check("recommend", CaseState(case.state), case.number)
     case.recommendation = text
@@ -232,17 +291,29 @@ def recommend_case(uow: UnitOfWork, actor: Actor, number: str, *, text: str,
     return case
 
 
-@requires(Role.DIRECTOR, Role.STAFF)
-def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str | None = None,
-               remove: bool = False, reason: str | None = None,
-               expected_version: int | None = None) -> Case:
+class PlaceCase(CommandInput):
+    """Setje på, flytte eller ta av sakslista (place, move or remove from an agenda)."""
+
+    case: CaseNumber
+    meeting: MeetingRef | None = described("Møte å setje saka på eller flytte til",
+                                           "meeting to place or move the case to", default=None)
+    remove: bool = described("Ta saka av sakslista", "take the case off the agenda",
+                             default=False)
+    reason: Reason | None = None
+    expect_version: Version = None
+
+
+@command("case.place", PlaceCase, what="setje saker på sakslista", allowed=allowed(SECRETARIAT),
+         follows=[CARRY_CASE])
+def place_case(uow: UnitOfWork, actor: Actor, data: PlaceCase) -> Case:
     """Set på, flytt eller ta av sakslista. Without a meeting: place by the rule now."""
-    case = uow.case(number)
-    check_version(case, expected_version)
+    meeting_ref, remove, reason = data.meeting, data.remove, data.reason
+    case = uow.cases.get(data.case)
+    check_version(case, data.expect_version)
     state = CaseState(case.state)
     if remove and meeting_ref is not None:
-        raise InvalidInput("--remove og --meeting kan ikkje brukast saman.",
-                           "Bruk anten --remove eller --meeting.", field="meeting")
+        raise InvalidInput("[field:remove] og [field:meeting] kan ikkje brukast saman.",
+                           "Bruk anten [field:remove] eller [field:meeting].", field="meeting")
     if case.kind == CaseKind.URGENCY_REPORT:
         check_report_target(uow, case, None if remove else meeting_ref, remove)
     if remove:
@@ -260,7 +331,8 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
     if meeting_ref is None:
         if state == CaseState.ON_AGENDA:
             raise IllegalTransition(f"Sak {case.number} står alt på ei saksliste.",
-                                    "Bruk --meeting <møte> for å flytte henne.", field="meeting")
+                                    "Bruk [field:meeting=<møte>] for å flytte henne.",
+                                    field="meeting")
         check("place", state, case.number)
         case.hold = False
         case.hold_reason = None
@@ -268,13 +340,13 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
         meeting = place_by_rule(uow, actor, case)
         if meeting is None:
             raise RuleViolation(
-                f"Det finst ikkje noko ope møte i {uow.body(case.current_body_id).name} som "
+                f"Det finst ikkje noko ope møte i {uow.bodies.get(case.current_body_id).name} som "
                 f"sak {case.number} kan setjast på.",
-                "Legg til eit møte med `tingflyt meeting add`.", field="meeting")
+                "Legg til eit møte med [cmd:meeting.add].", field="meeting")
         touch(uow, case)
         return case
 
-    meeting = uow.meeting(meeting_ref)
+    meeting = uow.meetings.get(meeting_ref)
     _check_target(uow, case, meeting)
     step = "place"
     if state == CaseState.ON_AGENDA:
@@ -300,12 +372,12 @@ def place_case(uow: UnitOfWork, actor: Actor, number: str, *, meeting_ref: str |
 
 
 def _check_target(uow: UnitOfWork, case: Case, meeting: Meeting) -> None:
-    body = uow.body(case.current_body_id)
+    body = uow.bodies.get(case.current_body_id)
     if meeting.body_id != case.current_body_id:
         raise RuleViolation(
             f"Sak {case.number} skal no handsamast av {body.name}, men {meeting.ref} er eit "
             f"møte i {meeting.body.name}.",
-            f"Vel eit møte i {body.name} (sjå `tingflyt meeting plan --body {body.id}`).",
+            f"Vel eit møte i {body.name} (sjå [cmd:meeting.plan|body={body.id}]).",
             field="meeting")
     if meeting.status != MeetingStatus.PLANNED:
         raise RuleViolation(
@@ -324,19 +396,28 @@ def _check_target(uow: UnitOfWork, case: Case, meeting: Meeting) -> None:
             "(kommunelova § 11-7). Vel eit fysisk møte.", field="meeting")
 
 
-@requires(Role.DIRECTOR, Role.STAFF, Role.MAYOR, Role.CHIEF_EXECUTIVE)
-def withdraw_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
-                  expected_version: int | None = None) -> Case:
+class WithdrawCase(CommandInput):
+    """Trekkje saka (withdraw the case)."""
+
+    case: CaseNumber
+    reason: Reason = ""
+    expect_version: Version = None
+
+
+def proposer_of(uow: UnitOfWork, data: WithdrawCase) -> Scope:
+    return Scope(owner=uow.cases.get(data.case).proposed_by_id)
+
+
+@command("case.withdraw", WithdrawCase, what="trekkje saka", scope=proposer_of,
+         allowed=allowed(SECRETARIAT, PROPOSER), follows=[CARRY_CASE])
+def withdraw_case(uow: UnitOfWork, actor: Actor, data: WithdrawCase) -> Case:
     """Trekkje saka. Staff, or whoever put it forward."""
-    case = uow.case(number)
-    check_version(case, expected_version)
-    if not actor.is_staff and actor.id != case.proposed_by_id:
-        raise NotAllowed(f"{actor.name} la ikkje fram sak {case.number}.",
-                         "Berre sekretariatet eller den som la fram saka kan trekkje henne.",
-                         field="as")
-    if not (reason or "").strip():
+    reason = data.reason
+    case = uow.cases.get(data.case)
+    check_version(case, data.expect_version)
+    if not reason:
         raise InvalidInput("Grunnen til at saka vert trekt manglar.",
-                           "Legg til --reason \"...\".", field="reason")
+                           "Legg til [field:reason] \"...\".", field="reason")
     state = CaseState(case.state)
     check("withdraw", state, case.number)
     if case.kind == CaseKind.URGENCY_REPORT:
@@ -365,55 +446,68 @@ def withdraw_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
     return case
 
 
-def parse_outcome(value: str) -> Outcome:
-    try:
-        return Outcome(value.replace("-", "_"))
-    except ValueError:
-        options = ", ".join(f"{o.value} ({o.label})" for o in Outcome)
-        raise InvalidInput(f"Ukjend utfall «{value}».",
-                           f"Bruk eitt av: {options}.", field="outcome") from None
+class RecordOutcome(CommandInput):
+    """Føre eit utfall som ikkje er vedtak (record an outcome that is not a decision)."""
+
+    case: CaseNumber
+    outcome: OutcomeField
+    text: str | None = described("Grunngjeving eller merknad", "reason or note", default=None)
+    expect_version: Version = None
 
 
-@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
-def record_outcome(uow: UnitOfWork, actor: Actor, number: str, *, outcome: str,
-                   text: str | None = None, expected_version: int | None = None) -> Treatment:
+@command("case.decide", RecordOutcome, what="føre utfall i saka", scope=case_body,
+         allowed=allowed(CHAIR_OF_BODY, SECRETARIAT), follows=[CARRY_CASE])
+def record_outcome(uow: UnitOfWork, actor: Actor, data: RecordOutcome) -> Treatment:
     """Føre utfallet av ei handsaming som ikkje er eit vedtak i saka: postponed, sent back,
     withdrawn, or an item for information taken note of. A decision (decided, referred, not
-    adopted) needs a vote: ``votes.record_vote``."""
-    result = parse_outcome(outcome)
-    case, meeting = case_in_session(uow, actor, number, expected_version)
+    adopted) needs a vote: ``case.vote``."""
+    result, text = data.outcome, data.text
+    case, meeting = case_in_session(uow, actor, data.case, data.expect_version)
     kind = CaseKind(case.kind)
     if kind in INFORMATION_ONLY and result == Outcome.DECIDED:
         result = Outcome.TAKEN_FOR_INFORMATION
     if result in VOTED:
         raise RuleViolation(
             f"«{result.label}» er eit vedtak, og eit vedtak krev røysting (kommunelova § 11-9).",
-            f"Før røystinga: `tingflyt vote {case.number} --for ... --against ...`, eller "
-            "`--unanimous` når alle som er til stades røystar for.", field="outcome")
+            f"Før røystinga: [cmd:case.vote|case={case.number}|for=...|against=...], eller "
+            "[field:unanimous] når alle som er til stades røystar for.", field="outcome")
     return apply_outcome(uow, actor, case, meeting, result, text=text)
 
 
-@requires(Role.DIRECTOR, Role.STAFF, Role.CHIEF_EXECUTIVE)
-def close_case(uow: UnitOfWork, actor: Actor, number: str, *, reason: str,
-               expected_version: int | None = None) -> Case:
+class CloseCase(CommandInput):
+    """Avslutte ei sak under effektuering (close a case whose decision is carried out)."""
+
+    case: CaseNumber
+    reason: Reason = described("Kva som er gjort", "what was done", default="")
+    expect_version: Version = None
+
+
+def owner_of_followup(uow: UnitOfWork, data: CloseCase) -> Scope:
+    return Scope(owner=uow.cases.get(data.case).lead_id)
+
+
+@command("case.close", CloseCase, what="avslutte saka", scope=owner_of_followup,
+         allowed=allowed(SECRETARIAT, OWNER), follows=[CARRY_CASE])
+def close_case(uow: UnitOfWork, actor: Actor, data: CloseCase) -> Case:
     """Avslutte: the decision is carried out (the secretariat, or the chief executive who owns
     the follow-up)."""
-    case = uow.case(number)
+    return close_implemented(uow, actor, data.case, data.reason, data.expect_version)
+
+
+def close_implemented(uow: UnitOfWork, actor: Actor, number: str, reason: str,
+                      expected_version: int | None = None) -> Case:
+    case = uow.cases.get(number)
     check_version(case, expected_version)
-    if not actor.is_staff and actor.id != case.lead_id:
-        raise NotAllowed(f"{actor.name} er ikkje ansvarleg for oppfølginga av sak "
-                         f"{case.number}.", "Den som eig oppfølginga, eller sekretariatet, "
-                         "melder vedtaket sett i verk.", field="as")
     if CaseState(case.state) != CaseState.IN_IMPLEMENTATION:
         check("close", CaseState(case.state), case.number)
         raise IllegalTransition(
             f"Sak {case.number} er «{CaseState(case.state).label}»; tingflyt avsluttar henne "
             "sjølv når ho er ferdig.", "Berre saker under effektuering vert avslutta for hand.")
     if not (reason or "").strip():
-        raise InvalidInput("Skriv kva som er gjort.", "Legg til --reason \"...\".",
+        raise InvalidInput("Skriv kva som er gjort.", "Legg til [field:reason] \"...\".",
                            field="reason")
     case.state = check("close", CaseState(case.state), case.number)
-    case.closed_reason = "implemented"
+    case.closed_reason = ClosedReason.IMPLEMENTED
     close_deadlines(uow, kinds=(DeadlineKind.FOLLOWUP,), case=case)
     touch(uow, case, due_now=False)
     case.next_check_at = None

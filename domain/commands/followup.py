@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
+from domain.commands.cases import close_implemented
+from domain.commands.fields import CaseNumber, Day, PersonId, described
+from domain.commands.registry import CARRY_CASE, CommandInput, command
 from domain.errors import InvalidInput, NotAllowed, RuleViolation
 from domain.operations.deadlines import open_deadline
+from domain.rules.access import OWNER, SECRETARIAT, Actor, Scope, allowed
 from domain.rules.calendar import format_date
 from domain.rules.terms import (
     CaseState,
@@ -19,23 +21,35 @@ from domain.store.tables import (
     Case,
     Deadline,
 )
-from domain.store.uow import Actor, UnitOfWork, requires
+from domain.store.uow import UnitOfWork
 
 
-@requires(Role.DIRECTOR, Role.STAFF)
-def assign_followup(uow: UnitOfWork, actor: Actor, number: str, *, owner: str | None = None,
-                    due: date | None = None) -> Case:
+class AssignFollowup(CommandInput):
+    """Gje oppfølginga av eit vedtak ein ansvarleg og ein frist (owner and due day)."""
+
+    case: CaseNumber
+    owner: PersonId | None = described("Ansvarleg: ein kommunedirektør eller dagleg leiar",
+                                       "owner: a chief executive or the daily leader",
+                                       default=None)
+    due: Day | None = described("Frist for oppfølginga", "follow-up due day", default=None)
+
+
+@command("followup.assign", AssignFollowup, what="gje oppfølginga ein ansvarleg",
+         allowed=allowed(SECRETARIAT))
+def assign_followup(uow: UnitOfWork, actor: Actor, data: AssignFollowup) -> Case:
     """Give a decision's follow-up an owner (a chief executive or the daily leader) and a due
     day."""
-    case = uow.case(number)
+    owner, due = data.owner, data.due
+    case = uow.cases.get(data.case)
     if CaseState(case.state) != CaseState.IN_IMPLEMENTATION:
         raise RuleViolation(f"Sak {case.number} er ikkje under effektuering.",
                             "Oppfølging gjeld vedtak som skal setjast i verk.", field="case")
     if owner is None and due is None:
-        raise InvalidInput("Ingenting å endre.", "Gje --owner og/eller --due.", field="owner")
+        raise InvalidInput("Ingenting å endre.", "Gje [field:owner] og/eller [field:due].",
+                           field="owner")
     if owner is not None:
-        person = uow.person(owner, field_name="owner")
-        candidate = uow.actor(person.id)
+        person = uow.people.get(owner, field="owner")
+        candidate = uow.people.actor(person.id)
         if not (candidate.has(Role.CHIEF_EXECUTIVE) or candidate.has(Role.DIRECTOR)):
             raise NotAllowed(f"{person.name} kan ikkje eige oppfølginga.",
                              "Vel ein kommunedirektør eller dagleg leiar.", field="owner")
@@ -52,7 +66,7 @@ def assign_followup(uow: UnitOfWork, actor: Actor, number: str, *, owner: str | 
         current.status = DeadlineStatus.CANCELLED
         current.closed_at = uow.now
         current.next_check_at = None
-    body = uow.body(case.competent_body_id)
+    body = uow.bodies.get(case.competent_body_id)
     open_deadline(uow, kind=DeadlineKind.FOLLOWUP, due_date=new_due,
                   reminder_days=body.reminder_days, case=case, owner_id=new_owner,
                   note="Effektuering av vedtaket")
@@ -62,3 +76,21 @@ def assign_followup(uow: UnitOfWork, actor: Actor, number: str, *, owner: str | 
                 f"Oppfølging: ansvarleg {new_owner}, frist {format_date(new_due)}.",
                 case=case, role=(Role.DIRECTOR, Role.STAFF))
     return case
+
+
+class FollowupDone(CommandInput):
+    """Melde vedtaket sett i verk: saka vert avslutta (the decision is carried out)."""
+
+    case: CaseNumber
+    note: str = described("Kva som er gjort", "what was done", default="", max_length=2000)
+
+
+def _owner(uow: UnitOfWork, data: FollowupDone) -> Scope:
+    return Scope(owner=uow.cases.get(data.case).lead_id)
+
+
+@command("followup.done", FollowupDone, what="melde vedtaket sett i verk", scope=_owner,
+         allowed=allowed(OWNER, SECRETARIAT), follows=[CARRY_CASE])
+def followup_done(uow: UnitOfWork, actor: Actor, data: FollowupDone) -> Case:
+    """Meld vedtaket sett i verk: the owner of the follow-up, or the secretariat."""
+    return close_implemented(uow, actor, data.case, data.note)

@@ -4,14 +4,16 @@
 
 from __future__ import annotations
 
-from datetime import date, time
-
 from sqlalchemy import select
 
-from domain.errors import InvalidInput, NotAllowed, RuleViolation
+from domain.commands.fields import Clock, Day, MeetingRef, described
+from domain.commands.registry import SWEEP, CommandInput, command
+from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import freeze_agenda
 from domain.operations.deadlines import close_deadlines
 from domain.operations.meetings import create_meeting, status_label, wake_waiting_cases
+from domain.operations.scopes import meeting_body
+from domain.rules.access import LEADER_OF_BODY, SECRETARIAT, Actor, Scope, allowed
 from domain.rules.calendar import format_date
 from domain.rules.lifecycle import check
 from domain.rules.terms import (
@@ -24,29 +26,36 @@ from domain.rules.terms import (
 )
 from domain.store.repositories import agenda_item_for, meeting_label
 from domain.store.tables import Case, Meeting
-from domain.store.uow import Actor, UnitOfWork, requires
+from domain.store.uow import UnitOfWork
 
 
-@requires(Role.DIRECTOR, Role.STAFF, Role.CHAIR)
-def add_meeting(
-    uow: UnitOfWork,
-    actor: Actor,
-    *,
-    body_id: str,
-    day: date,
-    start: time | None = None,
-    end: time | None = None,
-    place: str | None = None,
-    remote: bool = False,
-    urgent: bool = False,
-    reason: str | None = None,
-) -> Meeting:
+class AddMeeting(CommandInput):
+    """Leggje til eit ekstra møte eller eit hastefjernmøte (add an extra or urgent meeting)."""
+
+    body: str = described("Organ-id, t.d. council", "body id, e.g. council", min_length=1)
+    date: Day = described("Møtedato", "meeting day")
+    start: Clock | None = described("Starttid", "start time", default=None)
+    end: Clock | None = described("Sluttid", "end time", default=None)
+    place: str | None = described("Møtestad", "place", default=None, max_length=300)
+    remote: bool = described("Fjernmøte (KL § 11-7)", "remote meeting", default=False)
+    urgent: bool = described("Hastefjernmøte med kortare varsel (KL § 11-8 (3))",
+                             "urgent remote meeting with shorter notice", default=False)
+    reason: str | None = described("Kvifor møtet trengst", "why the meeting is needed",
+                                   default=None, max_length=2000)
+
+
+def _body_scope(uow: UnitOfWork, data: AddMeeting) -> Scope:
+    body = uow.bodies.get(data.body)
+    return Scope(body=body.id, body_name=body.name)
+
+
+@command("meeting.add", AddMeeting, what="kalle inn til møte", scope=_body_scope,
+         allowed=allowed(SECRETARIAT, LEADER_OF_BODY), follows=[SWEEP])
+def add_meeting(uow: UnitOfWork, actor: Actor, data: AddMeeting) -> Meeting:
     """Add an extra meeting (ordinary notice) or an urgent remote meeting (shorter notice)."""
-    body = uow.body(body_id)
-    if actor.has(Role.CHAIR) and not actor.is_staff and not actor.has(Role.CHAIR, body.id):
-        raise NotAllowed(f"{actor.name} leier ikkje {body.name}.",
-                            "Berre leiaren for organet eller sekretariatet kan kalle inn.",
-                            field="as")
+    day, start, end, place, remote, urgent, reason = (
+        data.date, data.start, data.end, data.place, data.remote, data.urgent, data.reason)
+    body = uow.bodies.get(data.body)
     kind = MeetingKind.EXTRA
     if urgent:
         if body.kind != BodyKind.COUNCIL or body.urgent_notice_days is None \
@@ -59,14 +68,14 @@ def add_meeting(
         remote = True
         if not reason:
             raise InvalidInput("Eit hastefjernmøte treng ei grunngjeving.",
-                               "Legg til --reason \"kvifor saka ikkje kan vente\".",
+                               "Legg til [field:reason] \"kvifor saka ikkje kan vente\".",
                                field="reason")
     if remote and not body.remote_meetings:
         raise RuleViolation(f"{body.name} har ikkje opna for fjernmøte (kommunelova § 11-7).",
-                            "Ta vekk --remote, eller opne for fjernmøte i organisasjonsfila.",
+                            "Ta vekk [field:remote], eller opne for fjernmøte i organisasjonsfila.",
                             field="remote")
     if not remote and not (place or body.default_place):
-        raise InvalidInput("Møtet manglar stad.", "Legg til --place \"...\".", field="place")
+        raise InvalidInput("Møtet manglar stad.", "Legg til [field:place] \"...\".", field="place")
     meeting = create_meeting(
         uow, actor, body, day, start or body.default_start, end or body.default_end,
         place=None if remote else (place or body.default_place), remote=remote, kind=kind,
@@ -81,31 +90,43 @@ def add_meeting(
     return meeting
 
 
-@requires(Role.DIRECTOR, Role.STAFF)
-def issue_notice(uow: UnitOfWork, actor: Actor, ref: str) -> Meeting:
+class IssueNotice(CommandInput):
+    """Sende innkallinga no (send the notice now)."""
+
+    meeting: MeetingRef
+
+
+@command("meeting.notice", IssueNotice, what="sende innkalling", allowed=allowed(SECRETARIAT))
+def issue_notice(uow: UnitOfWork, actor: Actor, data: IssueNotice) -> Meeting:
     """Send the notice now: freeze and number the agenda before the notice day."""
-    meeting = uow.meeting(ref)
+    meeting = uow.meetings.get(data.meeting)
     if uow.now >= meeting.starts_at:
         raise RuleViolation(f"Møtet {meeting.ref} har alt vore ({format_date(meeting.day)}); "
                             "det er for seint å kalle det inn.",
-                            f"Avlys det med `tingflyt meeting cancel {meeting.ref}`.",
+                            f"Avlys det med [cmd:meeting.cancel|meeting={meeting.ref}].",
                             field="meeting")
     freeze_agenda(uow, actor, meeting)
     return meeting
 
 
-@requires(Role.DIRECTOR, Role.STAFF, Role.CHAIR)
-def cancel_meeting(uow: UnitOfWork, actor: Actor, ref: str, *, reason: str) -> Meeting:
+class CancelMeeting(CommandInput):
+    """Avlyse eit møte (cancel a meeting)."""
+
+    meeting: MeetingRef
+    reason: str = described("Kvifor møtet vert avlyst", "why it is cancelled", default="",
+                            max_length=2000)
+
+
+@command("meeting.cancel", CancelMeeting, what="avlyse møtet", scope=meeting_body,
+         allowed=allowed(SECRETARIAT, LEADER_OF_BODY), follows=[SWEEP])
+def cancel_meeting(uow: UnitOfWork, actor: Actor, data: CancelMeeting) -> Meeting:
     """Avlyse eit møte. Its cases go back to the engine, which places them on the next
     meeting; agenda numbers already given are not used again."""
-    meeting = uow.meeting(ref)
-    if actor.has(Role.CHAIR) and not actor.is_staff and not actor.has(Role.CHAIR,
-                                                                         meeting.body_id):
-        raise NotAllowed(f"{actor.name} leier ikkje {meeting.body.name}.",
-                         "Berre leiaren for organet eller sekretariatet kan avlyse.", field="as")
-    if not (reason or "").strip():
+    reason = data.reason
+    meeting = uow.meetings.get(data.meeting)
+    if not reason:
         raise InvalidInput("Grunnen til at møtet vert avlyst manglar.",
-                           "Legg til --reason \"...\".", field="reason")
+                           "Legg til [field:reason] \"...\".", field="reason")
     if meeting.status in (MeetingStatus.HELD, MeetingStatus.CANCELLED):
         raise RuleViolation(f"Møtet {meeting.ref} er alt {status_label(meeting)}.",
                             "Berre planlagde og innkalla møte kan avlysast.", field="meeting")

@@ -7,12 +7,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from domain.errors import RuleViolation
+from domain.rules.access import OPERATOR_ACTOR
 from domain.rules.terms import MeetingKind, MeetingStatus
-from domain.store.tables import Body, CouncilRecord, Meeting, Membership, Municipality, Person
-from domain.store.uow import OPERATOR_ACTOR, UnitOfWork
+from domain.store.tables import (
+    Body,
+    CouncilRecord,
+    Meeting,
+    Membership,
+    MembershipPeriod,
+    Municipality,
+    Person,
+)
+from domain.store.uow import UnitOfWork
 
 if TYPE_CHECKING:
     from config.organisation import Organisation
@@ -132,10 +141,11 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
             report.created["memberships"] = len(wanted)
             report.unchanged = False
     uow.flush()
+    _sync_membership_periods(uow, report, first_load=existing is None)
 
     planned_refs = set()
     for planned in data.meetings:
-        body = uow.body(planned.body)
+        body = uow.bodies.get(planned.body)
         start = planned.start or body.default_start
         end = planned.end or body.default_end
         place = None if planned.remote else (planned.place or body.default_place)
@@ -168,6 +178,45 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
             data={"source": org.source, "digest": org.digest, "created": report.created,
                   "updated": report.updated, "deactivated": report.deactivated})
     return report
+
+
+def _sync_membership_periods(uow: UnitOfWork, report: LoadReport, *, first_load: bool) -> None:
+    """Keep the history in step with ``memberships`` (the current state, already synced).
+
+    Each current membership has exactly one open period (``valid_to`` NULL) with its
+    municipality, role and rank; an open period whose membership is gone, or whose
+    municipality or rank changed, is closed at ``uow.now`` (and a new one opened for the
+    change). New periods start now, except on the very first load of a database (the council
+    row was just created and there are no periods at all): the file then describes who sits
+    for the whole election period, so they start at the start of its first day, local time.
+    Counts go to ``created["membership_periods"]`` (opened) and
+    ``updated["membership_periods"]`` (closed).
+    """
+    session = uow.session
+    current = {(m.person_id, m.body_id, m.role): m for m in session.scalars(select(Membership))}
+    open_periods = {(p.person_id, p.body_id, p.role): p for p in session.scalars(
+        select(MembershipPeriod).where(MembershipPeriod.valid_to.is_(None)))}
+    since = uow.now
+    if first_load and session.scalar(
+            select(func.count()).select_from(MembershipPeriod)) == 0:
+        period_start = session.scalars(select(CouncilRecord.period_start)).one()
+        since = uow.calendar.start_of(period_start)
+
+    for key, period in open_periods.items():
+        ms = current.get(key)
+        if ms is None or (ms.municipality_id, ms.rank) != (period.municipality_id, period.rank):
+            # Never before it began (a period loaded ahead of its start stays empty, not reversed).
+            period.valid_to = max(uow.now, period.valid_from)
+            report.count(report.updated, "membership_periods")
+    uow.flush()  # closed before opened: at most one open period per (person, body, role)
+    for key, ms in sorted(current.items()):
+        period = open_periods.get(key)
+        if period is None or period.valid_to is not None:
+            session.add(MembershipPeriod(
+                person_id=ms.person_id, body_id=ms.body_id, municipality_id=ms.municipality_id,
+                role=ms.role, rank=ms.rank, valid_from=since))
+            report.count(report.created, "membership_periods")
+    uow.flush()
 
 
 def _upsert(uow: UnitOfWork, model: type, ident: str, values: dict[str, Any],

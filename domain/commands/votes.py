@@ -7,13 +7,19 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from math import ceil
+from typing import Annotated
 
+from pydantic import BeforeValidator
 from sqlalchemy import func, insert, select
 
-from domain.errors import InvalidInput, NotAllowed, RuleViolation
+from domain.commands.fields import CaseNumber, MeetingRef, PersonId, Version, described, refuse
+from domain.commands.registry import CARRY_CASE, CommandInput, command
+from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import check_report_target, place_on_agenda, take_off_agenda
 from domain.operations.outcomes import apply_outcome, case_in_session
+from domain.operations.scopes import case_body, meeting_body
 from domain.operations.substitutes import Presence, presence_for, seats_of
+from domain.rules.access import CHAIR_OF_BODY, MEMBER_BEHIND, SECRETARIAT, Actor, Scope, allowed
 from domain.rules.agenda import section_for
 from domain.rules.lifecycle import check
 from domain.rules.scheduling import INFORMATION_ONLY
@@ -40,15 +46,20 @@ from domain.store.tables import (
     Proposal,
     Treatment,
 )
-from domain.store.uow import Actor, UnitOfWork, requires
+from domain.store.uow import UnitOfWork
 
 
-def parse_choice(value: str) -> Choice:
-    try:
-        return Choice(value)
-    except ValueError:
-        raise InvalidInput(f"Ukjend røyst «{value}».", "Bruk for, against eller blank.",
-                           field="ballot") from None
+def _drawn_by_hand(name: str) -> Callable[[Sequence[str]], str]:
+    """The lot as the meeting drew it: it must be one of the tied candidates."""
+
+    def draw(tied: Sequence[str]) -> str:
+        if name not in tied:
+            raise InvalidInput(f"«{name}» var ikkje mellom dei med like mange røyster "
+                               f"({', '.join(tied)}).", "Gje den loddtrekninga gav.",
+                               field="drawn")
+        return name
+
+    return draw
 
 
 def breaches_sentence(breaches: Sequence[object]) -> str:
@@ -71,21 +82,40 @@ def _summary(result_for: int, result_against: int, casting: bool, consensus: boo
     return text + "."
 
 
-@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
-def record_vote(
-    uow: UnitOfWork,
-    actor: Actor,
-    number: str,
-    *,
-    ballots: Mapping[str, str] | None = None,
-    unanimous: bool = False,
-    proposal: str | None = None,
-    proposer: str | None = None,
-    chair: str | None = None,
-    urgency: bool = False,
-    more_proposals: bool = False,
-    expected_version: int | None = None,
-) -> Proposal:
+def _choices(value: object) -> object:
+    if isinstance(value, Mapping):
+        for choice in value.values():
+            if isinstance(choice, str) and choice not in {c.value for c in Choice}:
+                raise refuse(f"Ukjend røyst «{choice}».", "Bruk for, against eller blank.")
+    return value
+
+
+class RecordVote(CommandInput):
+    """Røysting over eit framlegg (a vote on a proposal)."""
+
+    case: CaseNumber
+    ballots: Annotated[dict[PersonId, Choice], BeforeValidator(_choices)] = described(
+        "Kvar som er til stades: for eller against", "each person present: for or against",
+        default_factory=dict)
+    unanimous: bool = described("Alle som er til stades røystar for", "everyone present votes "
+                                "for", default=False)
+    proposal: str | None = described("Framlegget (elles tilrådinga)", "the proposal (else the "
+                                      "recommendation)", default=None, max_length=50_000)
+    proposer: PersonId | None = described("Kven som sette fram framlegget", "who proposed it",
+                                          default=None)
+    chair: PersonId | None = described("Møteleiar vald for saka (berre når verken leiaren eller "
+                                       "nestleiaren er med)", "chair elected for this case",
+                                       default=None)
+    urgency: bool = described("Hastevedtak etter kommunelova § 11-8 (1)", "urgency decision "
+                              "(KL § 11-8 (1))", default=False)
+    more_proposals: bool = described("Fleire framlegg følgjer om dette fell", "more proposals "
+                                     "follow if this one falls", default=False)
+    expect_version: Version = None
+
+
+@command("case.vote", RecordVote, what="føre røysting", scope=case_body,
+         allowed=allowed(CHAIR_OF_BODY, SECRETARIAT), follows=[CARRY_CASE])
+def record_vote(uow: UnitOfWork, actor: Actor, data: RecordVote) -> Proposal:
     """Røysting over eit framlegg: count it, and record the decision it makes.
 
     ``ballots`` maps each person present to for/against; ``unanimous`` records everyone
@@ -93,21 +123,21 @@ def record_vote(
     the case, its recommendation). A fallen proposal ends the case as not adopted unless more
     proposals follow; without consensus where it is required there is no decision.
     """
-    case, meeting = case_in_session(uow, actor, number, expected_version)
+    ballots, unanimous, proposal, proposer, chair, urgency, more_proposals = (
+        data.ballots, data.unanimous, data.proposal, data.proposer, data.chair, data.urgency,
+        data.more_proposals)
+    case, meeting = case_in_session(uow, actor, data.case, data.expect_version)
     if CaseKind(case.kind) in INFORMATION_ONLY:
         raise RuleViolation(f"Sak {case.number} er ei {CaseKind(case.kind).label}; ho vert "
                             "teken til orientering utan røysting.",
-                            f"Bruk `tingflyt case decide {case.number} --outcome decided`.",
+                            f"Bruk [cmd:case.decide|case={case.number}|outcome=decided].",
                             field="case")
     presence = presence_for(uow, meeting, case)
     leader = _leader(uow, case, meeting, presence, chair)
     if unanimous and ballots:
-        raise InvalidInput("Bruk anten --unanimous eller røystene kvar for seg.",
+        raise InvalidInput("Bruk anten [field:unanimous] eller røystene kvar for seg.",
                            "Ta vekk den eine.", field="ballot")
-    if unanimous:
-        given = {person: Choice.FOR for person in presence.sitting}
-    else:
-        given = {person: parse_choice(choice) for person, choice in (ballots or {}).items()}
+    given = {person: Choice.FOR for person in presence.sitting} if unanimous else dict(ballots)
     needs_consensus = consensus_required(case, meeting)
     result = count_vote(seats=presence.seats, present=list(presence.sitting), ballots=given,
                         chair=leader, consensus=needs_consensus)
@@ -119,7 +149,7 @@ def record_vote(
     text = (proposal or "").strip() or case.recommendation or ""
     if not text:
         raise InvalidInput("Framlegget manglar tekst, og saka har inga tilråding.",
-                           "Legg til --proposal \"...\".", field="proposal")
+                           "Legg til [field:proposal] \"...\".", field="proposal")
     rounds = uow.session.scalar(select(func.count(Proposal.id)).where(
         Proposal.case_id == case.id, Proposal.meeting_id == meeting.id)) or 0
     outcome_word = {True: "adopted", False: "no_consensus" if needs_consensus else "fallen"}[
@@ -165,7 +195,7 @@ def _leader(uow: UnitOfWork, case: Case, meeting: Meeting, presence: Presence,
     neither is with the case does the body elect someone, named with ``chair``."""
     body = meeting.body
     if chair is not None:
-        person = uow.person(chair, field_name="chair")
+        person = uow.people.get(chair, field="chair")
         if chair not in presence.sitting:
             raise RuleViolation(f"{person.name} er ikkje med i sak {case.number} (ikkje til "
                                 "stades eller inhabil).", "Møteleiaren må vere ein av dei "
@@ -176,35 +206,45 @@ def _leader(uow: UnitOfWork, case: Case, meeting: Meeting, presence: Presence,
                 f"{person.name} kan ikkje leie sak {case.number}: "
                 f"{leader.name if leader else presence.chair} leier møtet i saka. Ein annan "
                 "møteleiar vert vald berre når verken leiaren eller nestleiaren er med.",
-                f"Ta vekk --chair (eller gje --chair {presence.chair}).", field="chair")
+                f"Ta vekk [field:chair] (eller gje [field:chair={presence.chair}]).", field="chair")
         return chair
     if presence.chair is None:
         raise RuleViolation(
             f"Verken leiaren eller nestleiaren i {body.name} er med i sak {case.number}, og "
             "den som leier møtet er det heller ikkje; organet vel ein møteleiar for saka.",
-            "Gje --chair <den som vart vald>, ein av dei som er med i saka.", field="chair")
+            "Gje [field:chair=<den som vart vald>], ein av dei som er med i saka.", field="chair")
     return presence.chair
 
 
-@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
-def record_election(
-    uow: UnitOfWork,
-    actor: Actor,
-    number: str,
-    *,
-    candidates: Sequence[str],
-    ballots: Mapping[str, str | None],
-    what: str,
-    draw: Callable[[Sequence[str]], str] | None = None,
-    chair: str | None = None,
-) -> Proposal:
+class RecordElection(CommandInput):
+    """Val (an election or appointment)."""
+
+    case: CaseNumber
+    candidates: tuple[str, ...] = described("Kandidatane", "the candidates", min_length=1)
+    ballots: dict[PersonId, str | None] = described(
+        "Kvar som er til stades: kandidaten, eller null for blank", "each person present: the "
+        "candidate, or null for blank", default_factory=dict)
+    what: str = described("Kva valet gjeld (t.d. «Leiar»)", "what the election is for",
+                          min_length=1, max_length=500)
+    chair: PersonId | None = described("Møteleiar vald for saka", "chair elected for this case",
+                                       default=None)
+    drawn: str | None = described(
+        "Kven loddtrekninga i møtet gav, når møtet trekte sjølv; elles trekkjer tingflyt",
+        "who the lot drawn in the meeting gave; otherwise tingflyt draws", default=None)
+
+
+@command("case.elect", RecordElection, what="føre valet", scope=case_body,
+         allowed=allowed(CHAIR_OF_BODY, SECRETARIAT), follows=[CARRY_CASE])
+def record_election(uow: UnitOfWork, actor: Actor, data: RecordElection) -> Proposal:
     """Val (fleirtalsval): more than half of the votes cast; else a new round by most votes; a
     tie there by lot, recorded. ``ballots`` maps each person present to a candidate or None
     (blank)."""
-    case, meeting = case_in_session(uow, actor, number)
+    candidates, ballots, what, chair = data.candidates, data.ballots, data.what, data.chair
+    draw = _drawn_by_hand(data.drawn) if data.drawn is not None else None
+    case, meeting = case_in_session(uow, actor, data.case)
     if not candidates or len(set(candidates)) != len(candidates):
         raise InvalidInput("Kandidatlista er tom eller har same namn to gonger.",
-                           "Gje --candidates \"Namn A,Namn B\".", field="candidates")
+                           "Gje [field:candidates] \"Namn A,Namn B\".", field="candidates")
     presence = presence_for(uow, meeting, case)
     leader = _leader(uow, case, meeting, presence, chair)
     rounds = list(uow.session.scalars(select(Proposal).where(
@@ -271,13 +311,24 @@ def _present_now(uow: UnitOfWork, meeting: Meeting) -> tuple[set[str], str | Non
     return present, leading(meeting.body, meeting_chair, present)
 
 
-@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
-def take_up_unlisted(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
-                     objecting: Sequence[str] = (), chair_objects: bool = False) -> AgendaItem:
+class TakeUp(CommandInput):
+    """Ta opp ei sak som ikkje står på sakslista (KL § 11-3)."""
+
+    case: CaseNumber
+    meeting: MeetingRef
+    objecting: tuple[PersonId, ...] = described("Frammøtte som er imot", "those present who "
+                                                "object", default=())
+    chair_objects: bool = described("Møteleiaren er imot", "the chair objects", default=False)
+
+
+@command("case.take_up", TakeUp, what="ta opp saka", scope=meeting_body,
+         allowed=allowed(CHAIR_OF_BODY, SECRETARIAT), follows=[CARRY_CASE])
+def take_up_unlisted(uow: UnitOfWork, actor: Actor, data: TakeUp) -> AgendaItem:
     """Ta opp ei sak som ikkje står på sakslista (KL § 11-3): only if neither the chair nor a
     third of those present object."""
-    meeting = uow.meeting(ref)
-    case = uow.case(number)
+    objecting, chair_objects = data.objecting, data.chair_objects
+    meeting = uow.meetings.get(data.meeting)
+    case = uow.cases.get(data.case)
     if meeting.kind == MeetingKind.WRITTEN:
         raise RuleViolation(f"{meeting.ref} er ei skriftleg handsaming; der kan ingen sak "
                             "takast opp.", "Ta saka opp i eit møte.", field="meeting")
@@ -288,30 +339,32 @@ def take_up_unlisted(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
                             field="meeting")
     if case.agenda_meeting_id == meeting.id:
         raise RuleViolation(f"Sak {case.number} står alt på sakslista til {meeting.ref}.",
-                            "Handsam henne som eit vanleg punkt (`tingflyt vote`).",
+                            "Handsam henne som eit vanleg punkt ([cmd:case.vote]).",
                             field="case")
     if case.agenda_meeting_id is not None:
         other = uow.session.get_one(Meeting, case.agenda_meeting_id)
         raise RuleViolation(
             f"Sak {case.number} står på sakslista til {other.ref}.",
-            f"Ta henne av den først (`tingflyt case place {case.number} --remove`), og ta "
+            f"Ta henne av den først ([cmd:case.place|case={case.number}|remove]), og ta "
             "henne så opp her." if other.status == MeetingStatus.PLANNED else
             f"Ho vert handsama i {other.ref}.", field="case")
     if case.current_body_id != meeting.body_id:
         raise RuleViolation(f"Sak {case.number} skal ikkje handsamast av {meeting.body.name} no.",
-                            f"Ho ligg hos {uow.body(case.current_body_id).name}.", field="case")
+                            f"Ho ligg hos {uow.bodies.get(case.current_body_id).name}.",
+                            field="case")
     present, chair = _present_now(uow, meeting)
     if not present:
         raise RuleViolation(f"Frammøtet til {meeting.ref} er ikkje ført.",
-                            f"Før kven som møtte først: `tingflyt attend {meeting.ref}`.",
+                            "Før kven som møtte først: "
+                            f"[cmd:meeting.attend|meeting={meeting.ref}].",
                             field="meeting")
     objectors = list(dict.fromkeys(objecting))
     for person_id in objectors:
-        person = uow.person(person_id, field_name="objecting")  # refuses the unknown
+        person = uow.people.get(person_id, field="objecting")  # refuses the unknown
         if person_id not in present:
             raise InvalidInput(f"{person.name} er ikkje til stades i {meeting.ref} no.",
                                "Berre dei som er til stades kan vere imot; sjå frammøtet "
-                               f"med `tingflyt minutes {meeting.ref}`.", field="objecting")
+                               f"med [cmd:minutes|meeting={meeting.ref}].", field="objecting")
     chair_objects = chair_objects or (chair is not None and chair in objectors)
     if chair_objects or len(objectors) * 3 >= len(present):
         who = "møteleiaren" if chair_objects else \
@@ -340,24 +393,36 @@ def take_up_unlisted(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
     return item
 
 
-@requires(Role.MEMBER, Role.DIRECTOR, Role.STAFF)
-def demand_agenda(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
-                  members: Sequence[str]) -> Meeting:
+class Demand(CommandInput):
+    """Krav frå ein tredjedel av medlemene om ei sak på sakslista (KL § 11-3)."""
+
+    case: CaseNumber
+    meeting: MeetingRef
+    members: tuple[PersonId, ...] = described("Medlemene som står bak kravet", "the members "
+                                              "behind the demand", default=())
+
+
+def _demand_scope(uow: UnitOfWork, data: Demand) -> Scope:
+    meeting = uow.meetings.get(data.meeting)
+    return Scope(body=meeting.body_id, body_name=meeting.body.name,
+                 members=frozenset(data.members))
+
+
+@command("case.demand", Demand, what="føre kravet", scope=_demand_scope,
+         allowed=allowed(SECRETARIAT, MEMBER_BEHIND), follows=[CARRY_CASE])
+def demand_agenda(uow: UnitOfWork, actor: Actor, data: Demand) -> Meeting:
     """Krav frå ein tredjedel av medlemene (KL § 11-3): the case must go on the agenda, of this
     meeting if its notice has not gone out, else of the body's next open meeting."""
-    meeting = uow.meeting(ref)
-    case = uow.case(number)
+    members = data.members
+    meeting = uow.meetings.get(data.meeting)
+    case = uow.cases.get(data.case)
     seats = [s.member_id for s in seats_of(uow, meeting.body_id)]
     demanders = list(dict.fromkeys(members))
     strangers = [m for m in demanders if m not in seats]
     if strangers:
         raise RuleViolation(f"{', '.join(strangers)} er ikkje medlem(er) av "
                             f"{meeting.body.name}.", "Berre medlemene kan krevje ei sak på "
-                            "sakslista; sjå medlemene med `tingflyt org show`.", field="members")
-    if not (actor.is_staff or actor.has(Role.DIRECTOR)) and actor.id not in demanders:
-        raise NotAllowed(f"{actor.name} står ikkje bak kravet.",
-                         "Eit medlem fører kravet berre om ho sjølv er med på det; elles fører "
-                         "sekretariatet det.", field="as")
+                            "sakslista; sjå medlemene med [cmd:org.show].", field="members")
     needed = ceil(len(seats) / 3)
     if len(demanders) < needed:
         raise RuleViolation(
@@ -366,7 +431,8 @@ def demand_agenda(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
             field="members")
     if case.current_body_id != meeting.body_id:
         raise RuleViolation(f"Sak {case.number} skal ikkje handsamast av {meeting.body.name} no.",
-                            f"Kravet må gjelde eit møte i {uow.body(case.current_body_id).name}.",
+                            "Kravet må gjelde eit møte i "
+                            f"{uow.bodies.get(case.current_body_id).name}.",
                             field="case")
     target = meeting
     if meeting.status != MeetingStatus.PLANNED or meeting.starts_at <= uow.now:
@@ -402,12 +468,22 @@ def demand_agenda(uow: UnitOfWork, actor: Actor, number: str, ref: str, *,
     return target
 
 
-@requires(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF)
-def defer_to_ordinary(uow: UnitOfWork, actor: Actor, number: str, *,
-                      members: Sequence[str]) -> Treatment:
+class Defer(CommandInput):
+    """Ein tredjedel krev at saka i eit hastefjernmøte ventar på eit ordinært møte (KL § 11-8
+    (3))."""
+
+    case: CaseNumber
+    members: tuple[PersonId, ...] = described("Medlemene som krev det", "the members who "
+                                              "demand it", default=())
+
+
+@command("case.defer", Defer, what="føre kravet", scope=case_body,
+         allowed=allowed(CHAIR_OF_BODY, SECRETARIAT), follows=[CARRY_CASE])
+def defer_to_ordinary(uow: UnitOfWork, actor: Actor, data: Defer) -> Treatment:
     """A third of the members demand that a case in an urgent remote meeting waits for an
     ordinary meeting (KL § 11-8 (3)): it is postponed, and goes to the next ordinary one."""
-    case, meeting = case_in_session(uow, actor, number)
+    members = data.members
+    case, meeting = case_in_session(uow, actor, data.case)
     if meeting.kind != MeetingKind.URGENT_REMOTE:
         raise RuleViolation(f"{meeting.ref} er ikkje eit hastefjernmøte.",
                             "Kravet gjeld saker i hastefjernmøte (kommunelova § 11-8 (3)).",
@@ -418,7 +494,7 @@ def defer_to_ordinary(uow: UnitOfWork, actor: Actor, number: str, *,
     if strangers:
         raise RuleViolation(f"{', '.join(strangers)} er ikkje medlem(er) av "
                             f"{meeting.body.name}; berre medlemene kan krevje at saka ventar.",
-                            "Sjå medlemene med `tingflyt org show`.", field="members")
+                            "Sjå medlemene med [cmd:org.show].", field="members")
     needed = ceil(len(seats) / 3)
     if len(demanders) < needed:
         raise RuleViolation(

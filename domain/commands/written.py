@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
-from domain.errors import InvalidInput, NotAllowed, RuleViolation
+from domain.commands.fields import CaseNumber, Day, PersonId, described
+from domain.commands.registry import CommandInput, command
+from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import take_off_agenda
 from domain.operations.substitutes import seats_of
 from domain.operations.written import ANSWER_TIME, adopt, fail_handling, open_handling
+from domain.rules.access import HERSELF, LEADER_OF_BODY, SECRETARIAT, Actor, Scope, allowed
 from domain.rules.agenda import section_for
 from domain.rules.calendar import format_date
 from domain.rules.lifecycle import check
@@ -28,15 +29,31 @@ from domain.store.tables import (
     WrittenAnswer,
     WrittenHandling,
 )
-from domain.store.uow import Actor, UnitOfWork, requires
+from domain.store.uow import UnitOfWork
 
 
-@requires(Role.CHAIR, Role.DIRECTOR, Role.STAFF)
-def start_written(uow: UnitOfWork, actor: Actor, number: str, *, proposal: str,
-                  answer_by: date) -> WrittenHandling:
+class StartWritten(CommandInput):
+    """Sende ei hastesak til skriftleg handsaming i regionrådet (KL § 11-8 (2))."""
+
+    case: CaseNumber
+    proposal: str | None = described("Framlegget (elles tilrådinga)", "the proposal (else the "
+                                      "recommendation)", default=None, max_length=50_000)
+    answer_by: Day = described("Svarfrist (svar innan utgangen av dagen)", "answers due by the "
+                               "end of this day")
+
+
+def _current_body(uow: UnitOfWork, data: StartWritten) -> Scope:
+    body = uow.bodies.get(uow.cases.get(data.case).current_body_id)
+    return Scope(body=body.id, body_name=body.name)
+
+
+@command("written.start", StartWritten, what="sende saka til skriftleg handsaming",
+         scope=_current_body, allowed=allowed(LEADER_OF_BODY, SECRETARIAT))
+def start_written(uow: UnitOfWork, actor: Actor, data: StartWritten) -> WrittenHandling:
     """Send a council case to written handling: a numbered item of its own, answers by a day."""
-    case = uow.case(number)
-    council = uow.body(case.current_body_id)
+    proposal, answer_by = data.proposal, data.answer_by
+    case = uow.cases.get(data.case)
+    council = uow.bodies.get(case.current_body_id)
     if council.kind != BodyKind.COUNCIL or case.competent_body_id != council.id:
         raise RuleViolation(
             f"Skriftleg handsaming gjeld saker regionrådet avgjer sjølv; sak {case.number} "
@@ -46,9 +63,6 @@ def start_written(uow: UnitOfWork, actor: Actor, number: str, *, proposal: str,
         raise RuleViolation(f"{council.name} har ikkje opna for skriftleg handsaming.",
                             "Set written_handling = true i organisasjonsfila om reglementet "
                             "opnar for det.", field="case")
-    if actor.has(Role.CHAIR) and not actor.is_staff and not actor.has(Role.CHAIR, council.id):
-        raise NotAllowed(f"{actor.name} leier ikkje {council.name}.",
-                         "Leiaren avgjer om ei sak skal handsamast skriftleg.", field="as")
     if not case.urgent:
         raise RuleViolation(
             f"Sak {case.number} er ikkje ei hastesak; skriftleg handsaming er for saker som må "
@@ -56,13 +70,13 @@ def start_written(uow: UnitOfWork, actor: Actor, number: str, *, proposal: str,
             "Set saka på eit møte.", field="case")
     text = (proposal or "").strip() or case.recommendation
     if not text:
-        raise InvalidInput("Framlegget manglar.", "Legg til --proposal \"...\".",
+        raise InvalidInput("Framlegget manglar.", "Legg til [field:proposal] \"...\".",
                            field="proposal")
     if answer_by < uow.today or (case.external_deadline and answer_by > case.external_deadline):
         raise InvalidInput(
             f"Svarfristen {format_date(answer_by)} må vere frå i dag og"
             + (f" seinast {format_date(case.external_deadline)}" if case.external_deadline
-               else "") + ".", "Vel ein annan --answer-by.", field="answer_by")
+               else "") + ".", "Vel ein annan [field:answer_by].", field="answer_by")
     state = CaseState(case.state)
     if state == CaseState.ON_AGENDA:
         take_off_agenda(uow, case, "sende til skriftleg handsaming")
@@ -110,15 +124,27 @@ def start_written(uow: UnitOfWork, actor: Actor, number: str, *, proposal: str,
     return handling
 
 
-def answer_written(uow: UnitOfWork, actor: Actor, number: str, person_id: str, *,
-                   agrees_proposal: bool, agrees_written: bool) -> WrittenHandling:
+class AnswerWritten(CommandInput):
+    """Eit medlem sitt svar i skriftleg handsaming (a member's answer)."""
+
+    case: CaseNumber
+    person: PersonId
+    proposal: bool = described("Ja til framlegget", "yes to the proposal")
+    written: bool = described("Ja til å avgjere saka skriftleg", "yes to deciding in writing")
+
+
+def _answering(uow: UnitOfWork, data: AnswerWritten) -> Scope:
+    return Scope(person=data.person)
+
+
+@command("written.answer", AnswerWritten, what="svare for medlemen", scope=_answering,
+         allowed=allowed(HERSELF, SECRETARIAT))
+def answer_written(uow: UnitOfWork, actor: Actor, data: AnswerWritten) -> WrittenHandling:
     """One member's answer (or the secretariat's record of it)."""
-    case = uow.case(number)
+    person_id, agrees_proposal, agrees_written = data.person, data.proposal, data.written
+    case = uow.cases.get(data.case)
     handling = open_handling(uow, case)
     meeting = uow.session.get_one(Meeting, handling.meeting_id)
-    if not (actor.is_staff or actor.id == person_id):
-        raise NotAllowed(f"{actor.name} kan ikkje svare for {person_id}.",
-                         "Medlemen svarar sjølv, eller sekretariatet fører svaret.", field="as")
     members = [s.member_id for s in seats_of(uow, meeting.body_id)]
     if person_id not in members:
         raise RuleViolation(f"{person_id} er ikkje medlem av {meeting.body.name}.",
@@ -129,7 +155,7 @@ def answer_written(uow: UnitOfWork, actor: Actor, number: str, person_id: str, *
             "Den skriftlege handsaminga er over; saka går til eit møte.", field="case")
     existing = uow.session.scalars(select(WrittenAnswer).where(
         WrittenAnswer.written_id == handling.id, WrittenAnswer.person_id == person_id)).first()
-    person = uow.person(person_id, field_name="person")
+    person = uow.people.get(person_id, field="person")
     if existing is not None:
         raise RuleViolation(f"{person.name} har alt svart.", "Eit svar kan ikkje endrast.",
                             field="person")

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from domain.operations.agenda import place_by_rule, place_on_agenda, take_off_agenda
 from domain.operations.deadlines import close_deadlines, open_deadline
 from domain.operations.paths import closed_meeting_required, remaining_path
+from domain.rules.access import SYSTEM_ACTOR, Actor
 from domain.rules.calendar import Clock, format_date
 from domain.rules.lifecycle import check
 from domain.rules.scheduling import (
@@ -33,7 +34,7 @@ from domain.rules.terms import (
 )
 from domain.store.repositories import all_bodies, leaders, meeting_label, slot, upcoming_slots
 from domain.store.tables import Case, Meeting, Person
-from domain.store.uow import SYSTEM_ACTOR, Actor, UnitOfWork
+from domain.store.uow import UnitOfWork
 
 #: Steps a case can take on its own before it must wait (a guard against loops).
 MAX_STEPS = 12
@@ -114,14 +115,14 @@ def _start_preparation(uow: UnitOfWork, actor: Actor, case: Case, *, again: bool
     close_deadlines(uow, kinds=(DeadlineKind.PREPARATION,), case=case, cancelled=True)
     if state != CaseState.IN_PREPARATION:
         case.state = check("start_preparation", state, case.number)
-    admin = uow.body_of_kind("admin_committee")
+    admin = uow.bodies.of_kind("admin_committee")
     lead = uow.session.get(Person, case.lead_id) if case.lead_id else None
     lead_text = f" Ansvarleg: {lead.name}." if lead else ""
     if target is None:
         previous = case.preparation_deadline
         case.preparation_deadline = None
         case.target_meeting_id = None
-        body = uow.body(case.current_body_id)
+        body = uow.bodies.get(case.current_body_id)
         uow.alert(f"no-meeting:{case.id}:{body.id}:{uow.today.isoformat()}", AlertKind.NO_MEETING,
                   f"Sak {case.number} ventar på utgreiing, men det finst ikkje noko møte i "
                   f"{body.name} å sikte mot. Legg til møte i møteplanen.",
@@ -132,7 +133,7 @@ def _start_preparation(uow: UnitOfWork, actor: Actor, case: Case, *, again: bool
                     f"Sendt til utgreiing i {admin.short_name}; ingen møte i {body.name} å sikte "
                     f"mot, så fristen vert sett når eit møte kjem i planen.{lead_text}")
     meeting = uow.session.scalars(select(Meeting).where(Meeting.ref == target.ref)).one()
-    body = uow.body(case.current_body_id)
+    body = uow.bodies.get(case.current_body_id)
     due = target.preparation_deadline
     note = ""
     deadline = case.external_deadline
@@ -202,7 +203,7 @@ def _move_to_meeting_in_time(uow: UnitOfWork, actor: Actor, case: Case) -> str |
 
 def _start_implementation(uow: UnitOfWork, actor: Actor, case: Case) -> str:
     case.state = check("start_implementation", CaseState(case.state), case.number)
-    body = uow.body(case.competent_body_id)
+    body = uow.bodies.get(case.competent_body_id)
     due = uow.calendar.working_day_on_or_before(uow.today + timedelta(days=body.followup_days))
     open_deadline(uow, kind=DeadlineKind.FOLLOWUP, due_date=due,
                   reminder_days=body.reminder_days, case=case, owner_id=case.lead_id,
@@ -283,6 +284,6 @@ def _next_check(uow: UnitOfWork, case: Case) -> datetime | None:
 def reconcile(engine: Engine, clock: Clock, number: str) -> list[str]:
     """Reconcile one case by number in its own transaction (the case flow's body)."""
     with UnitOfWork(engine, clock) as uow:
-        done = reconcile_case(uow, uow.case(number))
+        done = reconcile_case(uow, uow.cases.get(number))
         uow.commit()
     return done

@@ -16,6 +16,7 @@ from domain.errors import TingflytError
 from domain.operations.agenda import freeze_agenda
 from domain.operations.substitutes import process_call
 from domain.operations.written import process_written
+from domain.rules.access import SYSTEM_ACTOR
 from domain.rules.calendar import Clock, format_date
 from domain.rules.lifecycle import OPEN_STATES
 from domain.rules.terms import (
@@ -28,7 +29,7 @@ from domain.rules.terms import (
 )
 from domain.store.repositories import leaders, meeting_label
 from domain.store.tables import Case, Deadline, Meeting, SubstituteCall, WrittenHandling
-from domain.store.uow import SYSTEM_ACTOR, UnitOfWork
+from domain.store.uow import UnitOfWork
 
 #: Rows handled per query in one sweep round.
 BATCH = 200
@@ -90,7 +91,7 @@ def process_meeting(uow: UnitOfWork, meeting: Meeting) -> str | None:
         if not waiting:
             return None
         message = (f"Møtet {meeting_label(uow, meeting)} er over, men utfallet er ikkje ført "
-                   f"for sak {', '.join(waiting)}. Før det med `tingflyt case decide`.")
+                   f"for sak {', '.join(waiting)}. Før det med [cmd:case.decide].")
         uow.alert(f"outcome-missing:{meeting.id}", AlertKind.OUTCOME_MISSING, message,
                   recipients=[uow.council.director_id], severity="warning", meeting=meeting)
         uow.journal(SYSTEM_ACTOR, "meeting.outcome_missing", message, meeting=meeting)
@@ -106,7 +107,7 @@ def process_meeting(uow: UnitOfWork, meeting: Meeting) -> str | None:
         meeting.next_check_at = None
         message = (f"Møtet {meeting_label(uow, meeting)} er passert utan at innkallinga vart "
                    "send frå tingflyt. Før det som vart gjort, eller avlys møtet "
-                   f"(`tingflyt meeting cancel {meeting.ref}`).")
+                   f"([cmd:meeting.cancel|meeting={meeting.ref}]).")
         uow.alert(f"never-notified:{meeting.id}", AlertKind.NOTICE_LATE, message,
                   recipients=leaders(uow), severity="critical", meeting=meeting)
         uow.journal(SYSTEM_ACTOR, "meeting.not_notified", message, meeting=meeting)

@@ -21,6 +21,7 @@ from domain.errors import (
 from domain.operations.deadlines import close_deadlines
 from domain.operations.meetings import OUTCOME_GRACE, status_label
 from domain.operations.paths import closed_meeting_required
+from domain.rules.access import Actor
 from domain.rules.agenda import section_for
 from domain.rules.calendar import format_date
 from domain.rules.lifecycle import check
@@ -48,7 +49,7 @@ from domain.store.tables import (
     Meeting,
     Treatment,
 )
-from domain.store.uow import Actor, UnitOfWork
+from domain.store.uow import UnitOfWork
 
 
 def freeze_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> bool:
@@ -59,7 +60,7 @@ def freeze_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> bool:
             return False
         raise RuleViolation(
             f"Møtet {meeting.ref} er alt {status_label(meeting)}; sakslista kan ikkje "
-            "frysast på nytt.", "Sjå `tingflyt meeting show` for sakslista.", field="meeting")
+            "frysast på nytt.", "Sjå [cmd:meeting.show] for sakslista.", field="meeting")
     body = meeting.body
     session = uow.session
     _add_standing_items(uow, actor, meeting)
@@ -191,7 +192,7 @@ def take_off_agenda(uow: UnitOfWork, case: Case, verb: str) -> Meeting:
         raise RuleViolation(
             f"Innkallinga til {meeting.ref} er sendt; ein kan ikkje {verb} sak {case.number} no.",
             "Saka må handsamast i møtet: møtet kan utsetje henne med vanleg fleirtal "
-            "(kommunelova § 11-3), eller saka kan trekkjast med `tingflyt case withdraw`.",
+            "(kommunelova § 11-3), eller saka kan trekkjast med [cmd:case.withdraw].",
             field="meeting")
     item = agenda_item_for(uow, case, meeting.id)
     if item is not None:
@@ -234,10 +235,10 @@ def place_by_rule(uow: UnitOfWork, actor: Actor, case: Case) -> Meeting | None:
             reason = (f"Første møte som kan avgjere saka innan den eksterne fristen "
                       f"{format_date(deadline)}; innkallinga er ikkje sendt enno.")
     if target is None:
-        body = uow.body(case.current_body_id)
+        body = uow.bodies.get(case.current_body_id)
         uow.alert(f"no-meeting:{case.id}:{body.id}:{state.value}", AlertKind.NO_MEETING,
                   f"Sak {case.number} er klar for saksliste, men det finst ikkje noko ope møte i "
-                  f"{body.name}. Legg til møte (`tingflyt meeting add`).",
+                  f"{body.name}. Legg til møte ([cmd:meeting.add]).",
                   recipients=[uow.council.director_id], case=case)
         return None
     meeting = uow.session.scalars(select(Meeting).where(Meeting.ref == target.ref)).one()
@@ -264,7 +265,7 @@ def check_report_target(uow: UnitOfWork, case: Case, meeting_ref: str | None,
                          remove: bool) -> None:
     """A report of an urgency decision goes on the body's next meeting whose agenda is still
     open, and stays there (KL § 11-8 (1))."""
-    body = uow.body(case.current_body_id)
+    body = uow.bodies.get(case.current_body_id)
     following = uow.session.scalars(select(Meeting).where(
         Meeting.body_id == body.id, Meeting.status == MeetingStatus.PLANNED,
         Meeting.starts_at > uow.now, Meeting.kind != MeetingKind.WRITTEN)
@@ -277,12 +278,12 @@ def check_report_target(uow: UnitOfWork, case: Case, meeting_ref: str | None,
             "La henne stå; meldinga vert teken til orientering i møtet.", field="remove")
     if meeting_ref is None or following is None:
         return
-    meeting = uow.meeting(meeting_ref)
+    meeting = uow.meetings.get(meeting_ref)
     if meeting.id != following.id:
         raise RuleViolation(
             f"Sak {case.number} er ei melding om hastevedtak; ho skal leggjast fram i {where}, "
             f"ikkje i {meeting.ref} (kommunelova § 11-8 (1)).",
-            f"Bruk --meeting {following.ref}.", field="meeting")
+            f"Bruk [field:meeting={following.ref}].", field="meeting")
 
 
 def position_of(uow: UnitOfWork, meeting: Meeting, value: str | int | None,

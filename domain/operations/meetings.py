@@ -10,6 +10,7 @@ from sqlalchemy import and_, select
 
 from domain.errors import InvalidInput, RuleViolation
 from domain.operations.deadlines import close_deadlines, open_deadline
+from domain.rules.access import OPERATOR_ACTOR, Actor
 from domain.rules.calendar import format_date
 from domain.rules.terms import (
     MEETING_STATUS_LABELS,
@@ -19,7 +20,7 @@ from domain.rules.terms import (
     MeetingStatus,
 )
 from domain.store.tables import Body, Case, Meeting
-from domain.store.uow import OPERATOR_ACTOR, Actor, UnitOfWork
+from domain.store.uow import UnitOfWork
 
 #: Local time at which the sweep sends a meeting's notice on its notice day.
 NOTICE_TIME = time(8, 0)
@@ -72,7 +73,7 @@ def create_meeting(
         raise InvalidInput(f"{format_date(day)} er {why}.", "Vel ein arbeidsdag.", field="date")
     if end <= start:
         raise InvalidInput(f"Sluttid {end:%H:%M} er ikkje etter starttid {start:%H:%M}.",
-                           "Rett --end eller --start.", field="end")
+                           "Rett [field:end] eller [field:start].", field="end")
     council = uow.council
     if not council.period_start <= day <= council.period_end:
         period = f"{format_date(council.period_start)}-{format_date(council.period_end)}"
@@ -92,7 +93,7 @@ def create_meeting(
         hint = f"Første moglege møtedag med {notice_days} dagars varsel er {format_date(earliest)}."
         if kind != MeetingKind.URGENT_REMOTE and body.urgent_notice_days is not None \
                 and body.remote_meetings:
-            hint += " Hastar det meir, bruk --urgent for hastefjernmøte (kommunelova § 11-8)."
+            hint += " Hastar det meir, bruk [field:urgent] for hastefjernmøte (kommunelova § 11-8)."
         raise RuleViolation(
             f"Innkallinga til eit møte {format_date(day)} måtte ha gått ut {format_date(notice)}; "
             "det er for seint.", hint, field="date")
@@ -148,7 +149,7 @@ def reschedule_meeting(uow: UnitOfWork, meeting: Meeting, start: time, end: time
             raise RuleViolation(
                 f"Møtet {meeting.ref} kan ikkje bli fjernmøte: sak {', '.join(closed)} er "
                 "underlagd teieplikt og må handsamast i lukka møte (kommunelova § 11-7).",
-                "Flytt saka til eit anna møte først (`tingflyt case place ... --meeting`), "
+                "Flytt saka til eit anna møte først ([cmd:case.place|case=...|meeting]), "
                 "eller la møtet vere fysisk.", field="remote")
     if (meeting.starts_at, meeting.ends_at, meeting.place, meeting.remote) != (
             starts_at, ends_at, place, remote):

@@ -4,9 +4,10 @@ the report of an urgency decision made at once.
 
 from __future__ import annotations
 
-from domain.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, RuleViolation
+from domain.errors import Conflict, IllegalTransition, InvalidInput, RuleViolation
 from domain.operations.deadlines import close_deadlines
 from domain.operations.paths import case_path
+from domain.rules.access import SYSTEM_ACTOR, Actor
 from domain.rules.calendar import format_date
 from domain.rules.lifecycle import check
 from domain.rules.scheduling import (
@@ -30,7 +31,7 @@ from domain.rules.terms import (
 )
 from domain.store.repositories import agenda_item_for, all_bodies, upcoming_slots
 from domain.store.tables import Body, Case, Meeting, Treatment
-from domain.store.uow import SYSTEM_ACTOR, Actor, UnitOfWork
+from domain.store.uow import UnitOfWork
 
 
 def check_version(case: Case, expected_version: int | None) -> None:
@@ -38,7 +39,7 @@ def check_version(case: Case, expected_version: int | None) -> None:
         raise Conflict(
             f"Sak {case.number} er endra sidan du henta ho (versjon {expected_version}, no "
             f"{case.version}); ingenting er lagra.",
-            "Sjå `tingflyt case show` for kva som er endra, og prøv igjen.", field="version")
+            "Sjå [cmd:case.show] for kva som er endra, og prøv igjen.", field="expect_version")
 
 
 def touch(uow: UnitOfWork, case: Case, *, due_now: bool = True) -> None:
@@ -68,8 +69,8 @@ VOTED = frozenset({Outcome.DECIDED, Outcome.REFERRED, Outcome.NOT_ADOPTED})
 def case_in_session(uow: UnitOfWork, actor: Actor, number: str,
                     expected_version: int | None = None) -> tuple[Case, Meeting]:
     """The case and the meeting it is being handled in, checked: on the agenda of a lawfully
-    called meeting that has started, and the actor leads it or keeps its minutes."""
-    case = uow.case(number)
+    called meeting that has started (who may act on it is the command's permission)."""
+    case = uow.cases.get(number)
     check_version(case, expected_version)
     state = CaseState(case.state)
     if state != CaseState.ON_AGENDA or case.agenda_meeting_id is None:
@@ -77,22 +78,17 @@ def case_in_session(uow: UnitOfWork, actor: Actor, number: str,
         raise IllegalTransition(f"Sak {case.number} står ikkje på noka saksliste.", "")
     meeting = uow.session.get(Meeting, case.agenda_meeting_id)
     assert meeting is not None
-    body = meeting.body
     if meeting.kind == MeetingKind.WRITTEN:
         raise RuleViolation(
             f"Sak {case.number} er til skriftleg handsaming ({meeting.ref}): ho er vedteken "
             "berre om alle medlemene seier ja, og fell ved eitt nei eller manglande svar "
-            "(kommunelova § 11-8 (2)).", f"Før svara med `tingflyt written answer "
-            f"{case.number}`.", field="case")
-    if not actor.is_staff and not actor.is_system and not (
-            actor.has(Role.CHAIR, body.id) or actor.has(Role.DEPUTY_CHAIR, body.id)):
-        raise NotAllowed(f"{actor.name} leier ikkje {body.name}.",
-                         "Vedtak vert førte av møteleiaren eller sekretariatet.", field="as")
+            "(kommunelova § 11-8 (2)).",
+            f"Før svara med [cmd:written.answer|case={case.number}].", field="case")
     if meeting.status == MeetingStatus.PLANNED:
         raise RuleViolation(
             f"Innkallinga til {meeting.ref} er ikkje sendt; møtet kan ikkje gjere vedtak før "
             "det er lovleg kalla inn (kommunelova § 11-3).",
-            "Send innkallinga (`tingflyt meeting notice`) eller vent til fristen.",
+            "Send innkallinga ([cmd:meeting.notice]) eller vent til fristen.",
             field="meeting")
     if uow.now < meeting.starts_at:
         raise RuleViolation(f"Møtet {meeting.ref} har ikkje byrja enno "
@@ -114,35 +110,37 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
     basis = DecisionBasis(case.decision_basis) if competent else DecisionBasis.ORDINARY
     if result == Outcome.TAKEN_FOR_INFORMATION and kind not in INFORMATION_ONLY:
         raise RuleViolation(f"Sak {case.number} er ei {kind.label} og skal avgjerast, ikkje "
-                            "berre takast til orientering.", "Bruk --outcome decided.",
+                            "berre takast til orientering.", "Bruk [field:outcome=decided].",
                             field="outcome")
     if urgency:
         _check_urgency_authority(uow, case, body)
         basis = DecisionBasis.URGENCY
         if result not in (Outcome.DECIDED, Outcome.NOT_ADOPTED):
             raise InvalidInput("Hastevedtak gjeld berre vedtak (decided eller not_adopted).",
-                               "Ta vekk --urgency, eller bruk --outcome decided.",
+                               "Ta vekk [field:urgency], eller bruk [field:outcome=decided].",
                                field="outcome")
     elif not competent:
-        nxt = uow.body(case.competent_body_id)
+        nxt = uow.bodies.get(case.competent_body_id)
         if result in (Outcome.DECIDED, Outcome.NOT_ADOPTED):
-            hint = ("Bruk --outcome referred (innstilling), postponed, sent_back eller "
+            hint = ("Bruk [field:outcome=referred] (innstilling), postponed, sent_back eller "
                     "withdrawn.")
             if kind in ASSEMBLY_ONLY:
                 hint += f" Ei sak av typen «{kind.label}» avgjer berre {nxt.name}."
             else:
-                hint += " Kan saka ikkje vente, vurder hastevedtak (--urgency)."
+                hint += " Kan saka ikkje vente, vurder hastevedtak ([field:urgency])."
             raise RuleViolation(
                 f"Sak {case.number} skal avgjerast av {nxt.name}; {body.name} gjev innstilling.",
                 hint, field="outcome")
     elif result == Outcome.REFERRED:
         raise RuleViolation(f"{body.name} avgjer sak {case.number} sjølv; det finst ikkje noko "
-                            "organ å innstille til.", "Bruk --outcome decided.", field="outcome")
+                            "organ å innstille til.", "Bruk [field:outcome=decided].",
+                            field="outcome")
     text = (text or "").strip() or None
     if result in (Outcome.DECIDED, Outcome.REFERRED) and text is None:
         text = case.recommendation
     if result in (Outcome.DECIDED, Outcome.REFERRED, Outcome.NOT_ADOPTED) and not text:
-        raise InvalidInput("Vedtaksteksten manglar.", "Legg til --text \"...\".", field="text")
+        raise InvalidInput("Vedtaksteksten manglar.", "Legg til [field:text] \"...\".",
+                           field="text")
     if basis_override is not None:
         basis = basis_override
 
@@ -192,12 +190,12 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
 
 
 def _check_urgency_authority(uow: UnitOfWork, case: Case, body: Body) -> None:
-    competent = uow.body(case.competent_body_id)
+    competent = uow.bodies.get(case.competent_body_id)
     if body.kind != BodyKind.COUNCIL or competent.kind != BodyKind.ASSEMBLY:
         raise RuleViolation(
             "Hastefullmakta (kommunelova § 11-8 (1)) gjeld saker som høyrer til "
             f"{competent.name if competent.kind == BodyKind.ASSEMBLY else 'representantskapet'}, "
-            "avgjorde av regionrådet.", "Ta vekk --urgency.", field="urgency")
+            "avgjorde av regionrådet.", "Ta vekk [field:urgency].", field="urgency")
     if CaseKind(case.kind) in ASSEMBLY_ONLY:
         raise RuleViolation(
             f"Ei sak av typen «{CaseKind(case.kind).label}» skal alltid avgjerast av "
@@ -207,7 +205,7 @@ def _check_urgency_authority(uow: UnitOfWork, case: Case, body: Body) -> None:
         raise RuleViolation(
             f"Sak {case.number} er ikkje ei hastesak: {competent.name} kan avgjere henne i tide.",
             "Hastefullmakt kan berre brukast når vedtaket trengst så snart at "
-            f"{competent.name} ikkje kan kallast inn. Bruk --outcome referred.",
+            f"{competent.name} ikkje kan kallast inn. Bruk [field:outcome=referred].",
             field="urgency")
     can_decide = earliest_decision(path=[competent.id], bodies=all_bodies(uow),
                                    meetings=upcoming_slots(uow), calendar=uow.calendar,
@@ -217,13 +215,13 @@ def _check_urgency_authority(uow: UnitOfWork, case: Case, body: Body) -> None:
             f"{competent.name} kan framleis kallast inn og avgjere sak {case.number} før fristen "
             f"{format_date(case.external_deadline)} (møte {format_date(can_decide)}); då gjeld "
             "ikkje hastefullmakta (kommunelova § 11-8 (1)).",
-            "Bruk --outcome referred, og kall inn til møte i tide.", field="urgency")
+            "Bruk [field:outcome=referred], og kall inn til møte i tide.", field="urgency")
 
 
 def _report_urgency_decision(uow: UnitOfWork, actor: Actor, case: Case,
                              meeting: Meeting) -> Case:
     """Melding om hastevedtak: a case for the assembly's next meeting, made at once."""
-    assembly = uow.body(case.competent_body_id)
+    assembly = uow.bodies.get(case.competent_body_id)
     year = uow.today.year
     report = Case(
         year=year, seq=uow.next_number("case", year),

@@ -13,6 +13,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from domain.errors import RuleViolation
+from domain.rules.access import SYSTEM_ACTOR
 from domain.rules.sitting import leading
 from domain.rules.terms import AlertKind, MeetingStatus
 from domain.rules.voting import quorum_needed
@@ -27,7 +28,7 @@ from domain.store.tables import (
     Person,
     SubstituteCall,
 )
-from domain.store.uow import SYSTEM_ACTOR, UnitOfWork
+from domain.store.uow import UnitOfWork
 
 #: How long a substitute has to answer before the next one is asked.
 ANSWER_WINDOW = timedelta(days=2)
@@ -246,8 +247,9 @@ def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
         Attendance.meeting_id == meeting.id)))
     if not rows:
         raise RuleViolation(f"Frammøtet til {meeting.ref} er ikkje ført.",
-                            f"Før kven som møtte først: `tingflyt attend {meeting.ref} "
-                            "--present ... --chair ...`.", field="meeting")
+                            "Før kven som møtte først: "
+                            f"[cmd:meeting.attend|meeting={meeting.ref}|present=...|chair=...].",
+                            field="meeting")
     item = uow.session.scalars(select(AgendaItem).where(
         AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id)).first()
     position = item.position if item is not None else None

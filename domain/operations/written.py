@@ -11,6 +11,7 @@ from sqlalchemy import select
 from domain.errors import RuleViolation
 from domain.operations.outcomes import apply_outcome
 from domain.operations.substitutes import seats_of
+from domain.rules.access import SYSTEM_ACTOR, Actor
 from domain.rules.terms import (
     AlertKind,
     CaseState,
@@ -29,11 +30,7 @@ from domain.store.tables import (
     WrittenAnswer,
     WrittenHandling,
 )
-from domain.store.uow import SYSTEM_ACTOR, Actor, UnitOfWork
-
-WRITTEN_STATUS_LABELS = {"open": "i gang, ventar på svar", "adopted": "vedteke",
-                         "failed": "fall"}
-
+from domain.store.uow import UnitOfWork
 
 #: Answers are due by the end of the answer day, local time: an answer at 23:59 counts.
 ANSWER_TIME = time(23, 59, 59)
@@ -50,7 +47,7 @@ def open_handling(uow: UnitOfWork, case: Case) -> WrittenHandling:
         WrittenHandling.case_id == case.id, WrittenHandling.status == "open")).first()
     if handling is None:
         raise RuleViolation(f"Sak {case.number} er ikkje til skriftleg handsaming no.",
-                            "Start ho med `tingflyt written start`.", field="case")
+                            "Start ho med [cmd:written.start].", field="case")
     return handling
 
 

@@ -49,7 +49,7 @@ def audience_for(uow: UnitOfWork, actor_id: str | None, bodies: list[str]) -> st
     the public version."""
     if actor_id is None:
         return PUBLIC
-    actor = uow.actor(actor_id)
+    actor = uow.people.actor(actor_id)
     if actor.is_staff or actor.has(Role.CHIEF_EXECUTIVE):
         return INTERNAL
     if any(actor.has(role, body) for body in bodies
@@ -248,7 +248,7 @@ def case_list(uow: UnitOfWork, *, state: str | None = None, body: str | None = N
             raise InvalidInput(f"Ukjend tilstand «{state}».", f"Bruk ein av: {states}.",
                                field="state") from None
     if body is not None:
-        query = query.where(Case.current_body_id == uow.body(body).id)
+        query = query.where(Case.current_body_id == uow.bodies.get(body).id)
     if urgent:
         query = query.where(Case.urgent.is_(True))
     if open_only:

@@ -34,7 +34,7 @@ def followup_list(uow: UnitOfWork, *, body: str | None = None,
     query = select(Treatment, Case).join(Case, Case.id == Treatment.case_id).where(
         Treatment.authoritative.is_(True), Treatment.outcome == Outcome.DECIDED)
     if body is not None:
-        query = query.where(Treatment.body_id == uow.body(body).id)
+        query = query.where(Treatment.body_id == uow.bodies.get(body).id)
     rows = []
     names = {p.id: p.name for p in uow.session.scalars(select(Person))}
     bodies = {b.id: b.short_name for b in uow.session.scalars(select(Body))}

@@ -35,7 +35,7 @@ def alert_view(alert: Alert, uow: UnitOfWork) -> dict[str, Any]:
 def require_internal(uow: UnitOfWork, actor_id: str | None, what: str = "journalen") -> None:
     """The journal and the alerts are for the secretariat and the council's own people."""
 
-    actor = uow.actor(actor_id)
+    actor = uow.people.actor(actor_id)
     if not (actor.is_staff or actor.has(Role.CHAIR) or actor.has(Role.DEPUTY_CHAIR)
             or actor.has(Role.CHIEF_EXECUTIVE)):
         raise NotAllowed(f"{actor.describe()} har ikkje tilgang til {what}.",
@@ -49,9 +49,9 @@ def journal_list(uow: UnitOfWork, *, actor_id: str | None, case: str | None = No
     use_zone(uow)
     query = select(JournalEntry)
     if case is not None:
-        query = query.where(JournalEntry.case_id == uow.case(case).id)
+        query = query.where(JournalEntry.case_id == uow.cases.get(case).id)
     if meeting is not None:
-        query = query.where(JournalEntry.meeting_id == uow.meeting(meeting).id)
+        query = query.where(JournalEntry.meeting_id == uow.meetings.get(meeting).id)
     entries = list(uow.session.scalars(
         query.order_by(JournalEntry.at.desc(), JournalEntry.id.desc()).limit(limit)))
     entries.reverse()

@@ -99,7 +99,7 @@ def meeting_list(uow: UnitOfWork, *, body: str | None = None, start: Any = None,
                  end: Any = None) -> list[dict[str, Any]]:
     query = select(Meeting).order_by(Meeting.starts_at)
     if body is not None:
-        query = query.where(Meeting.body_id == uow.body(body).id)
+        query = query.where(Meeting.body_id == uow.bodies.get(body).id)
     if start is not None:
         query = query.where(Meeting.day >= start)
     if end is not None:

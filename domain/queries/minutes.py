@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from domain.errors import RuleViolation
 from domain.operations.substitutes import recused_in, seats_of
-from domain.operations.written import WRITTEN_STATUS_LABELS, handling_at
+from domain.operations.written import handling_at
 from domain.queries.cases import case_title, public_vote_summary
 from domain.queries.format import INTERNAL, PUBLIC, iso, use_zone
 from domain.queries.meetings import meeting_summary
@@ -21,10 +21,12 @@ from domain.rules.sitting import chair_note
 from domain.rules.terms import (
     DECISION_BASIS_LABELS,
     OUTCOME_LABELS,
+    WRITTEN_STATUS_LABELS,
     DecisionBasis,
     MeetingKind,
     MeetingStatus,
     Outcome,
+    WrittenStatus,
 )
 from domain.rules.voting import CHOICE_LABELS, Choice
 from domain.store.tables import (
@@ -52,7 +54,7 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
     use_zone(uow)
     if meeting.status != MeetingStatus.HELD:
         raise RuleViolation(f"Møtet {meeting.ref} er ikkje halde enno; det finst inga møtebok.",
-                            "Før frammøte og vedtak først (`tingflyt attend`, `tingflyt vote`).",
+                            "Før frammøte og vedtak først ([cmd:meeting.attend], [cmd:case.vote]).",
                             field="meeting")
     public = audience == PUBLIC
     attendance = list(uow.session.scalars(select(Attendance).where(
@@ -186,7 +188,8 @@ def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
             "written": None if answer is None else answer.agrees_written,
             "answered_at": iso(answer.answered_at) if answer else None})
     return {
-        "status": handling.status, "status_label": WRITTEN_STATUS_LABELS[handling.status],
+        "status": handling.status,
+        "status_label": WRITTEN_STATUS_LABELS[WrittenStatus(handling.status)],
         "proposal": None if hidden else handling.proposal,
         "answer_by": iso(handling.answer_by),
         "note": handling.outcome_note,

@@ -4,14 +4,16 @@ order.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, or_, select
 
 from domain.queries.format import iso, use_zone
 from domain.store.tables import (
     Body,
     Membership,
+    MembershipPeriod,
     Municipality,
     Person,
 )
@@ -78,3 +80,23 @@ def org_view(uow: UnitOfWork) -> dict[str, Any]:
             "chief_executive": person(m.chief_executive_id)} for m in municipalities],
         "bodies": body_views,
     }
+
+
+def membership_at(uow: UnitOfWork, body_id: str, when: datetime) -> list[dict[str, Any]]:
+    """Who sat in ``body_id`` at the instant ``when`` (aware): members, then substitutes, by
+    municipality and rank, from the membership history (a period covers [valid_from, valid_to)).
+    """
+    if when.tzinfo is None:
+        raise ValueError(f"naive datetime {when!r}: give it a zone")
+    use_zone(uow)
+    body = uow.bodies.get(body_id)
+    period = MembershipPeriod
+    rows = uow.session.execute(
+        select(period, Person.name).join(Person, Person.id == period.person_id)
+        .where(period.body_id == body.id, period.valid_from <= when,
+               or_(period.valid_to.is_(None), period.valid_to > when))
+        .order_by(case((period.role == "member", 0), else_=1), period.municipality_id,
+                  period.rank, period.valid_from))
+    return [{"person_id": p.person_id, "name": name, "municipality": p.municipality_id,
+             "role": p.role, "rank": p.rank, "valid_from": iso(p.valid_from),
+             "valid_to": iso(p.valid_to)} for p, name in rows]

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from domain.errors import RuleViolation
 from domain.operations.substitutes import recused_in, seats_of
-from domain.operations.written import WRITTEN_STATUS_LABELS
 from domain.queries.cases import case_title
 from domain.queries.format import INTERNAL, PUBLIC, iso, use_zone
+from domain.rules.terms import WRITTEN_STATUS_LABELS, WrittenStatus
 from domain.store.repositories import meeting_label
 from domain.store.tables import (
     Meeting,
@@ -23,12 +23,12 @@ def written_view(uow: UnitOfWork, number: str, audience: str = INTERNAL) -> dict
     """The written handling of a case: proposal, deadline, each member's answers. The public
     reads an exempt case's handling without the proposal."""
     use_zone(uow)
-    case = uow.case(number)
+    case = uow.cases.get(number)
     handling = uow.session.scalars(select(WrittenHandling).where(
         WrittenHandling.case_id == case.id).order_by(WrittenHandling.id.desc())).first()
     if handling is None:
         raise RuleViolation(f"Sak {case.number} har ikkje vore til skriftleg handsaming.",
-                            f"Start ho med `tingflyt written start {case.number}`.",
+                            f"Start ho med [cmd:written.start|case={case.number}].",
                             field="case")
     hidden = audience == PUBLIC and case.exempt_basis is not None
     meeting = uow.session.get_one(Meeting, handling.meeting_id)
@@ -41,7 +41,8 @@ def written_view(uow: UnitOfWork, number: str, audience: str = INTERNAL) -> dict
     return {
         "case": case.number, "title": case_title(case, audience),
         "exempt_basis": case.exempt_basis, "meeting": meeting.ref,
-        "status": handling.status, "status_label": WRITTEN_STATUS_LABELS[handling.status],
+        "status": handling.status,
+        "status_label": WRITTEN_STATUS_LABELS[WrittenStatus(handling.status)],
         "proposal": None if hidden else handling.proposal,
         "answer_by": iso(handling.answer_by),
         "outcome_note": handling.outcome_note,

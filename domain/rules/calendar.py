@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -165,6 +165,12 @@ class CouncilCalendar:
             if self.is_working_day(day) and self.notice_date(day, notice_days) >= today:
                 return day
             day += timedelta(days=1)
+
+
+@lru_cache(maxsize=8)
+def calendar_for(timezone: str, country: str) -> CouncilCalendar:
+    """One calendar per zone and country for the whole process (its holiday tables are cached)."""
+    return CouncilCalendar(timezone, country)
 
 
 def format_date(day: date) -> str:

@@ -75,7 +75,7 @@ def check(step_name: str, state: S, case_label: str) -> S:
         hint = f"Frå «{state.label}» kan saka: {options}."
     elif allowed:
         options = ", ".join(f"«{s.label}»" for s in allowed)
-        hint = f"tingflyt tek neste steg sjølv ({options}); køyr `tingflyt sweep` om det hastar."
+        hint = f"tingflyt tek neste steg sjølv ({options}); køyr [cmd:sweep] om det hastar."
     else:
         hint = "Saka er avslutta; ingen fleire steg er moglege."
     raise IllegalTransition(

@@ -37,8 +37,9 @@ def parse_exemption(basis: str | None, public_title: str | None) -> Exemption | 
         if public_title:
             raise InvalidInput(
                 "Ein nøytral offentleg tittel er berre for saker som er unnatekne offentlegheit.",
-                "Gje òg --exempt med heimelen, t.d. --exempt \"offl. § 13 jf. fvl. § 13 første "
-                "ledd nr. 1\", eller ta vekk --public-title.", field="public_title")
+                "Gje òg [field:exempt] med heimelen, t.d. [field:exempt] \"offl. § 13 jf. fvl. "
+                "§ 13 første ledd nr. 1\", eller ta vekk [field:public_title].",
+                field="public_title")
         return None
     match = _OFFL_SECTION.search(basis)
     if match is None:

@@ -194,7 +194,7 @@ def decide_competence(
             raise RuleViolation(
                 f"Ei sak av typen «{kind.label}» kan berre avgjerast av {assembly.name} "
                 "(samarbeidsavtalen pkt. 3a).",
-                f"Ta vekk --body, eller bruk --body {assembly.id}.", field="body")
+                f"Ta vekk [field:body], eller bruk [field:body={assembly.id}].", field="body")
         return Competence(assembly.id, DecisionBasis.ORDINARY,
                           f"«{kind.label}» er sak for {assembly.name} åleine.")
     if kind == CaseKind.URGENCY_REPORT:
@@ -208,7 +208,7 @@ def decide_competence(
         if kind not in EITHER_BODY:
             raise RuleViolation(
                 f"Ei sak av typen «{kind.label}» kan ikkje flyttast til anna organ.",
-                "Ta vekk --body.", field="body")
+                "Ta vekk [field:body].", field="body")
         return Competence(requested.id, DecisionBasis.ORDINARY,
                           f"Lagt fram for {requested.name} etter ønske frå innsendaren.")
     return Competence(council.id, DecisionBasis.ORDINARY,
@@ -234,7 +234,7 @@ def _principled_competence(
             raise RuleViolation(
                 f"Prinsipielle saker skal til {assembly.name} når dei kan vente til neste møte"
                 f"{when} (samarbeidsavtalen pkt. 3b).",
-                "Ta vekk --body, eller registrer saka utan --principled om ho ikkje er "
+                "Ta vekk [field:body], eller registrer saka utan [field:principled] om ho ikkje er "
                 "prinsipiell.", field="body")
         return Competence(assembly.id, DecisionBasis.ORDINARY,
                           f"Prinsipiell sak: {assembly.name} avgjer (samarbeidsavtalen pkt. 3b).")

@@ -1,7 +1,7 @@
 """The council's vocabulary: the codes the engine stores and the Nynorsk words people read.
 
 Codes are English and stable (they are in the database and in every ``--json`` output);
-labels are the council's own words (see the glossary in ``shared/domain.md``).
+labels are the council's own words (the glossary in ``docs/rules.md``).
 """
 
 from __future__ import annotations
@@ -270,3 +270,70 @@ ROLE_LABELS: dict[Role, str] = {
     Role.SYSTEM: "tingflyt",
     Role.OPERATOR: "driftsansvarleg",
 }
+
+
+class MembershipRole(StrEnum):
+    """A membership in a body: a voting member, or a substitute in her group's numbered order."""
+
+    MEMBER = "member"
+    SUBSTITUTE = "substitute"
+
+
+class AbsenceKind(StrEnum):
+    """Forfall: the whole meeting, part of it, or one case (inhabil)."""
+
+    MEETING = "meeting"
+    PART = "part"
+    CASE = "case"
+
+
+class CallStatus(StrEnum):
+    """A substitute asked to sit (innkalling av varamedlem)."""
+
+    ASKED = "asked"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"  # no answer in time counts as no
+
+
+class AttendanceRole(StrEnum):
+    MEMBER = "member"
+    SUBSTITUTE = "substitute"
+    ATTENDEE = "attendee"  # møte- og talerett, no vote
+
+
+class WrittenStatus(StrEnum):
+    """Skriftleg handsaming (KL § 11-8 (2))."""
+
+    OPEN = "open"
+    ADOPTED = "adopted"
+    FAILED = "failed"
+
+
+WRITTEN_STATUS_LABELS: dict[WrittenStatus, str] = {
+    WrittenStatus.OPEN: "i gang, ventar på svar",
+    WrittenStatus.ADOPTED: "vedteke",
+    WrittenStatus.FAILED: "fall",
+}
+
+
+class ProposalKind(StrEnum):
+    PROPOSAL = "proposal"  # framlegg, voted for or against
+    ELECTION = "election"  # val
+
+
+class ProposalResult(StrEnum):
+    ADOPTED = "adopted"
+    FALLEN = "fallen"
+    NO_CONSENSUS = "no_consensus"
+    ELECTED = "elected"
+    NEW_ROUND = "new_round"
+
+
+class ClosedReason(StrEnum):
+    """Why a closed case is closed."""
+
+    IMPLEMENTED = "implemented"
+    TAKEN_FOR_INFORMATION = "taken_for_information"
+    NOT_ADOPTED = "not_adopted"
+    WITHDRAWN = "withdrawn"

@@ -89,7 +89,7 @@ def require_schema(engine: Engine) -> None:
     path = sqlite_file(engine)
     if path is not None and not path.exists():
         raise NotInitialised(f"Databasen {path} finst ikkje enno.",
-                             "Køyr `tingflyt init` først (han lagar tabellane og les inn "
+                             "Køyr [cmd:init] først (han lagar tabellane og les inn "
                              "organisasjonsfila), eller sjekk TINGFLYT_DATA_DIR.")
     try:
         ready = inspect(engine).has_table("council")
@@ -101,5 +101,5 @@ def require_schema(engine: Engine) -> None:
     if not ready:
         raise NotInitialised(
             f"Databasen {where} er ikkje klargjord.",
-            "Køyr `tingflyt init` først (han lagar tabellane og les inn organisasjonsfila).",
+            "Køyr [cmd:init] først (han lagar tabellane og les inn organisasjonsfila).",
         )

@@ -1,16 +1,141 @@
-"""The organisation as rule values, read from the store: bodies, meeting slots, the council's
-leaders.
+"""Repositories: lookups by number, ref and id, refused naming the field when nothing matches;
+the actor's roles, resolved once per unit of work; and the organisation as rule values (bodies,
+meeting slots, the council's leaders).
+
+The repositories hang on the unit of work (``uow.cases``, ``uow.meetings``, ``uow.bodies``,
+``uow.people``); they read and add through its session and never commit.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from domain.errors import NotAllowed, NotFound
+from domain.rules.access import Actor
 from domain.rules.calendar import format_date
+from domain.rules.numbering import parse_case_number
 from domain.rules.scheduling import Bodies, BodyRules, MeetingSlot
-from domain.rules.terms import BodyKind, MeetingKind, MeetingStatus
-from domain.store.tables import AgendaItem, Body, Case, Meeting
-from domain.store.uow import UnitOfWork
+from domain.rules.terms import BodyKind, MeetingKind, MeetingStatus, MembershipRole, Role
+from domain.store.tables import (
+    AgendaItem,
+    Body,
+    Case,
+    CouncilRecord,
+    Meeting,
+    Membership,
+    Municipality,
+    Person,
+)
+
+if TYPE_CHECKING:
+    from domain.store.uow import UnitOfWork
+
+_CASE_BY_NUMBER = select(Case).where(Case.year == bindparam("year"), Case.seq == bindparam("seq"))
+
+
+class Cases:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, number: str, *, field: str = "case") -> Case:
+        year, seq = parse_case_number(number)
+        case = self.session.scalars(_CASE_BY_NUMBER, {"year": year, "seq": seq}).first()
+        if case is None:
+            raise NotFound(f"Ukjend sak «{number}».",
+                           "Sjå [cmd:case.list] for saksnummera som finst.", field=field)
+        return case
+
+
+class Meetings:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, ref: str, *, field: str = "meeting") -> Meeting:
+        meeting = self.session.scalars(select(Meeting).where(Meeting.ref == ref)).first()
+        if meeting is None:
+            raise NotFound(f"Ukjend møte «{ref}».",
+                           "Sjå [cmd:meeting.plan] for møta (t.d. RR-2026-09-24).", field=field)
+        return meeting
+
+
+class Bodies_:
+    """Bodies by id and kind (named with a trailing underscore: ``Bodies`` is the rule value)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, body_id: str, *, field: str = "body") -> Body:
+        body = self.session.get(Body, body_id)
+        if body is None:
+            known = ", ".join(sorted(self.session.scalars(select(Body.id))))
+            raise NotFound(f"Ukjend organ «{body_id}».", f"Bruk eitt av: {known}.", field=field)
+        return body
+
+    def of_kind(self, kind: str) -> Body:
+        body = self.session.scalars(select(Body).where(Body.kind == kind)).first()
+        if body is None:
+            raise NotFound(f"Organisasjonen har ikkje noko organ av typen «{kind}».",
+                           "Legg det til i organisasjonsfila og køyr [cmd:init] på nytt.")
+        return body
+
+
+class People:
+    """People by id, and the actor's roles (once per unit of work: the organisation changes only
+    with ``init``, so a command costs one set of small queries for them)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._actors: dict[str, Actor] = {}
+
+    def get(self, person_id: str, *, field: str = "person") -> Person:
+        person = self.session.get(Person, person_id)
+        if person is None or not person.active:
+            raise NotFound(f"Ukjend person «{person_id}».",
+                           "Sjå [cmd:org.show] for id-ane til personane.", field=field)
+        return person
+
+    def actor(self, person_id: str | None) -> Actor:
+        if person_id is None:
+            raise NotAllowed("Denne handlinga krev at du seier kven du er.",
+                             "Gje [field:as] (sjå [cmd:org.show] for id-ane), eller set "
+                             "TINGFLYT_AS.", field="as")
+        if person_id not in self._actors:
+            self._actors[person_id] = resolve_actor(self.session,
+                                                    self.get(person_id, field="as"))
+        return self._actors[person_id]
+
+
+def resolve_actor(session: Session, person: Person) -> Actor:
+    """Work out a person's roles from the organisation in the store."""
+    roles: set[tuple[Role, str | None]] = set()
+    council = session.scalars(select(CouncilRecord)).first()
+    if council is not None:
+        if person.id == council.director_id:
+            roles.update({(Role.DIRECTOR, None), (Role.STAFF, None)})
+        if person.id in (council.staff_ids or []):
+            roles.add((Role.STAFF, None))
+    for mun in session.scalars(select(Municipality).where(
+            (Municipality.mayor_id == person.id)
+            | (Municipality.chief_executive_id == person.id))):
+        if mun.mayor_id == person.id:
+            roles.add((Role.MAYOR, mun.id))
+        if mun.chief_executive_id == person.id:
+            roles.add((Role.CHIEF_EXECUTIVE, mun.id))
+    for ms in session.scalars(select(Membership).where(Membership.person_id == person.id)):
+        if ms.role == MembershipRole.MEMBER:
+            roles.add((Role.MEMBER, ms.body_id))
+        elif ms.role == MembershipRole.SUBSTITUTE:
+            roles.add((Role.SUBSTITUTE, ms.body_id))
+    for body in session.scalars(select(Body).where(
+            (Body.chair_id == person.id) | (Body.deputy_chair_id == person.id))):
+        if body.chair_id == person.id:
+            roles.add((Role.CHAIR, body.id))
+        if body.deputy_chair_id == person.id:
+            roles.add((Role.DEPUTY_CHAIR, body.id))
+    return Actor(person.id, person.name, frozenset(roles))
 
 
 def body_rules(body: Body) -> BodyRules:
@@ -45,7 +170,7 @@ def upcoming_slots(uow: UnitOfWork, *, include_remote: bool = True) -> list[Meet
 
 def leaders(uow: UnitOfWork) -> list[str]:
     """The council's leader and the daily leader: who hears about urgent cases."""
-    council = uow.body_of_kind(BodyKind.COUNCIL)
+    council = uow.bodies.of_kind(BodyKind.COUNCIL)
     people = [council.chair_id, uow.council.director_id]
     return [p for p in people if p]
 

@@ -160,6 +160,31 @@ class Membership(Base):
     rank: Mapped[int] = mapped_column(Integer)  # 1.. within (body, municipality, role)
 
 
+class MembershipPeriod(Base):
+    """Who sat when: a membership's history, [valid_from, valid_to) in UTC; open while current.
+
+    ``memberships`` is the current state; the organisation loader keeps one open period here
+    per current membership (same municipality, role and rank) and closes the others.
+    """
+
+    __tablename__ = "membership_periods"
+    __table_args__ = (
+        Index("ix_membership_periods_body_valid_to", "body_id", "valid_to"),
+        Index("uq_membership_periods_one_open", "person_id", "body_id", "role", unique=True,
+              sqlite_where=text("valid_to IS NULL"),
+              postgresql_where=text("valid_to IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    body_id: Mapped[str] = mapped_column(ForeignKey("bodies.id"))
+    municipality_id: Mapped[str] = mapped_column(ForeignKey("municipalities.id"))
+    role: Mapped[str] = mapped_column(String(16))  # member | substitute
+    rank: Mapped[int] = mapped_column(Integer)
+    valid_from: Mapped[datetime]
+    valid_to: Mapped[datetime | None]
+
+
 # -- meetings ----------------------------------------------------------------------------------
 
 class Meeting(Base):

@@ -11,7 +11,7 @@ did the wrong work (then its figure means nothing).
    A fresh SQLite file database gets the schema (``domain.store.db.upgrade``), the organisation in
    ``config/hallingdal.toml`` and N cases brought to ``in_preparation`` by the service layer.
    The transition measured is ``recommend_case``, run as staff run it:
-   ``flows.app.run(engine, clock, recommend_case, <chief executive>, number, text=...)``, one
+   ``registry.run("case.recommend", {case, text}, <chief executive>, ...)``, one
    transaction each. The SQL of one such transaction is captured (``before_cursor_execute``)
    and printed. The baseline replays the same writes with the stdlib ``sqlite3`` module on a
    byte-identical copy of the database, one ``BEGIN IMMEDIATE ... COMMIT`` per case, with the
@@ -44,7 +44,7 @@ did the wrong work (then its figure means nothing).
    puts them on the assembly meeting HT-2026-12-03 and, at its notice time, freezes that
    agenda. The WAL is checkpointed and the file is the prepared meeting. The unit measured is
    one meeting recording at the meeting's start, run as staff run it with
-   ``flows.app.run(engine, clock, fn, <chair>, ...)``, one transaction per command:
+   ``registry.run(name, input, <chair>, ...)``, one transaction per command:
    ``record_attendance`` for all 30 members (chair ``gol-ordforar``), then ``record_vote`` for
    each of the 20 cases with explicit ballots (28 for, 2 against: every ballot is written),
    21 transactions in all, on one engine for all runs (its statement cache stays warm, as in
@@ -145,6 +145,14 @@ def make_clock() -> Any:
     return FixedClock(NOW)
 
 
+def cmd(engine: Any, clock: Any, name: str, actor: str, **fields: Any) -> Any:
+    """Run a registered command as staff run it (one transaction); return its result."""
+    import domain.commands  # noqa: F401 - registers every command
+    from domain.commands import registry
+
+    return registry.run(name, fields, actor, engine=engine, clock=clock).result
+
+
 def fresh_database(path: Path, clock: Any) -> tuple[Any, Any]:
     """A new SQLite file with the schema and the organisation loaded, as `tingflyt init` does."""
     from config.organisation import load_organisation as read_organisation
@@ -236,12 +244,11 @@ class BenchError(RuntimeError):
 def bench_transitions(tmp: Path, n: int) -> dict[str, Any]:
     from sqlalchemy import event
 
-    from domain.commands.cases import recommend_case, register_case
+    from domain.commands import registry
     from domain.engine.reconcile import reconcile_case
     from domain.store.db import make_engine
     from domain.store.tables import Case, Deadline
     from domain.store.uow import UnitOfWork
-    from flows.app import run
 
     clock = make_clock()
     path_service = tmp / "transitions-service.sqlite"
@@ -261,11 +268,11 @@ def bench_transitions(tmp: Path, n: int) -> dict[str, Any]:
     batch = 250
     for start in range(0, total, batch):
         with UnitOfWork(engine, clock) as uow:
-            actor = uow.actor(director)
+            actor = uow.people.actor(director)
             made = []
             for i in range(start, min(start + batch, total)):
-                case = register_case(uow, actor, title=f"Benchmarksak {i + 1}: driftstilskot",
-                                     kind="ordinary")
+                case = registry.run_in(uow, "case.register", {
+                    "title": f"Benchmarksak {i + 1}: driftstilskot", "kind": "ordinary"}, actor)
                 reconcile_case(uow, case)
                 made.append(case.number)
             uow.commit()
@@ -294,7 +301,7 @@ def bench_transitions(tmp: Path, n: int) -> dict[str, Any]:
 
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        run(engine, clock, recommend_case, chief, numbers[0], text=RECOMMENDATION)
+        cmd(engine, clock, "case.recommend", chief, case=numbers[0], text=RECOMMENDATION)
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     kinds = Counter(classify(s) for s, _ in captured)
@@ -371,11 +378,11 @@ def bench_transitions(tmp: Path, n: int) -> dict[str, Any]:
 
     # -- timed: both, in alternating blocks, so that a noisy moment hits both alike --------
     def service_recommend(number: str) -> None:
-        run(engine, clock, recommend_case, chief, number, text=RECOMMENDATION)
+        cmd(engine, clock, "case.recommend", chief, case=number, text=RECOMMENDATION)
 
     say(f"[1] timing {n} transitions each way, alternating blocks of {TRANSITION_BLOCK}: "
-        f"service = run(recommend_case) as {chief}; raw = sqlite3, one BEGIN IMMEDIATE..COMMIT "
-        "each")
+        f"service = registry.run(case.recommend) as {chief}; raw = sqlite3, one BEGIN "
+        "IMMEDIATE..COMMIT each")
     service_seconds = raw_seconds = 0.0
     measured = numbers[1:]
     for start in range(0, n, TRANSITION_BLOCK):
@@ -803,16 +810,12 @@ def meeting_outcome(path: Path, meeting_id: int) -> dict[str, Any]:
 def bench_meeting(tmp: Path, repeats: int) -> dict[str, Any]:
     from sqlalchemy import event, select
 
-    from domain.commands.attendance import record_attendance
-    from domain.commands.cases import recommend_case, register_case
-    from domain.commands.votes import record_vote
     from domain.engine.reconcile import reconcile_case
     from domain.engine.sweep import sweep
     from domain.operations.substitutes import seats_of
     from domain.store.db import make_engine
     from domain.store.tables import Case
     from domain.store.uow import UnitOfWork
-    from flows.app import run
 
     clock = make_clock()
     prepared = tmp / "meeting-prepared.sqlite"
@@ -824,9 +827,9 @@ def bench_meeting(tmp: Path, repeats: int) -> dict[str, Any]:
 
     def meeting_facts(ref: str) -> dict[str, Any]:
         with UnitOfWork(setup_engine, clock, readonly=True) as uow:
-            m = uow.meeting(ref)
+            m = uow.meetings.get(ref)
             return {"id": m.id, "body": m.body_id, "status": m.status, "notice_at": m.notice_at,
-                    "starts_at": m.starts_at, "chair": uow.body(m.body_id).chair_id,
+                    "starts_at": m.starts_at, "chair": uow.bodies.get(m.body_id).chair_id,
                     "members": [s.member_id for s in seats_of(uow, m.body_id)]}
 
     def on_agenda(meeting_id: int) -> list[str]:
@@ -841,17 +844,17 @@ def bench_meeting(tmp: Path, repeats: int) -> dict[str, Any]:
     started = time.perf_counter()
     numbers = []
     for i in range(MEETING_CASES):
-        case = run(setup_engine, clock, register_case, director,
+        case = cmd(setup_engine, clock, "case.register", director,
                    title=f"Benchmarksak {i + 1} for Hallingtinget: felles tenester",
-                   kind="ordinary", body_id="assembly")
+                   kind="ordinary", body="assembly")
         with UnitOfWork(setup_engine, clock) as uow:
-            reconcile_case(uow, uow.case(case.number))
+            reconcile_case(uow, uow.cases.get(case.number))
             uow.commit()
         numbers.append(case.number)
     for number in numbers:
-        run(setup_engine, clock, recommend_case, chief, number, text=RECOMMENDATION)
+        cmd(setup_engine, clock, "case.recommend", chief, case=number, text=RECOMMENDATION)
         with UnitOfWork(setup_engine, clock) as uow:
-            reconcile_case(uow, uow.case(number))
+            reconcile_case(uow, uow.cases.get(number))
             uow.commit()
     council = meeting_facts(COUNCIL_MEETING)
     if on_agenda(council["id"]) != numbers:
@@ -860,10 +863,10 @@ def bench_meeting(tmp: Path, repeats: int) -> dict[str, Any]:
     sweep(setup_engine, clock)
     clock.set(council["starts_at"])
     sweep(setup_engine, clock)
-    run(setup_engine, clock, record_attendance, council["chair"], COUNCIL_MEETING,
+    cmd(setup_engine, clock, "meeting.attend", council["chair"], meeting=COUNCIL_MEETING,
         present=council["members"], chair=council["chair"])
     for number in numbers:
-        run(setup_engine, clock, record_vote, council["chair"], number, unanimous=True)
+        cmd(setup_engine, clock, "case.vote", council["chair"], case=number, unanimous=True)
     sweep(setup_engine, clock)  # the referred cases go on the assembly's next meeting
     assembly = meeting_facts(ASSEMBLY_MEETING)
     if on_agenda(assembly["id"]) != numbers:
@@ -911,11 +914,11 @@ def bench_meeting(tmp: Path, repeats: int) -> dict[str, Any]:
 
     def service_meeting() -> tuple[float, float]:
         started = time.perf_counter()
-        run(engine, clock, record_attendance, chair, ASSEMBLY_MEETING, present=members,
+        cmd(engine, clock, "meeting.attend", chair, meeting=ASSEMBLY_MEETING, present=members,
             chair=chair)
         attended = time.perf_counter()
         for number in numbers:
-            run(engine, clock, record_vote, chair, number, ballots=ballots)
+            cmd(engine, clock, "case.vote", chair, case=number, ballots=ballots)
         done = time.perf_counter()
         return attended - started, done - attended
 

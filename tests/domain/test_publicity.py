@@ -19,7 +19,7 @@ def test_public_title_without_an_exemption_is_refused(basis):
     with pytest.raises(InvalidInput) as info:
         parse_exemption(basis, "Personalsak")
     assert info.value.field == "public_title"
-    assert "--exempt" in info.value.hint
+    assert "[field:exempt]" in info.value.hint
     assert "offl. § 13" in info.value.hint
 
 

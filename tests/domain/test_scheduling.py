@@ -246,7 +246,7 @@ def test_assembly_only_kinds_cannot_be_requested_to_the_council(kind):
         competence(kind, body="council")
     assert info.value.field == "body"
     assert "3a" in info.value.message
-    assert "--body assembly" in info.value.hint
+    assert "[field:body=assembly]" in info.value.hint
 
 
 def test_assembly_only_kinds_stay_with_the_assembly_even_when_principled_and_urgent():

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from domain.commands.cases import recommend_case, register_case
 from domain.queries.cases import case_detail
 from tests.conftest import CE, DIRECTOR, FJELLBYGD, ROOT, Db, oslo
 
@@ -52,14 +51,14 @@ def test_case_flow_carries_a_case_and_is_idempotent(flows_on: Db) -> None:
     from flows.prefect_flows import case_flow, quick_runs
 
     db = flows_on
-    number = db.act(register_case, DIRECTOR, title="Felles innkjøp", kind="ordinary").number
+    number = db.run("case.register", DIRECTOR, title="Felles innkjøp", kind="ordinary").number
     before = len(_runs("tingflyt-case"))
     with quick_runs():
         first = case_flow(number, db.clock.now())
         second = case_flow(number, db.clock.now())
     assert any("Sendt til utgreiing" in line for line in first)
     assert second == []
-    case = db.read(lambda uow: case_detail(uow, uow.case(number)))
+    case = db.read(lambda uow: case_detail(uow, uow.cases.get(number)))
     assert case["state"] == "in_preparation"
     runs = _runs("tingflyt-case")
     assert len(runs) == before + 2
@@ -70,9 +69,9 @@ def test_sweep_flow_sends_notices_and_moves_cases_on(flows_on: Db) -> None:
     from flows.prefect_flows import quick_runs, sweep_flow
 
     db = flows_on
-    number = db.act(register_case, DIRECTOR, title="Tilskot", kind="fund_allocation").number
+    number = db.run("case.register", DIRECTOR, title="Tilskot", kind="fund_allocation").number
     db.reconcile(number)
-    db.act(recommend_case, CE, number, text="Løyve.")
+    db.run("case.recommend", CE, case=number, text="Løyve.")
     with quick_runs():
         placed = sweep_flow(db.clock.now())
         assert placed["cases"][number] == ["Sett på RR-2026-08-27"]
@@ -81,7 +80,7 @@ def test_sweep_flow_sends_notices_and_moves_cases_on(flows_on: Db) -> None:
         again = sweep_flow(notice_time)
     assert any("RR-2026-08-27" in line for line in notice["meetings"])
     assert again["meetings"] == [] and again["cases"] == {} and again["deadlines"] == []
-    case = db.read(lambda uow: case_detail(uow, uow.case(number)))
+    case = db.read(lambda uow: case_detail(uow, uow.cases.get(number)))
     assert case["agenda"]["agenda_number"] == "RR 1/26"
 
 

@@ -7,14 +7,6 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
-from domain.commands.cases import (
-    close_case,
-    place_case,
-    recommend_case,
-    record_outcome,
-    register_case,
-    withdraw_case,
-)
 from domain.errors import IllegalTransition, InvalidInput, NotAllowed, RuleViolation
 from domain.queries.cases import case_detail
 from domain.store.tables import AgendaItem, JournalEntry, Meeting, Treatment
@@ -24,29 +16,28 @@ from tests.conftest import CE, CHAIR, DIRECTOR, MAYOR, MEMBER, STAFF, Db
 
 def register(db: Db, title: str = "Felles breibandsatsing", kind: str = "ordinary",
              actor: str = DIRECTOR, **kwargs) -> str:
-    case = db.act(register_case, actor, title=title, kind=kind, **kwargs)
+    case = db.run("case.register", actor, title=title, kind=kind, **kwargs)
     db.reconcile(case.number)
     return case.number
 
 
 def case_of(db: Db, number: str) -> dict:
-    return db.read(lambda uow: case_detail(uow, uow.case(number)))
+    return db.read(lambda uow: case_detail(uow, uow.cases.get(number)))
 
 
 def open_session(db: Db, ref: str, *, absent: tuple[str, ...] = (),
                  substitutes: dict[str, str] | None = None, chair: str = CHAIR) -> None:
     """Move the clock to the meeting, let the notice go out, and record who came: every
     member of the body except ``absent`` (and ``substitutes``: substitute -> seat)."""
-    from domain.commands.attendance import record_attendance
     from domain.operations.substitutes import seats_of
 
-    meeting = db.read(lambda uow: uow.meeting(ref))
+    meeting = db.read(lambda uow: uow.meetings.get(ref))
     db.clock.set(meeting.notice_at)
     db.sweep()
     db.clock.set(meeting.starts_at)
     db.sweep()
     members = db.read(lambda uow: [s.member_id for s in seats_of(uow, meeting.body_id)])
-    db.act(record_attendance, DIRECTOR, ref,
+    db.run("meeting.attend", DIRECTOR, meeting=ref,
            present=[m for m in members if m not in absent], substitutes=substitutes or {},
            chair=chair)
 
@@ -55,28 +46,27 @@ def hold_meeting(db: Db, ref: str, outcomes: dict[str, str], actor: str = CHAIR,
                  text: str | None = None, urgency: bool = False) -> None:
     """Hold a meeting where everyone came: decisions by unanimous vote, a rejection by
     everyone voting against, procedural outcomes recorded as such."""
-    from domain.commands.votes import record_vote
 
     open_session(db, ref)
     for number, outcome in outcomes.items():
-        kind = db.read(lambda uow, n=number: uow.case(n).kind)
+        kind = db.read(lambda uow, n=number: uow.cases.get(n).kind)
         if outcome in ("decided", "referred") and kind not in ("information",
                                                              "urgency_report"):
-            db.act(record_vote, actor, number, unanimous=True, proposal=text,
+            db.run("case.vote", actor, case=number, unanimous=True, proposal=text,
                    urgency=urgency)
         elif outcome == "not_adopted":
             present = db.read(lambda uow, n=number: _present(uow, n))
-            db.act(record_vote, actor, number, ballots={p: "against" for p in present},
+            db.run("case.vote", actor, case=number, ballots={p: "against" for p in present},
                    proposal=text)
         else:
-            db.act(record_outcome, actor, number, outcome=outcome, text=text)
+            db.run("case.decide", actor, case=number, outcome=outcome, text=text)
     db.sweep()
 
 
 def _present(uow: UnitOfWork, number: str) -> list[str]:
     from domain.operations.substitutes import presence_for
 
-    case = uow.case(number)
+    case = uow.cases.get(number)
     return list(presence_for(uow, uow.session.get(Meeting, case.agenda_meeting_id),
                              case).sitting)
 
@@ -104,8 +94,8 @@ def test_registration_derives_competent_body_and_origin(db: Db) -> None:
 def test_a_plain_member_cannot_register(db: Db) -> None:
     before = db.counts()
     with pytest.raises(NotAllowed) as refused:
-        db.act(register_case, MEMBER, title="Noko", kind="ordinary")
-    assert "dagleg leiar" in refused.value.hint or "krev rolla" in refused.value.message
+        db.run("case.register", MEMBER, title="Noko", kind="ordinary")
+    assert "sekretariatet" in refused.value.message  # it says who may
     assert db.counts() == before
 
 
@@ -120,17 +110,17 @@ def test_flow_assigns_preparation_with_deadline_of_next_meeting(db: Db) -> None:
 
 
 def test_aim_at_a_later_meeting_sets_that_meetings_deadline(db: Db) -> None:
-    number = register(db, aim_meeting="RR-2026-10-22")
+    number = register(db, aim="RR-2026-10-22")
     assert case_of(db, number)["preparation_deadline"] == "2026-10-08"
 
 
 def test_recommended_case_goes_on_next_meeting_whose_deadline_it_meets(db: Db) -> None:
     early = register(db, "Tidleg")
     late = register(db, "Seint")
-    db.act(recommend_case, CE, early, text="Tilråding.")
+    db.run("case.recommend", CE, case=early, text="Tilråding.")
     db.reconcile(early)
     db.at(date(2026, 8, 14))  # after RR-2026-08-27's preparation deadline (13.08)
-    db.act(recommend_case, CE, late, text="Tilråding.")
+    db.run("case.recommend", CE, case=late, text="Tilråding.")
     db.reconcile(late)
     assert case_of(db, early)["agenda"]["meeting"] == "RR-2026-08-27"
     assert case_of(db, late)["agenda"]["meeting"] == "RR-2026-09-24"
@@ -139,7 +129,7 @@ def test_recommended_case_goes_on_next_meeting_whose_deadline_it_meets(db: Db) -
 def test_illegal_transition_names_state_and_allowed_steps(db: Db) -> None:
     number = register(db)
     with pytest.raises(IllegalTransition) as refused:
-        db.act(place_case, DIRECTOR, number, meeting_ref="RR-2026-08-27")
+        db.run("case.place", DIRECTOR, case=number, meeting="RR-2026-08-27")
     assert "under utgreiing" in refused.value.message
     assert "leggje fram tilråding" in refused.value.hint
 
@@ -147,18 +137,18 @@ def test_illegal_transition_names_state_and_allowed_steps(db: Db) -> None:
 def test_notice_freezes_and_numbers_the_agenda_with_standing_items(db: Db) -> None:
     a = register(db, "Sak A")
     info = register(db, "Referat frå forum", kind="information")
-    db.act(recommend_case, CE, a, text="Tilråding.")
+    db.run("case.recommend", CE, case=a, text="Tilråding.")
     db.reconcile(a)
     hold_meeting(db, "RR-2026-08-27", {a: "decided", info: "decided"})
     b = register(db, "Sak B")
-    db.act(recommend_case, CE, b, text="Tilråding.")
+    db.run("case.recommend", CE, case=b, text="Tilråding.")
     db.reconcile(b)
-    second = db.read(lambda uow: uow.meeting("RR-2026-09-24"))
+    second = db.read(lambda uow: uow.meetings.get("RR-2026-09-24"))
     db.clock.set(second.notice_at)
     db.sweep()
 
     def agenda(uow):
-        meeting = uow.meeting("RR-2026-09-24")
+        meeting = uow.meetings.get("RR-2026-09-24")
         items = uow.session.scalars(select(AgendaItem).where(
             AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position))
         return meeting.status, [(i.kind, i.number, i.year) for i in items]
@@ -175,14 +165,14 @@ def test_notice_freezes_and_numbers_the_agenda_with_standing_items(db: Db) -> No
 
 def test_frozen_agenda_cannot_be_changed(db: Db) -> None:
     a = register(db)
-    db.act(recommend_case, CE, a, text="Tilråding.")
+    db.run("case.recommend", CE, case=a, text="Tilråding.")
     db.reconcile(a)
-    meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    meeting = db.read(lambda uow: uow.meetings.get("RR-2026-08-27"))
     db.clock.set(meeting.notice_at)
     db.sweep()
     before = db.counts()
     with pytest.raises(RuleViolation) as refused:
-        db.act(place_case, DIRECTOR, a, remove=True, reason="Ikkje klar")
+        db.run("case.place", DIRECTOR, case=a, remove=True, reason="Ikkje klar")
     assert "innkallinga" in refused.value.message.lower()
     assert "11-3" in refused.value.hint
     assert db.counts() == before
@@ -190,23 +180,23 @@ def test_frozen_agenda_cannot_be_changed(db: Db) -> None:
 
 def test_staff_move_and_remove_before_notice(db: Db) -> None:
     a = register(db)
-    db.act(recommend_case, CE, a, text="Tilråding.")
+    db.run("case.recommend", CE, case=a, text="Tilråding.")
     db.reconcile(a)
-    db.act(place_case, DIRECTOR, a, meeting_ref="RR-2026-09-24", reason="Treng meir tid")
+    db.run("case.place", DIRECTOR, case=a, meeting="RR-2026-09-24", reason="Treng meir tid")
     assert case_of(db, a)["agenda"]["meeting"] == "RR-2026-09-24"
-    db.act(place_case, STAFF, a, remove=True, reason="Ventar på fylket")
+    db.run("case.place", STAFF, case=a, remove=True, reason="Ventar på fylket")
     case = case_of(db, a)
     assert case["state"] == "recommended" and case["hold"] and case["agenda"] is None
     db.sweep()
     assert case_of(db, a)["agenda"] is None  # held: the rule does not put it back
-    db.act(place_case, DIRECTOR, a)  # back to the rule
+    db.run("case.place", DIRECTOR, case=a)  # back to the rule
     assert case_of(db, a)["agenda"]["meeting"] == "RR-2026-08-27"
 
 
 def test_assembly_case_is_referred_then_decided_with_one_authoritative_treatment(db: Db) -> None:
-    budget = register(db, "Årsbudsjett 2027", kind="budget", aim_meeting="RR-2026-11-12")
+    budget = register(db, "Årsbudsjett 2027", kind="budget", aim="RR-2026-11-12")
     db.at(date(2026, 10, 28))
-    db.act(recommend_case, CE, budget, text="Rammer som i saksframlegget.")
+    db.run("case.recommend", CE, case=budget, text="Rammer som i saksframlegget.")
     db.reconcile(budget)
     assert case_of(db, budget)["agenda"]["meeting"] == "RR-2026-11-12"
     hold_meeting(db, "RR-2026-11-12", {budget: "referred"})
@@ -220,27 +210,26 @@ def test_assembly_case_is_referred_then_decided_with_one_authoritative_treatment
     assert outcomes == [("council", "referred", False), ("assembly", "decided", True)]
     followup = [d for d in case["deadlines"] if d["kind"] == "followup"]
     assert followup and followup[0]["status"] == "open"
-    db.act(close_case, DIRECTOR, budget, reason="Budsjettet er sendt kommunane.")
+    db.run("case.close", DIRECTOR, case=budget, reason="Budsjettet er sendt kommunane.")
     case = case_of(db, budget)
     assert (case["state"], case["closed_reason"]) == ("closed", "implemented")
 
 
 def test_council_cannot_decide_an_assembly_only_case(db: Db) -> None:
-    from domain.commands.votes import record_vote
 
     budget = register(db, "Årsbudsjett 2027", kind="budget")
-    db.act(recommend_case, CE, budget, text="Tilråding.")
+    db.run("case.recommend", CE, case=budget, text="Tilråding.")
     db.reconcile(budget)
     open_session(db, "RR-2026-08-27")
     before = db.counts()
     with pytest.raises(RuleViolation) as direct:
-        db.act(record_outcome, CHAIR, budget, outcome="decided")
+        db.run("case.decide", CHAIR, case=budget, outcome="decided")
     assert "røysting" in direct.value.message
     with pytest.raises(RuleViolation) as urgent:
-        db.act(record_vote, CHAIR, budget, unanimous=True, urgency=True)
+        db.run("case.vote", CHAIR, case=budget, unanimous=True, urgency=True)
     assert "3a" in urgent.value.message
     assert db.counts() == before
-    db.act(record_vote, CHAIR, budget, unanimous=True)  # the council's vote is a referral
+    db.run("case.vote", CHAIR, case=budget, unanimous=True)  # the council's vote is a referral
     assert case_of(db, budget)["state"] == "referred"
 
 
@@ -250,12 +239,12 @@ def test_one_authoritative_decision_is_enforced_by_the_database(db: Db) -> None:
     from domain.store.uow import UnitOfWork
 
     a = register(db)
-    db.act(recommend_case, CE, a, text="Tilråding.")
+    db.run("case.recommend", CE, case=a, text="Tilråding.")
     db.reconcile(a)
     hold_meeting(db, "RR-2026-08-27", {a: "decided"})
     with UnitOfWork(db.engine, db.clock) as uow:
         existing = uow.session.scalars(select(Treatment)).one()
-        meeting = uow.meeting("RR-2026-09-24")
+        meeting = uow.meetings.get("RR-2026-09-24")
         uow.session.add(Treatment(
             case_id=existing.case_id, body_id="council", meeting_id=meeting.id,
             outcome="decided", basis="ordinary", text="Ein gong til", authoritative=True,
@@ -272,7 +261,7 @@ def test_one_authoritative_decision_is_enforced_by_the_database(db: Db) -> None:
 ])
 def test_outcomes_route_the_case(db: Db, outcome: str, state: str, extra: str) -> None:
     a = register(db)
-    db.act(recommend_case, CE, a, text="Tilråding.")
+    db.run("case.recommend", CE, case=a, text="Tilråding.")
     db.reconcile(a)
     text = None if outcome != "not_adopted" else "Framlegget fall."
     hold_meeting(db, "RR-2026-08-27", {a: outcome}, text=text)
@@ -290,36 +279,36 @@ def test_outcomes_route_the_case(db: Db, outcome: str, state: str, extra: str) -
 
 def test_decision_needs_a_notified_meeting_that_has_started(db: Db) -> None:
     a = register(db)
-    db.act(recommend_case, CE, a, text="Tilråding.")
+    db.run("case.recommend", CE, case=a, text="Tilråding.")
     db.reconcile(a)
     with pytest.raises(RuleViolation) as early:
-        db.act(record_outcome, CHAIR, a, outcome="decided")
+        db.run("case.decide", CHAIR, case=a, outcome="decided")
     assert "11-3" in early.value.message
-    meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    meeting = db.read(lambda uow: uow.meetings.get("RR-2026-08-27"))
     db.clock.set(meeting.notice_at)
     db.sweep()
     with pytest.raises(RuleViolation):
-        db.act(record_outcome, CHAIR, a, outcome="decided")
+        db.run("case.decide", CHAIR, case=a, outcome="decided")
 
 
 def test_only_the_chair_or_staff_record_decisions(db: Db) -> None:
     a = register(db)
-    db.act(recommend_case, CE, a, text="Tilråding.")
+    db.run("case.recommend", CE, case=a, text="Tilråding.")
     db.reconcile(a)
-    meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    meeting = db.read(lambda uow: uow.meetings.get("RR-2026-08-27"))
     db.clock.set(meeting.notice_at)
     db.sweep()
     db.clock.set(meeting.starts_at)
     db.sweep()
     with pytest.raises(NotAllowed):
-        db.act(record_outcome, MAYOR, a, outcome="decided")
+        db.run("case.decide", MAYOR, case=a, outcome="decided")
 
 
 def test_withdraw_by_proposer_or_staff_only(db: Db) -> None:
     a = register(db, actor=MAYOR)
     with pytest.raises(NotAllowed):
-        db.act(withdraw_case, "hol-ordforar", a, reason="Ikkje min sak")
-    db.act(withdraw_case, MAYOR, a, reason="Kommunen trekkjer oppmodinga.")
+        db.run("case.withdraw", "hol-ordforar", case=a, reason="Ikkje min sak")
+    db.run("case.withdraw", MAYOR, case=a, reason="Kommunen trekkjer oppmodinga.")
     db.reconcile(a)
     case = case_of(db, a)
     assert (case["state"], case["closed_reason"]) == ("closed", "withdrawn")
@@ -328,7 +317,7 @@ def test_withdraw_by_proposer_or_staff_only(db: Db) -> None:
 
 def test_every_change_is_journaled_with_actor_and_role(db: Db) -> None:
     a = register(db, actor=MAYOR)
-    db.act(recommend_case, CE, a, text="Tilråding.")
+    db.run("case.recommend", CE, case=a, text="Tilråding.")
     db.reconcile(a)
     trace = case_of(db, a)["trace"]
     actions = [(e["action"], e["actor"], e["role"]) for e in trace]
@@ -344,10 +333,10 @@ def test_a_refused_command_writes_nothing(db: Db) -> None:
     register(db)
     before = db.counts()
     with pytest.raises(InvalidInput):
-        db.act(register_case, DIRECTOR, title="Sak med gammal frist", kind="statement",
-               external_deadline=date(2026, 7, 1))
+        db.run("case.register", DIRECTOR, title="Sak med gammal frist", kind="statement",
+               deadline=date(2026, 7, 1))
     with pytest.raises(InvalidInput):
-        db.act(register_case, DIRECTOR, title="Unnateken utan heimel", kind="ordinary",
+        db.run("case.register", DIRECTOR, title="Unnateken utan heimel", kind="ordinary",
                exempt="fordi eg seier det")
     assert db.counts() == before
 
@@ -362,7 +351,7 @@ def test_reconcile_twice_does_nothing_twice(db: Db) -> None:
 def test_closing_requires_implementation(db: Db) -> None:
     a = register(db)
     with pytest.raises(IllegalTransition):
-        db.act(close_case, DIRECTOR, a, reason="Ferdig")
+        db.run("case.close", DIRECTOR, case=a, reason="Ferdig")
 
 
 def test_information_items_need_no_preparation(db: Db) -> None:
@@ -371,14 +360,14 @@ def test_information_items_need_no_preparation(db: Db) -> None:
     assert case["state"] == "on_agenda"
     assert case["preparation_deadline"] is None
     section = db.read(lambda uow: uow.session.scalars(select(AgendaItem.section).where(
-        AgendaItem.case_id == uow.case(info).id)).one())
+        AgendaItem.case_id == uow.cases.get(info).id)).one())
     assert section == "information"
 
 
 def test_journal_rows_reference_cases(db: Db) -> None:
     a = register(db)
     rows = db.read(lambda uow: uow.session.scalars(select(JournalEntry).where(
-        JournalEntry.case_id == uow.case(a).id)).all())
+        JournalEntry.case_id == uow.cases.get(a).id)).all())
     assert all(r.at.tzinfo is not None for r in rows)
     assert {r.action for r in rows} >= {"case.register", "case.prepare"}
 

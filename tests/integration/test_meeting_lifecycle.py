@@ -10,8 +10,6 @@ from sqlalchemy import select
 
 from config.organisation import load_organisation
 from domain.commands import organisation as org_service
-from domain.commands.cases import recommend_case, record_outcome, withdraw_case
-from domain.commands.meetings import add_meeting, cancel_meeting, issue_notice
 from domain.errors import IllegalTransition, RuleViolation
 from domain.queries.meetings import meeting_detail
 from domain.store.tables import AgendaItem, Alert, Meeting
@@ -22,33 +20,33 @@ from tests.integration.test_case_lifecycle import case_of, hold_meeting, registe
 
 def recommended(db: Db, title: str = "Sak", **kwargs: object) -> str:
     number = register(db, title, **kwargs)
-    db.act(recommend_case, CE, number, text="Tilråding.")
+    db.run("case.recommend", CE, case=number, text="Tilråding.")
     db.reconcile(number)
     return number
 
 
 def test_meeting_added_on_its_notice_day_keeps_its_agenda_open(db: Db) -> None:
     db.at(date(2026, 8, 4), time(10, 0))
-    meeting = db.act(add_meeting, DIRECTOR, body_id="council", day=date(2026, 8, 6),
+    meeting = db.run("meeting.add", DIRECTOR, body="council", date=date(2026, 8, 6),
                      urgent=True, reason="Høyringsfrist")
     assert meeting.notice_date == date(2026, 8, 4)
     db.sweep()
-    assert db.read(lambda uow: uow.meeting("RR-2026-08-06").status) == "planned"
+    assert db.read(lambda uow: uow.meetings.get("RR-2026-08-06").status) == "planned"
     assert meeting.notice_at.astimezone(OSLO) == datetime(2026, 8, 4, 16, 0, tzinfo=OSLO)
     db.at(date(2026, 8, 4), time(16, 0))
     db.sweep()
-    notified = db.read(lambda uow: uow.meeting("RR-2026-08-06"))
+    notified = db.read(lambda uow: uow.meetings.get("RR-2026-08-06"))
     assert notified.status == "notified" and not notified.notice_late
 
 
 def test_urgent_case_moves_to_the_meeting_called_for_it(db: Db) -> None:
     number = recommended(db, "Høyringssvar", kind="statement",
-                         external_deadline=date(2026, 8, 12))
+                         deadline=date(2026, 8, 12))
     case = case_of(db, number)
     assert case["urgent"]
     # nothing decides by 12.08, so the preparation aims before the deadline itself
     assert case["preparation_deadline"] <= "2026-08-11"
-    db.act(add_meeting, DIRECTOR, body_id="council", day=date(2026, 8, 7), urgent=True,
+    db.run("meeting.add", DIRECTOR, body="council", date=date(2026, 8, 7), urgent=True,
            reason="Høyringsfrist 12.08")
     db.sweep()
     case = case_of(db, number)
@@ -62,17 +60,17 @@ def test_a_meeting_past_its_time_without_notice_is_flagged_not_notified(db: Db) 
     number = recommended(db)
     db.at(date(2026, 8, 28))  # the sweep did not run from 03.08 until after the meeting
     report = db.sweep()
-    meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    meeting = db.read(lambda uow: uow.meetings.get("RR-2026-08-27"))
     assert meeting.status == "planned" and meeting.notified_at is None
     assert any("passert utan" in line for line in report.meetings)
     with pytest.raises(RuleViolation) as late:
-        db.act(issue_notice, DIRECTOR, "RR-2026-08-27")
-    assert "meeting cancel" in late.value.hint
-    db.act(cancel_meeting, DIRECTOR, "RR-2026-08-27", reason="Vart ikkje kalla inn")
+        db.run("meeting.notice", DIRECTOR, meeting="RR-2026-08-27")
+    assert "[cmd:meeting.cancel|meeting=" in late.value.hint
+    db.run("meeting.cancel", DIRECTOR, meeting="RR-2026-08-27", reason="Vart ikkje kalla inn")
     db.sweep()
     case = case_of(db, number)
     assert case["agenda"]["meeting"] == "RR-2026-09-24"
-    assert db.read(lambda uow: uow.meeting("RR-2026-08-27").status) == "cancelled"
+    assert db.read(lambda uow: uow.meetings.get("RR-2026-08-27").status) == "cancelled"
 
 
 def test_outcomes_not_recorded_after_a_meeting_are_asked_for(db: Db) -> None:
@@ -88,7 +86,7 @@ def test_outcomes_not_recorded_after_a_meeting_are_asked_for(db: Db) -> None:
 
 def test_assembly_case_sent_back_starts_again_at_the_council(db: Db) -> None:
     report = register(db, "Årsmelding 2026", kind="annual_report")
-    db.act(recommend_case, CE, report, text="Godkjenn.")
+    db.run("case.recommend", CE, case=report, text="Godkjenn.")
     db.reconcile(report)
     hold_meeting(db, "RR-2026-08-27", {report: "referred"})
     assert case_of(db, report)["agenda"]["meeting"] == "HT-2026-12-03"
@@ -96,7 +94,7 @@ def test_assembly_case_sent_back_starts_again_at_the_council(db: Db) -> None:
     case = case_of(db, report)
     assert case["state"] == "in_preparation"
     assert case["current_body"] == "council"  # the council gives a new recommendation
-    db.act(recommend_case, CE, report, text="Ny tilråding.")
+    db.run("case.recommend", CE, case=report, text="Ny tilråding.")
     db.reconcile(report)
     assert case_of(db, report)["agenda"]["meeting"].startswith("RR-")
 
@@ -105,13 +103,13 @@ def test_minutes_are_approved_once_even_when_meetings_are_added_out_of_order(db:
     hold_meeting(db, "RR-2026-08-27", {})
     db.at(date(2026, 9, 17), time(9, 0))
     db.sweep()  # RR-2026-09-24 is frozen: it approves the minutes of 27.08
-    db.act(add_meeting, DIRECTOR, body_id="council", day=date(2026, 9, 22), urgent=True,
+    db.run("meeting.add", DIRECTOR, body="council", date=date(2026, 9, 22), urgent=True,
            reason="Hast")
-    db.act(issue_notice, DIRECTOR, "RR-2026-09-22")
+    db.run("meeting.notice", DIRECTOR, meeting="RR-2026-09-22")
     db.at(date(2026, 9, 23))
-    db.act(add_meeting, DIRECTOR, body_id="council", day=date(2026, 10, 1),
+    db.run("meeting.add", DIRECTOR, body="council", date=date(2026, 10, 1),
            place="Gol rådhus", reason="Ekstra")
-    db.act(issue_notice, DIRECTOR, "RR-2026-10-01")
+    db.run("meeting.notice", DIRECTOR, meeting="RR-2026-10-01")
 
     def approvals(uow: UnitOfWork) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -129,21 +127,21 @@ def test_minutes_are_approved_once_even_when_meetings_are_added_out_of_order(db:
 
 def test_two_meetings_of_one_body_on_one_day_are_refused(db: Db) -> None:
     with pytest.raises(RuleViolation) as refused:
-        db.act(add_meeting, DIRECTOR, body_id="council", day=date(2026, 9, 24),
+        db.run("meeting.add", DIRECTOR, body="council", date=date(2026, 9, 24),
                place="Gol", reason="Ekstra")
     assert "RR-2026-09-24" in refused.value.message
 
 
 def test_withdrawn_from_a_frozen_agenda_stays_listed_but_leaves_the_case(db: Db) -> None:
     number = recommended(db)
-    meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    meeting = db.read(lambda uow: uow.meetings.get("RR-2026-08-27"))
     db.clock.set(meeting.notice_at)
     db.sweep()
-    db.act(withdraw_case, DIRECTOR, number, reason="Søkjaren trekte søknaden.")
+    db.run("case.withdraw", DIRECTOR, case=number, reason="Søkjaren trekte søknaden.")
     db.reconcile(number)
     case = case_of(db, number)
     assert case["state"] == "closed" and case["agenda"] is None
-    agenda = db.read(lambda uow: meeting_detail(uow, uow.meeting("RR-2026-08-27")))["agenda"]
+    agenda = db.read(lambda uow: meeting_detail(uow, uow.meetings.get("RR-2026-08-27")))["agenda"]
     assert [i["withdrawn"] for i in agenda if i["case"] == number] == [True]
 
 
@@ -162,7 +160,7 @@ def test_a_changed_notice_period_moves_the_planned_meetings_and_their_deadlines(
     with UnitOfWork(db.engine, db.clock) as uow:
         org_service.load_organisation(uow, load_organisation(path))
         uow.commit()
-    meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    meeting = db.read(lambda uow: uow.meetings.get("RR-2026-08-27"))
     assert meeting.notice_date == date(2026, 8, 17)  # 10 days before Thu 27.08: Mon 17.08
     assert meeting.preparation_deadline == date(2026, 8, 10)
     case = case_of(db, number)
@@ -191,5 +189,5 @@ def test_a_meeting_with_a_confidential_case_cannot_become_remote(db: Db,
 def test_record_outcome_is_refused_for_a_case_not_on_an_agenda(db: Db) -> None:
     number = register(db)
     with pytest.raises(IllegalTransition) as refused:
-        db.act(record_outcome, CHAIR, number, outcome="decided")
+        db.run("case.decide", CHAIR, case=number, outcome="decided")
     assert "under utgreiing" in refused.value.message

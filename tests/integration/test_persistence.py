@@ -11,7 +11,6 @@ from sqlalchemy import select, text
 
 from config.organisation import load_organisation
 from domain.commands import organisation as org_service
-from domain.commands.cases import recommend_case, register_case
 from domain.errors import Conflict, RuleViolation
 from domain.rules.calendar import FixedClock
 from domain.store.db import make_engine
@@ -40,10 +39,10 @@ def test_times_are_stored_in_utc_and_naive_times_refused(db: Db) -> None:
     stored = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
     # 09:00 in Oslo (summer time) is 07:00 UTC
     assert stored.replace(tzinfo=None).hour == 7
-    case = db.read(lambda uow: uow.case(number))
+    case = db.read(lambda uow: uow.cases.get(number))
     assert case.registered_at == datetime(2026, 8, 3, 7, 0, tzinfo=UTC)
     with UnitOfWork(db.engine, db.clock) as uow:
-        row = uow.case(number)
+        row = uow.cases.get(number)
         row.updated_at = datetime(2026, 8, 3, 9, 0)  # noqa: DTZ001 - the point of the test
         with pytest.raises(Exception, match="naive datetime"):
             uow.session.flush()
@@ -52,10 +51,10 @@ def test_times_are_stored_in_utc_and_naive_times_refused(db: Db) -> None:
 def test_expected_version_refuses_a_stale_change(db: Db) -> None:
     number = register(db)
     version = case_of(db, number)["version"]
-    db.act(recommend_case, CE, number, text="Første tilråding.", expected_version=version)
+    db.run("case.recommend", CE, case=number, text="Første tilråding.", expect_version=version)
     before = db.counts()
     with pytest.raises(Conflict) as conflict:
-        db.act(recommend_case, CE, number, text="Andre tilråding.", expected_version=version)
+        db.run("case.recommend", CE, case=number, text="Andre tilråding.", expect_version=version)
     assert f"versjon {version}" in conflict.value.message
     assert db.counts() == before
 
@@ -70,7 +69,7 @@ def test_two_staff_at_once_one_wins_the_other_is_told(db: Db) -> None:
     def staff(text: str) -> None:
         gate.wait()
         try:
-            db.act(recommend_case, CE, number, text=text, expected_version=version)
+            db.run("case.recommend", CE, case=number, text=text, expect_version=version)
             results.append("ok")
         except Conflict:
             results.append("conflict")
@@ -96,8 +95,8 @@ def test_interleaved_transactions_lose_the_race_cleanly(db: Db) -> None:
     first = UnitOfWork(db.engine, db.clock).__enter__()
     second = UnitOfWork(db.engine, db.clock).__enter__()
     try:
-        a = first.case(number)
-        b = second.case(number)
+        a = first.cases.get(number)
+        b = second.cases.get(number)
         a.title = "Tittel frå A"
         b.title = "Tittel frå B"
         first.commit()
@@ -148,7 +147,7 @@ def test_case_numbers_stay_unique_under_concurrent_registration(db: Db) -> None:
     def worker(i: int) -> None:
         for j in range(5):
             try:
-                case = db.act(register_case, DIRECTOR, title=f"Sak {i}-{j}", kind="ordinary")
+                case = db.run("case.register", DIRECTOR, title=f"Sak {i}-{j}", kind="ordinary")
                 numbers.append(case.number)
             except Conflict as exc:  # a lost race is refused cleanly, never a duplicate
                 errors.append(exc)

@@ -8,18 +8,6 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
-from domain.commands.attendance import answer_call, record_attendance, report_absence
-from domain.commands.cases import close_case, recommend_case
-from domain.commands.followup import assign_followup
-from domain.commands.meetings import add_meeting
-from domain.commands.votes import (
-    defer_to_ordinary,
-    demand_agenda,
-    record_election,
-    record_vote,
-    take_up_unlisted,
-)
-from domain.commands.written import answer_written, start_written
 from domain.errors import InvalidInput, NotAllowed, RuleViolation
 from domain.operations.substitutes import seats_of
 from domain.queries.followup import followup_list
@@ -37,13 +25,13 @@ MAYORS = ["aal-ordforar", "flaa-ordforar", "gol-ordforar", "hemsedal-ordforar", 
 
 def recommended(db: Db, title: str = "Sak", **kwargs: object) -> str:
     number = register(db, title, **kwargs)
-    db.act(recommend_case, CE, number, text="Tilråding.")
+    db.run("case.recommend", CE, case=number, text="Tilråding.")
     db.reconcile(number)
     return number
 
 
 def seats(db: Db, ref: str) -> dict:
-    return db.read(lambda uow: seats_view(uow, uow.meeting(ref)))
+    return db.read(lambda uow: seats_view(uow, uow.meetings.get(ref)))
 
 
 def _seat(view: dict, member: str) -> dict:
@@ -53,20 +41,23 @@ def _seat(view: dict, member: str) -> dict:
 # -- absence and substitutes -----------------------------------------------------------------
 
 def test_mayor_absence_calls_the_deputy_mayor(db: Db) -> None:
-    db.act(report_absence, "aal-ordforar", "RR-2026-08-27", "aal-ordforar",
+    db.run("absence.report", "aal-ordforar", meeting="RR-2026-08-27", person="aal-ordforar",
            reason="Kommunestyremøte")
     seat = _seat(seats(db, "RR-2026-08-27"), "aal-ordforar")
     assert seat["absence"] == "meeting" and seat["asked"] == "aal-varaordforar"
     assert not seat["covered"]
-    db.act(answer_call, "aal-varaordforar", "RR-2026-08-27", "aal-varaordforar", accept=True)
+    db.run("substitute.answer", "aal-varaordforar", meeting="RR-2026-08-27",
+           person="aal-varaordforar", accept=True)
     seat = _seat(seats(db, "RR-2026-08-27"), "aal-ordforar")
     assert seat["substitute"] == "aal-varaordforar" and seat["covered"]
 
 
 def test_substitutes_are_asked_in_their_numbered_order(db: Db) -> None:
-    db.act(report_absence, DIRECTOR, "HT-2026-12-03", "gol-medlem-2", reason="Sjuk")
+    db.run("absence.report", DIRECTOR, meeting="HT-2026-12-03", person="gol-medlem-2",
+           reason="Sjuk")
     assert _seat(seats(db, "HT-2026-12-03"), "gol-medlem-2")["asked"] == "gol-vara-1"
-    db.act(answer_call, "gol-vara-1", "HT-2026-12-03", "gol-vara-1", accept=False)
+    db.run("substitute.answer", "gol-vara-1", meeting="HT-2026-12-03", person="gol-vara-1",
+           accept=False)
     seat = _seat(seats(db, "HT-2026-12-03"), "gol-medlem-2")
     assert seat["asked"] == "gol-vara-2" and seat["declined"] == ["gol-vara-1"]
     db.at(date(2026, 8, 6))  # no answer within two days
@@ -77,23 +68,25 @@ def test_substitutes_are_asked_in_their_numbered_order(db: Db) -> None:
 
 def test_only_the_member_or_the_secretariat_reports_absence(db: Db) -> None:
     with pytest.raises(NotAllowed):
-        db.act(report_absence, "hol-ordforar", "RR-2026-08-27", "aal-ordforar")
+        db.run("absence.report", "hol-ordforar", meeting="RR-2026-08-27", person="aal-ordforar")
     with pytest.raises(RuleViolation):
-        db.act(report_absence, DIRECTOR, "RR-2026-08-27", "aal-medlem-1")  # not in the council
+        # not in the council
+        db.run("absence.report", DIRECTOR, meeting="RR-2026-08-27", person="aal-medlem-1")
 
 
 def test_quorum_forecast_warns_the_secretariat(db: Db) -> None:
     # The deputy mayors are the council members' only substitutes: once they decline too,
     # three of six seats are open, and four are needed.
     for mayor in MAYORS[:3]:
-        db.act(report_absence, DIRECTOR, "RR-2026-08-27", mayor)
+        db.run("absence.report", DIRECTOR, meeting="RR-2026-08-27", person=mayor)
         deputy = mayor.replace("ordforar", "varaordforar")
-        db.act(answer_call, DIRECTOR, "RR-2026-08-27", deputy, accept=False)
+        db.run("substitute.answer", DIRECTOR, meeting="RR-2026-08-27", person=deputy, accept=False)
     view = seats(db, "RR-2026-08-27")
     assert view["quorum"] == {**view["quorum"], "expected": 3, "needed": 3}
     assert not view["quorum"]["at_risk"]  # half of six is three: still a quorum
-    db.act(report_absence, DIRECTOR, "RR-2026-08-27", MAYORS[3])
-    db.act(answer_call, DIRECTOR, "RR-2026-08-27", "hemsedal-varaordforar", accept=False)
+    db.run("absence.report", DIRECTOR, meeting="RR-2026-08-27", person=MAYORS[3])
+    db.run("substitute.answer", DIRECTOR, meeting="RR-2026-08-27", person="hemsedal-varaordforar",
+           accept=False)
     assert seats(db, "RR-2026-08-27")["quorum"]["at_risk"]
     messages = db.read(lambda uow: uow.session.scalars(
         select(Alert.message).where(Alert.kind == "quorum_risk")).all())
@@ -103,20 +96,22 @@ def test_quorum_forecast_warns_the_secretariat(db: Db) -> None:
 def test_recusal_needs_a_reason_and_leaves_the_case_without_that_member(db: Db) -> None:
     number = recommended(db)
     with pytest.raises(InvalidInput):
-        db.act(report_absence, "aal-ordforar", "RR-2026-08-27", "aal-ordforar", kind="case",
-               case_number=number)
-    db.act(report_absence, "aal-ordforar", "RR-2026-08-27", "aal-ordforar", kind="case",
-           case_number=number, reason="fvl. § 6 første ledd bokstav a: part i saka")
+        db.run("absence.report", "aal-ordforar", meeting="RR-2026-08-27", person="aal-ordforar",
+               kind="case",
+               case=number)
+    db.run("absence.report", "aal-ordforar", meeting="RR-2026-08-27", person="aal-ordforar",
+           kind="case",
+           case=number, reason="fvl. § 6 første ledd bokstav a: part i saka")
     view = seats(db, "RR-2026-08-27")
     assert view["quorum"]["cases"] == [{"case": number, "expected": 5,
                                         "recused": ["aal-ordforar"],
                                         "recused_names": ["Sigrid Hovda"]}]
     open_session(db, "RR-2026-08-27")
     with pytest.raises(RuleViolation) as refused:
-        db.act(record_vote, CHAIR, number, ballots={m: "for" for m in MAYORS})
+        db.run("case.vote", CHAIR, case=number, ballots={m: "for" for m in MAYORS})
     assert "aal-ordforar" in refused.value.message
-    db.act(record_vote, CHAIR, number, ballots={m: "for" for m in MAYORS[1:]})
-    minutes = db.read(lambda uow: minutes_view(uow, uow.meeting("RR-2026-08-27")))
+    db.run("case.vote", CHAIR, case=number, ballots={m: "for" for m in MAYORS[1:]})
+    minutes = db.read(lambda uow: minutes_view(uow, uow.meetings.get("RR-2026-08-27")))
     item = next(i for i in minutes["items"] if i["case"] == number)
     assert item["recused"][0]["reason"].startswith("fvl. § 6")
 
@@ -124,19 +119,19 @@ def test_recusal_needs_a_reason_and_leaves_the_case_without_that_member(db: Db) 
 # -- recording the meeting ------------------------------------------------------------------
 
 def test_attendance_is_checked_against_seats_and_groups(db: Db) -> None:
-    meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    meeting = db.read(lambda uow: uow.meetings.get("RR-2026-08-27"))
     db.clock.set(meeting.notice_at)
     db.sweep()
     db.clock.set(meeting.starts_at)
     with pytest.raises(RuleViolation) as wrong_group:
-        db.act(record_attendance, DIRECTOR, "RR-2026-08-27", present=MAYORS[1:],
+        db.run("meeting.attend", DIRECTOR, meeting="RR-2026-08-27", present=MAYORS[1:],
                substitutes={"gol-varaordforar": "aal-ordforar"}, chair=CHAIR)
     assert "7-10" in wrong_group.value.hint
     with pytest.raises(RuleViolation):
-        db.act(record_attendance, DIRECTOR, "RR-2026-08-27", present=MAYORS,
+        db.run("meeting.attend", DIRECTOR, meeting="RR-2026-08-27", present=MAYORS,
                substitutes={"aal-varaordforar": "aal-ordforar"}, chair=CHAIR)  # seat taken
     with pytest.raises(RuleViolation):
-        db.act(record_attendance, DIRECTOR, "RR-2026-08-27", present=MAYORS[:-1],
+        db.run("meeting.attend", DIRECTOR, meeting="RR-2026-08-27", present=MAYORS[:-1],
                chair="nesbyen-ordforar")  # the chair is not there
 
 
@@ -145,7 +140,7 @@ def test_a_tie_is_decided_by_the_chair(db: Db) -> None:
     open_session(db, "RR-2026-08-27")
     ballots = {m: ("for" if m in ("gol-ordforar", "aal-ordforar", "flaa-ordforar")
                    else "against") for m in MAYORS}
-    proposal = db.act(record_vote, CHAIR, number, ballots=ballots)
+    proposal = db.run("case.vote", CHAIR, case=number, ballots=ballots)
     assert proposal.casting_vote and proposal.result == "adopted"
     db.reconcile(number)
     case = case_of(db, number)
@@ -158,11 +153,11 @@ def test_no_quorum_no_decision(db: Db) -> None:
     open_session(db, "RR-2026-08-27", absent=tuple(MAYORS[3:]))
     before = db.counts()
     with pytest.raises(RuleViolation) as refused:
-        db.act(record_vote, CHAIR, number, ballots={m: "for" for m in MAYORS[:2]})
+        db.run("case.vote", CHAIR, case=number, ballots={m: "for" for m in MAYORS[:2]})
     assert "11-9" in refused.value.message
     assert db.counts() == before
     # three of six present is exactly half: a quorum
-    db.act(record_vote, CHAIR, number, ballots={m: "for" for m in MAYORS[:3]})
+    db.run("case.vote", CHAIR, case=number, ballots={m: "for" for m in MAYORS[:3]})
     db.reconcile(number)
     assert case_of(db, number)["state"] == "in_implementation"
 
@@ -171,39 +166,39 @@ def test_everyone_present_votes_and_no_blank_outside_elections(db: Db) -> None:
     number = recommended(db)
     open_session(db, "RR-2026-08-27")
     with pytest.raises(RuleViolation) as silent:
-        db.act(record_vote, CHAIR, number, ballots={m: "for" for m in MAYORS[:5]})
+        db.run("case.vote", CHAIR, case=number, ballots={m: "for" for m in MAYORS[:5]})
     assert "8-1" in silent.value.message
     with pytest.raises(RuleViolation) as blank:
-        db.act(record_vote, CHAIR, number,
+        db.run("case.vote", CHAIR, case=number,
                ballots={**{m: "for" for m in MAYORS[:5]}, MAYORS[5]: "blank"})
     assert "Blank" in blank.value.message
 
 
 def test_a_member_who_left_does_not_vote_on_later_cases(db: Db) -> None:
     first, second = recommended(db, "Første"), recommended(db, "Andre")
-    meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    meeting = db.read(lambda uow: uow.meetings.get("RR-2026-08-27"))
     db.clock.set(meeting.notice_at)
     db.sweep()
     db.clock.set(meeting.starts_at)
-    db.act(record_attendance, DIRECTOR, "RR-2026-08-27", present=MAYORS, chair=CHAIR,
+    db.run("meeting.attend", DIRECTOR, meeting="RR-2026-08-27", present=MAYORS, chair=CHAIR,
            left={"hol-ordforar": first})
-    db.act(record_vote, CHAIR, first, unanimous=True)
+    db.run("case.vote", CHAIR, case=first, unanimous=True)
     with pytest.raises(RuleViolation):
-        db.act(record_vote, CHAIR, second, ballots={m: "for" for m in MAYORS})
-    db.act(record_vote, CHAIR, second, unanimous=True)
+        db.run("case.vote", CHAIR, case=second, ballots={m: "for" for m in MAYORS})
+    db.run("case.vote", CHAIR, case=second, unanimous=True)
     votes = case_of(db, second)["trace"]
     assert any("5 for" in e["summary"] for e in votes)
 
 
 def test_fund_allocation_in_the_assembly_needs_consensus(db: Db) -> None:
     number = recommended(db, "Fordeling av utviklingsmidlar", kind="fund_allocation",
-                         body_id="assembly")
+                         body="assembly")
     hold_meeting(db, "RR-2026-08-27", {number: "referred"})
     open_session(db, "HT-2026-12-03")
     members = db.read(lambda uow: [s.member_id for s in seats_of(uow, "assembly")])
     ballots = {m: "for" for m in members}
     ballots[members[0]] = "against"
-    proposal = db.act(record_vote, CHAIR, number, ballots=ballots)
+    proposal = db.run("case.vote", CHAIR, case=number, ballots=ballots)
     assert proposal.result == "no_consensus"
     db.reconcile(number)
     case = case_of(db, number)
@@ -217,22 +212,22 @@ def test_consensus_is_not_required_of_the_council(db: Db) -> None:
     open_session(db, "RR-2026-08-27")
     ballots = {m: "for" for m in MAYORS}
     ballots[MAYORS[0]] = "against"
-    assert db.act(record_vote, CHAIR, number, ballots=ballots).result == "adopted"
+    assert db.run("case.vote", CHAIR, case=number, ballots=ballots).result == "adopted"
 
 
 def test_election_needs_a_majority_then_most_votes_then_lots(db: Db) -> None:
     number = recommended(db, "Val av leiar i kompetanseutvalet", kind="ordinary")
     open_session(db, "RR-2026-08-27")
-    first = db.act(record_election, CHAIR, number, candidates=["Kari", "Ola", "Per"],
+    first = db.run("case.elect", CHAIR, case=number, candidates=["Kari", "Ola", "Per"],
                    what="Leiar i kompetanseutvalet",
                    ballots=dict(zip(MAYORS, ["Kari", "Kari", "Ola", "Ola", "Per", None],
                                     strict=True)))
     assert first.result == "new_round" and case_of(db, number)["state"] == "on_agenda"
-    second = db.act(record_election, CHAIR, number, candidates=["Kari", "Ola"],
+    second = db.run("case.elect", CHAIR, case=number, candidates=["Kari", "Ola"],
                     what="Leiar i kompetanseutvalet",
                     ballots=dict(zip(MAYORS, ["Kari", "Kari", "Kari", "Ola", "Ola", "Ola"],
                                      strict=True)),
-                    draw=lambda tied: "Ola")
+                    drawn="Ola")
     assert second.elected == "Ola" and second.drawn_among == ["Kari", "Ola"]
     case = case_of(db, number)
     assert case["treatments"][-1]["text"] == "Leiar i kompetanseutvalet: Ola"
@@ -242,15 +237,16 @@ def test_election_needs_a_majority_then_most_votes_then_lots(db: Db) -> None:
 def test_an_unlisted_case_needs_no_objection_from_the_chair_or_a_third(db: Db) -> None:
     open_session(db, "RR-2026-08-27")
     number = register(db, "Ny sak")
-    db.act(recommend_case, CE, number, text="Tilråding.")
+    db.run("case.recommend", CE, case=number, text="Tilråding.")
     # recommended after the notice: not on the agenda
     with pytest.raises(RuleViolation) as third:
-        db.act(take_up_unlisted, CHAIR, number, "RR-2026-08-27",
+        db.run("case.take_up", CHAIR, case=number, meeting="RR-2026-08-27",
                objecting=["aal-ordforar", "flaa-ordforar"])
     assert "11-3" in third.value.message
     with pytest.raises(RuleViolation):
-        db.act(take_up_unlisted, CHAIR, number, "RR-2026-08-27", chair_objects=True)
-    item = db.act(take_up_unlisted, CHAIR, number, "RR-2026-08-27", objecting=["aal-ordforar"])
+        db.run("case.take_up", CHAIR, case=number, meeting="RR-2026-08-27", chair_objects=True)
+    item = db.run("case.take_up", CHAIR, case=number, meeting="RR-2026-08-27",
+                  objecting=["aal-ordforar"])
     assert item.number is not None
     assert case_of(db, number)["agenda"]["meeting"] == "RR-2026-08-27"
 
@@ -258,22 +254,23 @@ def test_an_unlisted_case_needs_no_objection_from_the_chair_or_a_third(db: Db) -
 def test_a_third_of_the_members_can_demand_a_case_on_the_agenda(db: Db) -> None:
     number = register(db, "Sak medlemene vil ha opp")
     with pytest.raises(RuleViolation) as few:
-        db.act(demand_agenda, DIRECTOR, number, "RR-2026-08-27", members=["aal-ordforar"])
+        db.run("case.demand", DIRECTOR, case=number, meeting="RR-2026-08-27",
+               members=["aal-ordforar"])
     assert "(2)" in few.value.message and "11-3" in few.value.message
-    target = db.act(demand_agenda, DIRECTOR, number, "RR-2026-08-27",
+    target = db.run("case.demand", DIRECTOR, case=number, meeting="RR-2026-08-27",
                     members=["aal-ordforar", "flaa-ordforar"])
     assert target.ref == "RR-2026-08-27"
     assert case_of(db, number)["agenda"]["meeting"] == "RR-2026-08-27"
 
 
 def test_a_third_can_make_an_urgent_remote_case_wait_for_an_ordinary_meeting(db: Db) -> None:
-    number = recommended(db, "Høyring", kind="statement", external_deadline=date(2026, 8, 12))
-    db.act(add_meeting, DIRECTOR, body_id="council", day=date(2026, 8, 7), urgent=True,
+    number = recommended(db, "Høyring", kind="statement", deadline=date(2026, 8, 12))
+    db.run("meeting.add", DIRECTOR, body="council", date=date(2026, 8, 7), urgent=True,
            reason="Høyringsfrist")
     db.sweep()
     assert case_of(db, number)["agenda"]["meeting"] == "RR-2026-08-07"
     open_session(db, "RR-2026-08-07")
-    db.act(defer_to_ordinary, CHAIR, number, members=["aal-ordforar", "flaa-ordforar"])
+    db.run("case.defer", CHAIR, case=number, members=["aal-ordforar", "flaa-ordforar"])
     db.sweep()
     case = case_of(db, number)
     assert case["treatments"][-1]["outcome"] == "postponed"
@@ -284,16 +281,16 @@ def test_a_third_can_make_an_urgent_remote_case_wait_for_an_ordinary_meeting(db:
 
 def _urgent_for_writing(db: Db) -> str:
     return recommended(db, "Høyringssvar", kind="statement",
-                       external_deadline=date(2026, 8, 14))
+                       deadline=date(2026, 8, 14))
 
 
 def test_written_handling_adopted_when_every_member_says_yes_twice(db: Db) -> None:
     number = _urgent_for_writing(db)
-    db.act(start_written, CHAIR, number, proposal="Regionrådet sluttar seg til.",
+    db.run("written.start", CHAIR, case=number, proposal="Regionrådet sluttar seg til.",
            answer_by=date(2026, 8, 6))
     for member in MAYORS:
-        db.act(answer_written, member, number, member, agrees_proposal=True,
-               agrees_written=True)
+        db.run("written.answer", member, case=number, person=member, proposal=True,
+               written=True)
     db.reconcile(number)
     case = case_of(db, number)
     assert case["state"] == "in_implementation"
@@ -307,9 +304,9 @@ def written_view_status(db: Db, number: str) -> str:
 
 def test_one_no_ends_written_handling(db: Db) -> None:
     number = _urgent_for_writing(db)
-    db.act(start_written, DIRECTOR, number, proposal="Framlegg.", answer_by=date(2026, 8, 6))
-    db.act(answer_written, "aal-ordforar", number, "aal-ordforar", agrees_proposal=True,
-           agrees_written=False)
+    db.run("written.start", DIRECTOR, case=number, proposal="Framlegg.", answer_by=date(2026, 8, 6))
+    db.run("written.answer", "aal-ordforar", case=number, person="aal-ordforar", proposal=True,
+           written=False)
     db.reconcile(number)
     assert written_view_status(db, number) == "failed"
     case = case_of(db, number)
@@ -319,10 +316,10 @@ def test_one_no_ends_written_handling(db: Db) -> None:
 
 def test_a_missing_answer_ends_written_handling_at_the_deadline(db: Db) -> None:
     number = _urgent_for_writing(db)
-    db.act(start_written, DIRECTOR, number, proposal="Framlegg.", answer_by=date(2026, 8, 5))
+    db.run("written.start", DIRECTOR, case=number, proposal="Framlegg.", answer_by=date(2026, 8, 5))
     for member in MAYORS[:5]:
-        db.act(answer_written, DIRECTOR, number, member, agrees_proposal=True,
-               agrees_written=True)
+        db.run("written.answer", DIRECTOR, case=number, person=member, proposal=True,
+               written=True)
     db.at(date(2026, 8, 6), time(8, 0))
     db.sweep()
     assert written_view_status(db, number) == "failed"
@@ -332,7 +329,7 @@ def test_a_missing_answer_ends_written_handling_at_the_deadline(db: Db) -> None:
 def test_written_handling_is_for_urgent_council_cases(db: Db) -> None:
     number = recommended(db)
     with pytest.raises(RuleViolation) as refused:
-        db.act(start_written, CHAIR, number, proposal="x", answer_by=date(2026, 8, 6))
+        db.run("written.start", CHAIR, case=number, proposal="x", answer_by=date(2026, 8, 6))
     assert "11-8 (2)" in refused.value.message
 
 
@@ -343,15 +340,17 @@ def test_minutes_record_attendance_votes_and_keep_exempt_content_private(db: Db)
     secret = recommended(db, "Søknad frå Løyndom AS", kind="fund_allocation",
                          exempt="offl. § 13 jf. fvl. § 13 første ledd nr. 2",
                          public_title="Søknad om tilskot")
-    db.act(report_absence, DIRECTOR, "RR-2026-08-27", "hol-ordforar", reason="Ferie")
-    db.act(answer_call, DIRECTOR, "RR-2026-08-27", "hol-varaordforar", accept=True)
+    db.run("absence.report", DIRECTOR, meeting="RR-2026-08-27", person="hol-ordforar",
+           reason="Ferie")
+    db.run("substitute.answer", DIRECTOR, meeting="RR-2026-08-27", person="hol-varaordforar",
+           accept=True)
     open_session(db, "RR-2026-08-27", absent=("hol-ordforar",),
                  substitutes={"hol-varaordforar": "hol-ordforar"})
     present = [m for m in MAYORS if m != "hol-ordforar"] + ["hol-varaordforar"]
-    db.act(record_vote, CHAIR, open_case, ballots={p: "for" for p in present})
-    db.act(record_vote, CHAIR, secret, unanimous=True, proposal="Innvilga 250 000 kr.")
-    internal = db.read(lambda uow: minutes_view(uow, uow.meeting("RR-2026-08-27")))
-    public = db.read(lambda uow: minutes_view(uow, uow.meeting("RR-2026-08-27"), PUBLIC))
+    db.run("case.vote", CHAIR, case=open_case, ballots={p: "for" for p in present})
+    db.run("case.vote", CHAIR, case=secret, unanimous=True, proposal="Innvilga 250 000 kr.")
+    internal = db.read(lambda uow: minutes_view(uow, uow.meetings.get("RR-2026-08-27")))
+    public = db.read(lambda uow: minutes_view(uow, uow.meetings.get("RR-2026-08-27"), PUBLIC))
     absent = internal["absent"][0]
     assert absent["id"] == "hol-ordforar" and absent["substitute"] == "hol-varaordforar"
     assert absent["reason"] == "Ferie" and public["absent"][0]["reason"] is None
@@ -366,14 +365,14 @@ def test_minutes_record_attendance_votes_and_keep_exempt_content_private(db: Db)
 def test_followup_list_shows_what_was_decided_and_what_is_done(db: Db) -> None:
     first, second = recommended(db, "A"), recommended(db, "B")
     hold_meeting(db, "RR-2026-08-27", {first: "decided", second: "decided"})
-    db.act(assign_followup, DIRECTOR, first, owner="hol-kommunedirektor",
+    db.run("followup.assign", DIRECTOR, case=first, owner="hol-kommunedirektor",
            due=date(2026, 9, 30))
     with pytest.raises(NotAllowed):
-        db.act(assign_followup, DIRECTOR, second, owner="aal-medlem-1")
+        db.run("followup.assign", DIRECTOR, case=second, owner="aal-medlem-1")
     rows = {r["case"]: r for r in db.read(lambda uow: followup_list(uow, body="council"))}
     assert rows[first]["owner"] == "hol-kommunedirektor" and rows[first]["due"] == "2026-09-30"
     assert rows[first]["status"] == "open"
-    db.act(close_case, DIRECTOR, second, reason="Gjennomført.")
+    db.run("case.close", DIRECTOR, case=second, reason="Gjennomført.")
     db.at(date(2026, 10, 1), time(1, 0))
     db.sweep()
     rows = {r["case"]: r for r in db.read(lambda uow: followup_list(uow, body="council"))}

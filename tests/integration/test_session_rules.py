@@ -11,10 +11,6 @@ from datetime import date, time
 import pytest
 from sqlalchemy import select
 
-from domain.commands.attendance import answer_call, record_attendance, report_absence
-from domain.commands.cases import close_case, place_case, recommend_case
-from domain.commands.votes import demand_agenda, record_election, record_vote, take_up_unlisted
-from domain.commands.written import answer_written, start_written
 from domain.errors import InvalidInput, NotAllowed, NotFound, RuleViolation
 from domain.operations.agenda import place_on_agenda, take_off_agenda
 from domain.queries.cases import case_detail
@@ -34,14 +30,14 @@ RR = "RR-2026-08-27"
 
 def _start(db: Db, ref: str = RR) -> None:
     """Let the notice go out and move the clock to the start of the meeting."""
-    meeting = db.read(lambda uow: uow.meeting(ref))
+    meeting = db.read(lambda uow: uow.meetings.get(ref))
     db.clock.set(meeting.notice_at)
     db.sweep()
     db.clock.set(meeting.starts_at)
 
 
 def _minutes(db: Db, ref: str = RR, audience: str = "internal") -> dict:
-    return db.read(lambda uow: minutes_view(uow, uow.meeting(ref), audience))
+    return db.read(lambda uow: minutes_view(uow, uow.meetings.get(ref), audience))
 
 
 def _tie(members: list[str], for_: tuple[str, ...]) -> dict[str, str]:
@@ -54,17 +50,17 @@ def test_only_the_leader_chairs_while_she_is_there(db: Db) -> None:
     number = recommended(db)
     _start(db)
     with pytest.raises(RuleViolation) as refused:
-        db.act(record_attendance, DIRECTOR, RR, present=MAYORS, chair="nesbyen-ordforar")
+        db.run("meeting.attend", DIRECTOR, meeting=RR, present=MAYORS, chair="nesbyen-ordforar")
     assert refused.value.field == "chair" and CHAIR in refused.value.hint
-    db.act(record_attendance, DIRECTOR, RR, present=MAYORS, chair=CHAIR)
+    db.run("meeting.attend", DIRECTOR, meeting=RR, present=MAYORS, chair=CHAIR)
     before = db.counts()
     # 3-3 with the leader against: another member cannot be named chair to turn the tie
     ballots = _tie(MAYORS, ("hol-ordforar", "hemsedal-ordforar", "nesbyen-ordforar"))
     with pytest.raises(RuleViolation) as casting:
-        db.act(record_vote, CHAIR, number, ballots=ballots, chair="nesbyen-ordforar")
+        db.run("case.vote", CHAIR, case=number, ballots=ballots, chair="nesbyen-ordforar")
     assert casting.value.field == "chair"
     assert db.counts() == before
-    proposal = db.act(record_vote, CHAIR, number, ballots=ballots)
+    proposal = db.run("case.vote", CHAIR, case=number, ballots=ballots)
     assert proposal.casting_vote and proposal.result == "fallen"
     db.reconcile(number)
     assert case_of(db, number)["closed_reason"] == "not_adopted"
@@ -73,15 +69,15 @@ def test_only_the_leader_chairs_while_she_is_there(db: Db) -> None:
 def test_the_deputy_leads_when_the_leader_has_left(db: Db) -> None:
     first, second = recommended(db, "Første"), recommended(db, "Andre")
     _start(db)
-    db.act(record_attendance, DIRECTOR, RR, present=MAYORS, chair=CHAIR,
+    db.run("meeting.attend", DIRECTOR, meeting=RR, present=MAYORS, chair=CHAIR,
            left={CHAIR: first})
-    db.act(record_vote, CHAIR, first, unanimous=True)
+    db.run("case.vote", CHAIR, case=first, unanimous=True)
     five = [m for m in MAYORS if m != CHAIR]
     with pytest.raises(RuleViolation):  # 2-2 plus the deputy: she decides, nobody else
-        db.act(record_vote, DIRECTOR, second, ballots=_tie(five, ("aal-ordforar",)),
+        db.run("case.vote", DIRECTOR, case=second, ballots=_tie(five, ("aal-ordforar",)),
                chair="aal-ordforar")
     ballots = {**_tie(five, ("aal-ordforar", DEPUTY)), "hemsedal-ordforar": "for"}
-    proposal = db.act(record_vote, DIRECTOR, second, ballots=ballots)
+    proposal = db.run("case.vote", DIRECTOR, case=second, ballots=ballots)
     assert proposal.chair_id == DEPUTY
     item = next(i for i in _minutes(db)["items"] if i["case"] == second)
     assert item["proposals"][0]["chair_note"] == \
@@ -91,17 +87,17 @@ def test_the_deputy_leads_when_the_leader_has_left(db: Db) -> None:
 def test_the_body_elects_a_chair_when_leader_and_deputy_are_both_recused(db: Db) -> None:
     number = recommended(db)
     for who in (CHAIR, DEPUTY):
-        db.act(report_absence, DIRECTOR, RR, who, kind="case", case_number=number,
+        db.run("absence.report", DIRECTOR, meeting=RR, person=who, kind="case", case=number,
                reason="fvl. § 6 første ledd bokstav e: styreleiar i søkjaren")
     open_session(db, RR)
     four = [m for m in MAYORS if m not in (CHAIR, DEPUTY)]
     ballots = _tie(four, ("aal-ordforar", "flaa-ordforar"))
     with pytest.raises(RuleViolation) as unnamed:
-        db.act(record_vote, DIRECTOR, number, ballots=ballots)
-    assert unnamed.value.field == "chair" and "--chair" in unnamed.value.hint
+        db.run("case.vote", DIRECTOR, case=number, ballots=ballots)
+    assert unnamed.value.field == "chair" and "[field:chair=" in unnamed.value.hint
     with pytest.raises(RuleViolation):  # the chair must be one of those with the case
-        db.act(record_vote, DIRECTOR, number, ballots=ballots, chair=CHAIR)
-    proposal = db.act(record_vote, DIRECTOR, number, ballots=ballots, chair="flaa-ordforar")
+        db.run("case.vote", DIRECTOR, case=number, ballots=ballots, chair=CHAIR)
+    proposal = db.run("case.vote", DIRECTOR, case=number, ballots=ballots, chair="flaa-ordforar")
     assert proposal.casting_vote and proposal.result == "adopted"
     item = next(i for i in _minutes(db)["items"] if i["case"] == number)
     assert "vald til møteleiar" in item["proposals"][0]["chair_note"]
@@ -113,9 +109,9 @@ def test_someone_else_may_chair_when_neither_leader_nor_deputy_came(db: Db) -> N
     _start(db)
     subs = {"gol-varaordforar": CHAIR, "hol-varaordforar": DEPUTY}
     present = [m for m in MAYORS if m not in subs.values()]
-    db.act(record_attendance, DIRECTOR, RR, present=present, substitutes=subs,
+    db.run("meeting.attend", DIRECTOR, meeting=RR, present=present, substitutes=subs,
            chair="aal-ordforar")
-    assert db.act(record_vote, DIRECTOR, number, unanimous=True).chair_id == "aal-ordforar"
+    assert db.run("case.vote", DIRECTOR, case=number, unanimous=True).chair_id == "aal-ordforar"
 
 
 # -- what has been voted stands -----------------------------------------------------------------
@@ -123,19 +119,19 @@ def test_someone_else_may_chair_when_neither_leader_nor_deputy_came(db: Db) -> N
 def test_attendance_cannot_be_rewritten_under_recorded_votes(db: Db) -> None:
     first, second = recommended(db, "Første"), recommended(db, "Andre")
     open_session(db, RR)
-    db.act(record_vote, CHAIR, first, ballots=_tie(MAYORS, tuple(MAYORS[:4])))
+    db.run("case.vote", CHAIR, case=first, ballots=_tie(MAYORS, tuple(MAYORS[:4])))
     before = db.counts()
     with pytest.raises(RuleViolation) as refused:
-        db.act(record_attendance, DIRECTOR, RR, present=[CHAIR, "hemsedal-ordforar"],
+        db.run("meeting.attend", DIRECTOR, meeting=RR, present=[CHAIR, "hemsedal-ordforar"],
                chair=CHAIR)
     assert first in refused.value.message and "11-9" in refused.value.message
     assert db.counts() == before
     # Who left after the first item may still be recorded: that changes nothing voted.
-    db.act(record_attendance, DIRECTOR, RR, present=MAYORS, chair=CHAIR,
+    db.run("meeting.attend", DIRECTOR, meeting=RR, present=MAYORS, chair=CHAIR,
            left={"nesbyen-ordforar": first})
     with pytest.raises(RuleViolation):
-        db.act(record_vote, CHAIR, second, ballots={m: "for" for m in MAYORS})
-    db.act(record_vote, CHAIR, second, unanimous=True)
+        db.run("case.vote", CHAIR, case=second, ballots={m: "for" for m in MAYORS})
+    db.run("case.vote", CHAIR, case=second, unanimous=True)
     minutes = _minutes(db)
     assert len(minutes["present"]) == 6
     assert next(p for p in minutes["present"] if p["id"] == "nesbyen-ordforar")["to_item"]
@@ -145,22 +141,22 @@ def test_attendance_cannot_be_rewritten_under_recorded_votes(db: Db) -> None:
 
 def test_no_meeting_decides_a_case_in_written_handling(db: Db) -> None:
     number = recommended(db, "Høyringssvar", kind="statement",
-                         external_deadline=date(2026, 8, 14))
-    db.act(start_written, CHAIR, number, proposal="Regionrådet sluttar seg til.",
+                         deadline=date(2026, 8, 14))
+    db.run("written.start", CHAIR, case=number, proposal="Regionrådet sluttar seg til.",
            answer_by=date(2026, 8, 6))
     ref = db.read(lambda uow: written_view(uow, number))["meeting"]
     other = recommended(db, "Anna")
     before = db.counts()
     with pytest.raises(RuleViolation) as attend:
-        db.act(record_attendance, DIRECTOR, ref, present=MAYORS[:3], chair=CHAIR)
+        db.run("meeting.attend", DIRECTOR, meeting=ref, present=MAYORS[:3], chair=CHAIR)
     assert "11-8 (2)" in attend.value.message
     with pytest.raises(RuleViolation) as vote:
-        db.act(record_vote, CHAIR, number, unanimous=True)
-    assert "written answer" in vote.value.hint
+        db.run("case.vote", CHAIR, case=number, unanimous=True)
+    assert "[cmd:written.answer|" in vote.value.hint
     with pytest.raises(RuleViolation):
-        db.act(report_absence, DIRECTOR, ref, "aal-ordforar")
+        db.run("absence.report", DIRECTOR, meeting=ref, person="aal-ordforar")
     with pytest.raises(RuleViolation):
-        db.act(take_up_unlisted, CHAIR, other, ref)
+        db.run("case.take_up", CHAIR, case=other, meeting=ref)
     assert db.counts() == before
     assert db.read(lambda uow: written_view(uow, number))["status"] == "open"
 
@@ -168,16 +164,16 @@ def test_no_meeting_decides_a_case_in_written_handling(db: Db) -> None:
 def test_a_recused_member_ends_the_written_handling(db: Db) -> None:
     """A recused member may not answer, and written handling needs every member's yes: the
     handling ends and the case goes to a meeting, where a substitute can sit for her."""
-    number = recommended(db, "Tilskot", kind="statement", external_deadline=date(2026, 8, 14))
-    db.act(start_written, CHAIR, number, proposal="Ja.", answer_by=date(2026, 8, 6))
+    number = recommended(db, "Tilskot", kind="statement", deadline=date(2026, 8, 14))
+    db.run("written.start", CHAIR, case=number, proposal="Ja.", answer_by=date(2026, 8, 6))
     ref = db.read(lambda uow: written_view(uow, number))["meeting"]
-    db.act(answer_written, "aal-ordforar", number, "aal-ordforar", agrees_proposal=True,
-           agrees_written=True)
+    db.run("written.answer", "aal-ordforar", case=number, person="aal-ordforar", proposal=True,
+           written=True)
     with pytest.raises(InvalidInput):  # the reason is required, here as in a meeting
-        db.act(report_absence, DIRECTOR, ref, "flaa-ordforar", kind="case",
-               case_number=number)
-    db.act(report_absence, "flaa-ordforar", ref, "flaa-ordforar", kind="case",
-           case_number=number, reason="fvl. § 6 første ledd bokstav a: part i saka")
+        db.run("absence.report", DIRECTOR, meeting=ref, person="flaa-ordforar", kind="case",
+               case=number)
+    db.run("absence.report", "flaa-ordforar", meeting=ref, person="flaa-ordforar", kind="case",
+           case=number, reason="fvl. § 6 første ledd bokstav a: part i saka")
     shown = db.read(lambda uow: written_view(uow, number))
     assert shown["status"] == "failed" and "inhabil" in shown["outcome_note"]
     assert "Knut Tveiten" in shown["outcome_note"]
@@ -187,39 +183,40 @@ def test_a_recused_member_ends_the_written_handling(db: Db) -> None:
     text = render_minutes_text(_minutes(db, ref), {"name": "Regionrådet", "email": "x@y.no"})
     assert "Knut Tveiten: inhabil" in text and "gjekk frå" not in text
     with pytest.raises(RuleViolation):  # over: nothing more to report there
-        db.act(report_absence, DIRECTOR, ref, "gol-ordforar", kind="case",
-               case_number=number, reason="fvl. § 6")
+        db.run("absence.report", DIRECTOR, meeting=ref, person="gol-ordforar", kind="case",
+               case=number, reason="fvl. § 6")
     with pytest.raises(RuleViolation):
-        db.act(answer_written, "gol-ordforar", number, "gol-ordforar", agrees_proposal=True,
-               agrees_written=True)
+        db.run("written.answer", "gol-ordforar", case=number, person="gol-ordforar", proposal=True,
+               written=True)
 
 
 def test_an_answer_at_the_shown_deadline_counts(db: Db) -> None:
     number = recommended(db, "Høyringssvar", kind="statement",
-                         external_deadline=date(2026, 8, 14))
-    db.act(start_written, CHAIR, number, proposal="Ja.", answer_by=date(2026, 8, 6))
+                         deadline=date(2026, 8, 14))
+    db.run("written.start", CHAIR, case=number, proposal="Ja.", answer_by=date(2026, 8, 6))
     assert db.read(lambda uow: written_view(uow, number))["answer_by"].startswith(
         "2026-08-06T23:59")
     for member in MAYORS[:5]:
-        db.act(answer_written, member, number, member, agrees_proposal=True,
-               agrees_written=True)
+        db.run("written.answer", member, case=number, person=member, proposal=True,
+               written=True)
     db.at(date(2026, 8, 6), time(23, 59))
     db.sweep()  # at the deadline the handling is still open
-    db.act(answer_written, MAYORS[5], number, MAYORS[5], agrees_proposal=True,
-           agrees_written=True)
+    db.run("written.answer", MAYORS[5], case=number, person=MAYORS[5], proposal=True,
+           written=True)
     assert db.read(lambda uow: written_view(uow, number))["status"] == "adopted"
 
 
 def test_minutes_of_failed_written_handling_tell_the_answers_and_why(db: Db) -> None:
     number = recommended(db, "Høyringssvar", kind="statement",
-                         external_deadline=date(2026, 8, 14),
+                         deadline=date(2026, 8, 14),
                          exempt="offl. § 13 jf. fvl. § 13 første ledd nr. 1",
                          public_title="Høyringssvar (unnateke)")
-    db.act(start_written, CHAIR, number, proposal="Løynd framlegg.", answer_by=date(2026, 8, 6))
-    db.act(answer_written, "aal-ordforar", number, "aal-ordforar", agrees_proposal=True,
-           agrees_written=True)
-    db.act(answer_written, "flaa-ordforar", number, "flaa-ordforar", agrees_proposal=False,
-           agrees_written=True)
+    db.run("written.start", CHAIR, case=number, proposal="Løynd framlegg.", answer_by=date(2026,
+           8, 6))
+    db.run("written.answer", "aal-ordforar", case=number, person="aal-ordforar", proposal=True,
+           written=True)
+    db.run("written.answer", "flaa-ordforar", case=number, person="flaa-ordforar", proposal=False,
+           written=True)
     ref = db.read(lambda uow: written_view(uow, number))["meeting"]
     minutes = _minutes(db, ref)
     assert minutes["absent"] == [] and minutes["present"] == []
@@ -245,22 +242,25 @@ def test_minutes_of_failed_written_handling_tell_the_answers_and_why(db: Db) -> 
 def test_recusal_raised_in_the_meeting_until_the_case_is_decided(db: Db) -> None:
     number, later = recommended(db, "Første"), recommended(db, "Andre")
     open_session(db, RR)
-    db.act(record_vote, CHAIR, number, ballots=_tie(MAYORS, tuple(MAYORS[:2])),
+    db.run("case.vote", CHAIR, case=number, ballots=_tie(MAYORS, tuple(MAYORS[:2])),
            more_proposals=True, proposal="Første framlegg.")
     with pytest.raises(RuleViolation) as voted:  # she has voted in the case already
-        db.act(report_absence, DIRECTOR, RR, "aal-ordforar", kind="case", case_number=number,
+        db.run("absence.report", DIRECTOR, meeting=RR, person="aal-ordforar", kind="case",
+               case=number,
                reason="fvl. § 6 andre ledd")
     assert "røysta" in voted.value.message
-    db.act(report_absence, DIRECTOR, RR, "nesbyen-ordforar", kind="case", case_number=later,
+    db.run("absence.report", DIRECTOR, meeting=RR, person="nesbyen-ordforar", kind="case",
+           case=later,
            reason="fvl. § 6 første ledd bokstav b: nær slekt av søkjaren")
     with pytest.raises(RuleViolation):
-        db.act(record_vote, CHAIR, later, ballots={m: "for" for m in MAYORS})
-    db.act(record_vote, CHAIR, later, unanimous=True)
+        db.run("case.vote", CHAIR, case=later, ballots={m: "for" for m in MAYORS})
+    db.run("case.vote", CHAIR, case=later, unanimous=True)
     item = next(i for i in _minutes(db)["items"] if i["case"] == later)
     assert item["recused"][0]["id"] == "nesbyen-ordforar"
     assert item["proposals"][0]["votes_for"] == 5
     with pytest.raises(RuleViolation):  # decided: too late to raise it
-        db.act(report_absence, DIRECTOR, RR, "aal-ordforar", kind="case", case_number=later,
+        db.run("absence.report", DIRECTOR, meeting=RR, person="aal-ordforar", kind="case",
+               case=later,
                reason="fvl. § 6")
 
 
@@ -268,9 +268,9 @@ def test_recusal_raised_in_the_meeting_until_the_case_is_decided(db: Db) -> None
 
 def _urgent_assembly_case(db: Db) -> str:
     db.at(date(2026, 8, 14))
-    number = register(db, "Uttale om sjukehusstruktur", kind="statement", body_id="assembly",
-                      external_deadline=date(2026, 8, 31))
-    db.act(recommend_case, CE, number, text="Regionen krev akuttfunksjonane haldne oppe.")
+    number = register(db, "Uttale om sjukehusstruktur", kind="statement", body="assembly",
+                      deadline=date(2026, 8, 31))
+    db.run("case.recommend", CE, case=number, text="Regionen krev akuttfunksjonane haldne oppe.")
     db.reconcile(number)
     return number
 
@@ -278,7 +278,7 @@ def _urgent_assembly_case(db: Db) -> str:
 def test_a_failed_urgency_vote_is_a_decision_and_is_reported(db: Db) -> None:
     number = _urgent_assembly_case(db)
     open_session(db, RR)
-    proposal = db.act(record_vote, CHAIR, number, ballots={m: "against" for m in MAYORS},
+    proposal = db.run("case.vote", CHAIR, case=number, ballots={m: "against" for m in MAYORS},
                       urgency=True)
     assert proposal.result == "fallen"
     db.reconcile(number)
@@ -301,13 +301,13 @@ def test_the_urgency_report_cannot_skip_the_assemblys_next_meeting(db: Db) -> No
     report = _report(db)
     assert case_of(db, report)["agenda"]["meeting"] == "HT-2026-12-03"
     with pytest.raises(RuleViolation) as removed:
-        db.act(place_case, DIRECTOR, report, remove=True)
+        db.run("case.place", DIRECTOR, case=report, remove=True)
     assert "11-8 (1)" in removed.value.message
     with pytest.raises(RuleViolation) as later:
-        db.act(place_case, DIRECTOR, report, meeting_ref="HT-2027-05-27")
+        db.run("case.place", DIRECTOR, case=report, meeting="HT-2027-05-27")
     assert "HT-2026-12-03" in later.value.hint
     with pytest.raises(RuleViolation):
-        db.act(demand_agenda, DIRECTOR, report, "HT-2027-05-27",
+        db.run("case.demand", DIRECTOR, case=report, meeting="HT-2027-05-27",
                members=[f"{m}-medlem-{i}" for m in ("aal", "flaa", "gol", "hemsedal", "hol")
                         for i in (1, 2)])
     assert case_of(db, report)["agenda"]["meeting"] == "HT-2026-12-03"
@@ -317,13 +317,13 @@ def test_the_next_agenda_is_not_frozen_without_the_urgency_report(db: Db) -> Non
     report = _report(db)
 
     def misplace(uow, actor):  # as a data fix or an older version might have left it
-        case = uow.case(report)
+        case = uow.cases.get(report)
         take_off_agenda(uow, case, "flytte")
-        place_on_agenda(uow, actor, case, uow.meeting("HT-2027-05-27"), step="move")
+        place_on_agenda(uow, actor, case, uow.meetings.get("HT-2027-05-27"), step="move")
 
-    db.act(misplace, DIRECTOR)
+    db.within(misplace, DIRECTOR)
     assert case_of(db, report)["agenda"]["meeting"] == "HT-2027-05-27"
-    meeting = db.read(lambda uow: uow.meeting("HT-2026-12-03"))
+    meeting = db.read(lambda uow: uow.meetings.get("HT-2026-12-03"))
     db.clock.set(meeting.notice_at)
     db.sweep()
     agenda = case_of(db, report)["agenda"]
@@ -334,63 +334,69 @@ def test_the_next_agenda_is_not_frozen_without_the_urgency_report(db: Db) -> Non
 
 def test_a_seat_gets_one_substitute_when_a_part_absence_becomes_whole(db: Db) -> None:
     ref = "HT-2026-12-03"
-    db.act(report_absence, DIRECTOR, ref, "gol-medlem-1", kind="part", from_time=time(13, 0))
-    db.act(answer_call, DIRECTOR, ref, "gol-vara-1", accept=True)
-    db.act(report_absence, DIRECTOR, ref, "gol-medlem-1", reason="Sjuk")
+    db.run("absence.report", DIRECTOR, meeting=ref, person="gol-medlem-1", kind="part",
+           from_time=time(13, 0))
+    db.run("substitute.answer", DIRECTOR, meeting=ref, person="gol-vara-1", accept=True)
+    db.run("absence.report", DIRECTOR, meeting=ref, person="gol-medlem-1", reason="Sjuk")
     calls = db.read(lambda uow: [(c.substitute_id, c.status) for c in uow.session.scalars(
         select(SubstituteCall).where(SubstituteCall.seat_id == "gol-medlem-1"))])
     assert calls == [("gol-vara-1", "accepted")]
-    db.act(report_absence, DIRECTOR, RR, "aal-ordforar", kind="part", from_time=time(13, 0))
-    db.act(answer_call, DIRECTOR, RR, "aal-varaordforar", accept=True)
-    db.act(report_absence, DIRECTOR, RR, "aal-ordforar")
+    db.run("absence.report", DIRECTOR, meeting=RR, person="aal-ordforar", kind="part",
+           from_time=time(13, 0))
+    db.run("substitute.answer", DIRECTOR, meeting=RR, person="aal-varaordforar", accept=True)
+    db.run("absence.report", DIRECTOR, meeting=RR, person="aal-ordforar")
     open_seats = db.read(lambda uow: list(uow.session.scalars(select(Alert.key).where(
         Alert.key.like("seat-open:%")))))
     assert open_seats == []  # the deputy mayor covers the seat: nothing to warn about
 
 
 def test_coming_late_and_leaving_early_are_two_partial_absences(db: Db) -> None:
-    db.act(report_absence, DIRECTOR, RR, "aal-ordforar", kind="part", to_time=time(10, 30))
-    db.act(report_absence, DIRECTOR, RR, "aal-ordforar", kind="part", from_time=time(14, 0))
+    db.run("absence.report", DIRECTOR, meeting=RR, person="aal-ordforar", kind="part",
+           to_time=time(10, 30))
+    db.run("absence.report", DIRECTOR, meeting=RR, person="aal-ordforar", kind="part",
+           from_time=time(14, 0))
     with pytest.raises(RuleViolation):
-        db.act(report_absence, DIRECTOR, RR, "aal-ordforar", kind="part", from_time=time(14, 0))
+        db.run("absence.report", DIRECTOR, meeting=RR, person="aal-ordforar", kind="part",
+               from_time=time(14, 0))
 
 
 # -- a case not on the agenda (KL § 11-3) ------------------------------------------------------
 
 def test_taking_up_an_unlisted_case_counts_only_those_present(db: Db) -> None:
     _start(db)
-    db.act(record_attendance, DIRECTOR, RR, present=MAYORS, chair=CHAIR)
+    db.run("meeting.attend", DIRECTOR, meeting=RR, present=MAYORS, chair=CHAIR)
     number = register(db, "Ny sak")
-    db.act(recommend_case, CE, number, text="Tilråding.")
+    db.run("case.recommend", CE, case=number, text="Tilråding.")
     with pytest.raises(RuleViolation) as chair:  # the chair alone can stop it
-        db.act(take_up_unlisted, CHAIR, number, RR, objecting=[CHAIR])
+        db.run("case.take_up", CHAIR, case=number, meeting=RR, objecting=[CHAIR])
     assert "møteleiaren" in chair.value.message
     with pytest.raises(NotFound):
-        db.act(take_up_unlisted, CHAIR, number, RR, objecting=["ukjend", "heller-ikkje"])
-    db.act(report_absence, DIRECTOR, "RR-2026-09-24", "aal-ordforar")  # (another meeting)
+        db.run("case.take_up", CHAIR, case=number, meeting=RR, objecting=["ukjend", "heller-ikkje"])
+    # (another meeting)
+    db.run("absence.report", DIRECTOR, meeting="RR-2026-09-24", person="aal-ordforar")
     with pytest.raises(RuleViolation):
-        db.act(take_up_unlisted, CHAIR, number, "RR-2026-09-24")  # not in session
+        db.run("case.take_up", CHAIR, case=number, meeting="RR-2026-09-24")  # not in session
     # Two of the six left early: two objecting of the four who remain is a third.
     first = register(db, "Første")
-    db.act(recommend_case, CE, first, text="Tilråding.")
-    db.act(take_up_unlisted, CHAIR, first, RR)
-    db.act(record_attendance, DIRECTOR, RR, present=MAYORS, chair=CHAIR,
+    db.run("case.recommend", CE, case=first, text="Tilråding.")
+    db.run("case.take_up", CHAIR, case=first, meeting=RR)
+    db.run("meeting.attend", DIRECTOR, meeting=RR, present=MAYORS, chair=CHAIR,
            left={"aal-ordforar": first, "flaa-ordforar": first})
     with pytest.raises(InvalidInput):  # those who left cannot object
-        db.act(take_up_unlisted, CHAIR, number, RR, objecting=["aal-ordforar"])
+        db.run("case.take_up", CHAIR, case=number, meeting=RR, objecting=["aal-ordforar"])
     with pytest.raises(RuleViolation) as third:
-        db.act(take_up_unlisted, CHAIR, number, RR,
+        db.run("case.take_up", CHAIR, case=number, meeting=RR,
                objecting=["hemsedal-ordforar", "nesbyen-ordforar"])
     assert "2 av 4" in third.value.message
-    db.act(take_up_unlisted, CHAIR, number, RR, objecting=["nesbyen-ordforar"])
+    db.run("case.take_up", CHAIR, case=number, meeting=RR, objecting=["nesbyen-ordforar"])
 
 
 def test_only_a_member_who_demands_files_the_demand(db: Db) -> None:
     number = register(db, "Sak medlemene vil ha opp")
     with pytest.raises(NotAllowed):
-        db.act(demand_agenda, "aal-medlem-2", number, RR,
+        db.run("case.demand", "aal-medlem-2", case=number, meeting=RR,
                members=["aal-ordforar", "flaa-ordforar"])
-    assert db.act(demand_agenda, "aal-ordforar", number, RR,
+    assert db.run("case.demand", "aal-ordforar", case=number, meeting=RR,
                   members=["aal-ordforar", "flaa-ordforar"]).ref == RR
 
 
@@ -402,14 +408,14 @@ def test_an_exempt_appointment_names_nobody_in_public(db: Db) -> None:
     open_session(db, RR)
     tied = dict(zip(MAYORS, ["Kari Nordmann"] * 3 + ["Ola Dunk"] * 3, strict=True))
     for _ in range(2):  # no majority, then a tie on the most votes: settled by lot
-        db.act(record_election, CHAIR, number, candidates=["Kari Nordmann", "Ola Dunk"],
-               what="Dagleg leiar", draw=lambda tied: "Kari Nordmann", ballots=tied)
+        db.run("case.elect", CHAIR, case=number, candidates=["Kari Nordmann", "Ola Dunk"],
+               what="Dagleg leiar", drawn="Kari Nordmann", ballots=tied)
     public = json.dumps([_minutes(db, RR, PUBLIC),
-                         db.read(lambda uow: case_detail(uow, uow.case(number), PUBLIC))],
+                         db.read(lambda uow: case_detail(uow, uow.cases.get(number), PUBLIC))],
                         ensure_ascii=False)
     assert "Kari" not in public and "Ola Dunk" not in public
     assert "Tilsetjing" in public and "offl. § 25" in public
-    internal = json.dumps(db.read(lambda uow: case_detail(uow, uow.case(number))),
+    internal = json.dumps(db.read(lambda uow: case_detail(uow, uow.cases.get(number))),
                           ensure_ascii=False)
     assert "Kari Nordmann" in internal and "Loddtrekning" in internal
 
@@ -419,11 +425,10 @@ def test_an_exempt_appointment_names_nobody_in_public(db: Db) -> None:
 def test_the_chief_executive_who_owns_the_followup_reports_it_done(db: Db) -> None:
     number = recommended(db)
     hold_meeting(db, RR, {number: "decided"})
-    from domain.commands.followup import assign_followup
 
-    db.act(assign_followup, DIRECTOR, number, owner="hol-kommunedirektor")
+    db.run("followup.assign", DIRECTOR, case=number, owner="hol-kommunedirektor")
     with pytest.raises(NotAllowed):
-        db.act(close_case, "aal-kommunedirektor", number, reason="Gjort.")
-    db.act(close_case, "hol-kommunedirektor", number, reason="Avtalen er signert.")
+        db.run("case.close", "aal-kommunedirektor", case=number, reason="Gjort.")
+    db.run("case.close", "hol-kommunedirektor", case=number, reason="Avtalen er signert.")
     row = next(r for r in db.read(followup_list) if r["case"] == number)
     assert row["status"] == "done" and row["owner_name"] and row["body_name"]

@@ -23,9 +23,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import select
 
-from domain.commands.attendance import answer_call, record_attendance, report_absence
-from domain.commands.cases import recommend_case, record_outcome, register_case
-from domain.commands.votes import record_vote
+from domain.commands import registry
 from domain.engine.sweep import sweep
 from domain.errors import TingflytError
 from domain.operations.substitutes import seats_of
@@ -57,11 +55,9 @@ class CouncilSeason(RuleBasedStateMachine):
         shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- helpers ----------------------------------------------------------------------------
-    def act(self, fn, actor: str, *args, **kwargs) -> bool:  # noqa: ANN001
+    def run(self, name: str, actor: str, **fields: object) -> bool:
         try:
-            with UnitOfWork(self.engine, self.clock) as uow:
-                fn(uow, uow.actor(actor), *args, **kwargs)
-                uow.commit()
+            registry.run(name, fields, actor, engine=self.engine, clock=self.clock)
             return True
         except TingflytError:
             return False
@@ -77,10 +73,10 @@ class CouncilSeason(RuleBasedStateMachine):
     # -- rules ------------------------------------------------------------------------------
     @initialize()
     def a_season_with_work(self) -> None:
-        self.act(register_case, DIRECTOR, title="Uttale til regjeringa", kind="statement",
-                 body_id="assembly", external_deadline=SEASON_START.date() + timedelta(days=30))
-        self.act(register_case, DIRECTOR, title="Tilskot", kind="fund_allocation")
-        self.act(register_case, DIRECTOR, title="Breiband", kind="ordinary")
+        self.run("case.register", DIRECTOR, title="Uttale til regjeringa", kind="statement",
+                 body="assembly", deadline=SEASON_START.date() + timedelta(days=30))
+        self.run("case.register", DIRECTOR, title="Tilskot", kind="fund_allocation")
+        self.run("case.register", DIRECTOR, title="Breiband", kind="ordinary")
         sweep(self.engine, self.clock)
 
     @rule(kind=st.sampled_from(["ordinary", "statement", "fund_allocation", "budget"]),
@@ -90,8 +86,8 @@ class CouncilSeason(RuleBasedStateMachine):
         deadline = None if deadline_days is None else (
             self.clock.now().date() + timedelta(days=deadline_days))
         body = "assembly" if to_assembly and kind != "budget" else None
-        self.act(register_case, DIRECTOR, title=f"Sak om {kind}", kind=kind, body_id=body,
-                 external_deadline=deadline)
+        self.run("case.register", DIRECTOR, title=f"Sak om {kind}", kind=kind, body=body,
+                 deadline=deadline)
         sweep(self.engine, self.clock)
 
     @rule(data=st.data())
@@ -99,7 +95,7 @@ class CouncilSeason(RuleBasedStateMachine):
         waiting = self.numbers("in_preparation")
         if waiting:
             number = data.draw(st.sampled_from(waiting))
-            self.act(recommend_case, CE, number, text="Tilråding.")
+            self.run("case.recommend", CE, case=number, text="Tilråding.")
             sweep(self.engine, self.clock)
 
     @rule(days=st.integers(1, 25), hours=st.integers(0, 10))
@@ -143,9 +139,9 @@ class CouncilSeason(RuleBasedStateMachine):
             return
         ref = data.draw(st.sampled_from(refs))
         members = self.read(lambda uow: [s.member_id for s in seats_of(
-            uow, uow.meeting(ref).body_id)])
+            uow, uow.meetings.get(ref).body_id)])
         person = data.draw(st.sampled_from(members))
-        self.act(report_absence, DIRECTOR, ref, person, reason="Forfall")
+        self.run("absence.report", DIRECTOR, meeting=ref, person=person, reason="Forfall")
 
     @rule(data=st.data(), accept=st.booleans())
     def substitute_answers(self, data: st.DataObject, accept: bool) -> None:
@@ -156,27 +152,27 @@ class CouncilSeason(RuleBasedStateMachine):
             select(SubstituteCall).where(SubstituteCall.status == "asked"))])
         if calls:
             ref, person = data.draw(st.sampled_from(calls))
-            self.act(answer_call, DIRECTOR, ref, person, accept=accept)
+            self.run("substitute.answer", DIRECTOR, meeting=ref, person=person, accept=accept)
 
     def attendance_at(self, ref: str, data: st.DataObject) -> None:
         members = self.read(lambda uow: [s.member_id for s in seats_of(
-            uow, uow.meeting(ref).body_id)])
+            uow, uow.meetings.get(ref).body_id)])
         away = data.draw(st.lists(st.sampled_from(members), unique=True,
                                   max_size=len(members)), label="away")
         present = [m for m in members if m not in away] or members[:1]
         chair = CHAIR if CHAIR in present else present[0]
-        if self.act(record_attendance, DIRECTOR, ref, present=present, chair=chair):
+        if self.run("meeting.attend", DIRECTOR, meeting=ref, present=present, chair=chair):
             event("attendance recorded")
 
     def vote_on(self, number: str, data: st.DataObject, urgency: bool, tamper: str) -> None:
         from domain.operations.substitutes import presence_for
 
         if tamper == "postpone":
-            self.act(record_outcome, CHAIR, number, outcome="postponed")
+            self.run("case.decide", CHAIR, case=number, outcome="postponed")
             return
 
         def sitting(uow: UnitOfWork) -> list[str]:
-            case = uow.case(number)
+            case = uow.cases.get(number)
             try:
                 return sorted(presence_for(uow, uow.session.get_one(
                     Meeting, case.agenda_meeting_id), case).sitting)
@@ -192,7 +188,7 @@ class CouncilSeason(RuleBasedStateMachine):
             ballots["aal-medlem-1"] = "for"
         elif tamper == "blank" and ballots:
             ballots[data.draw(st.sampled_from(sorted(ballots)), label="blank")] = "blank"
-        if self.act(record_vote, CHAIR, number, ballots=ballots, urgency=urgency):
+        if self.run("case.vote", CHAIR, case=number, ballots=ballots, urgency=urgency):
             event("vote recorded" + (" under urgency" if urgency else "")
                   + (f" ({tamper})" if tamper != "none" else ""))
 

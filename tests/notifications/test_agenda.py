@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.commands.cases import recommend_case
 from domain.queries.format import PUBLIC
 from domain.queries.meetings import meeting_detail
 from domain.queries.organisation import org_view
@@ -19,12 +18,12 @@ def _frozen_agenda(db: Db) -> tuple[dict, dict]:
                       public_title="Søknad om tilskot <frå verksemd>")
     open_case = register(db, "Felles breiband & fiber")
     for number in (secret, open_case):
-        db.act(recommend_case, CE, number, text="Tilråding.")
+        db.run("case.recommend", CE, case=number, text="Tilråding.")
         db.reconcile(number)
-    meeting = db.read(lambda uow: uow.meeting("RR-2026-08-27"))
+    meeting = db.read(lambda uow: uow.meetings.get("RR-2026-08-27"))
     db.clock.set(meeting.notice_at)
     db.sweep()
-    detail = db.read(lambda uow: meeting_detail(uow, uow.meeting("RR-2026-08-27"), PUBLIC))
+    detail = db.read(lambda uow: meeting_detail(uow, uow.meetings.get("RR-2026-08-27"), PUBLIC))
     council = db.read(org_view)["council"]
     return detail, council
 
@@ -52,7 +51,7 @@ def test_html_agenda_escapes_what_people_typed(db: Db) -> None:
 
 def test_open_agenda_is_marked_provisional(db: Db) -> None:
     db.at(date(2026, 8, 4))
-    detail = db.read(lambda uow: meeting_detail(uow, uow.meeting("RR-2026-09-24"), PUBLIC))
+    detail = db.read(lambda uow: meeting_detail(uow, uow.meetings.get("RR-2026-09-24"), PUBLIC))
     council = db.read(org_view)["council"]
     text = render_agenda_text(detail, council)
     assert "FØREBELS SAKSLISTE" in text
@@ -61,17 +60,16 @@ def test_open_agenda_is_marked_provisional(db: Db) -> None:
 
 
 def test_minutes_render_in_nynorsk_and_escape_html(db: Db) -> None:
-    from domain.commands.votes import record_vote
     from domain.queries.minutes import minutes_view
     from notifications.minutes import render_minutes_html, render_minutes_text
     from tests.integration.test_case_lifecycle import open_session
 
     number = register(db, "Breiband <og> fiber")
-    db.act(recommend_case, CE, number, text="Tilråding & meir.")
+    db.run("case.recommend", CE, case=number, text="Tilråding & meir.")
     db.reconcile(number)
     open_session(db, "RR-2026-08-27")
-    db.act(record_vote, "gol-ordforar", number, unanimous=True)
-    minutes = db.read(lambda uow: minutes_view(uow, uow.meeting("RR-2026-08-27")))
+    db.run("case.vote", "gol-ordforar", case=number, unanimous=True)
+    minutes = db.read(lambda uow: minutes_view(uow, uow.meetings.get("RR-2026-08-27")))
     council = db.read(org_view)["council"]
     text = render_minutes_text(minutes, council)
     assert "MØTEBOK - REGIONRÅDET FOR HALLINGDAL" in text

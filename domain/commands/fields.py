@@ -1,0 +1,75 @@
+"""Field types the command inputs share: parsed once, refused naming the field.
+
+Each field carries its description in Nynorsk and English (a Prefect form shows it; the CLI's
+help says the same). Dates are taken as ISO dates (``2026-09-24``) or as people write them
+(``24.9.2026``); times as ``10:00``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from domain.rules.numbering import CASE_NUMBER
+
+
+def refuse(message: str, hint: str) -> PydanticCustomError:
+    """A validator's refusal in full words (the registry reads ``message`` and ``hint``)."""
+    return PydanticCustomError("refused", "{message}", {"message": message, "hint": hint})
+
+
+def _day(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    for pattern in (r"^\d{4}-\d{2}-\d{2}$", r"^\d{1,2}\.\d{1,2}\.\d{4}$"):
+        if re.match(pattern, text):
+            try:
+                if "-" in text:
+                    return date.fromisoformat(text)
+                d, m, y = (int(p) for p in text.split("."))
+                return date(y, m, d)
+            except ValueError:
+                break
+    raise refuse(f"Ugyldig dato «{value}» i [field:__field__].",
+                 "Skriv datoen som ÅÅÅÅ-MM-DD, t.d. 2026-09-24.")
+
+
+def _clock(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    match = re.match(r"^(\d{1,2})[:.](\d{2})$", value.strip())
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise refuse(f"Ugyldig klokkeslett «{value}» i [field:__field__].",
+                 "Skriv klokkeslettet som TT:MM, t.d. 10:00.")
+
+
+def _case_number(value: str) -> str:
+    if not CASE_NUMBER.match(value):
+        raise refuse(f"«{value}» er ikkje eit saksnummer.",
+                     "Skriv saksnummeret som år/nummer, t.d. 2026/17.")
+    return value
+
+
+def described(nn: str, en: str, **kwargs: Any) -> Any:
+    return Field(description=f"{nn} ({en})", **kwargs)
+
+
+CaseNumber = Annotated[str, AfterValidator(_case_number),
+                       described("Saksnummer, t.d. 2026/17", "case number, e.g. 2026/17")]
+MeetingRef = Annotated[str, described("Møte, t.d. RR-2026-09-24", "meeting, e.g. RR-2026-09-24",
+                                      min_length=1, max_length=40)]
+PersonId = Annotated[str, described("Person-id frå organisasjonsfila", "person id from the "
+                                    "organisation file", min_length=1, max_length=80)]
+Day = Annotated[date, BeforeValidator(_day)]
+Clock = Annotated[time, BeforeValidator(_clock)]
+Version = Annotated[int | None, described(
+    "Gjer det berre om saka framleis har denne versjonen", "only if the case still has this "
+    "version (optimistic locking)", default=None, ge=0)]

@@ -1,0 +1,104 @@
+"""``tingflyt meeting ...``: the meeting plan, extra and urgent meetings, notices, agendas."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from flows.cli.common import AsOpt, JsonOpt, MeetingArg, command
+
+app = typer.Typer(no_args_is_help=True, help="Møteplan, ekstra møte og sakslister.")
+
+
+@app.command("plan")
+def meeting_plan(
+    body: Annotated[str | None, typer.Option("--body", help="Berre dette organet.")] = None,
+    from_: Annotated[str | None, typer.Option("--from", help="Frå dato (ÅÅÅÅ-MM-DD).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Til dato (ÅÅÅÅ-MM-DD).")] = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Vis møteplanen med innkallingsdatoar og fristar for saksutgreiing."""
+    from domain.queries.meetings import meeting_list
+    from flows.app import parse_date
+    from flows.output import render_plan
+
+    start = parse_date(from_, "from") if from_ else None
+    end = parse_date(to, "to") if to else None
+    with command(json_output) as s:
+        s.emit(s.read(meeting_list, body=body, start=start, end=end), render_plan)
+
+
+@app.command("add")
+def meeting_add(
+    body: Annotated[str, typer.Option("--body", help="Organ-id, t.d. council.")],
+    date_: Annotated[str, typer.Option("--date", help="Møtedato (ÅÅÅÅ-MM-DD).")],
+    start: Annotated[str | None, typer.Option("--start", help="Starttid TT:MM.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Sluttid TT:MM.")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Møtestad.")] = None,
+    remote: Annotated[bool, typer.Option("--remote", help="Fjernmøte (KL § 11-7).")] = False,
+    urgent: Annotated[bool, typer.Option(
+        "--urgent", help="Hastefjernmøte med kortare varsel (KL § 11-8 (3)).")] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Kvifor møtet trengst.")] = None,
+    actor: AsOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Legg til eit ekstra møte (vanleg varsel) eller eit hastefjernmøte."""
+    from domain.queries.meetings import meeting_summary
+    from flows.output import render_meeting_added
+
+    with command(json_output, flows=True) as s:
+        data = s.run("meeting.add", actor, view=meeting_summary, body=body, date=date_,
+                     start=start, end=end, place=place, remote=remote, urgent=urgent,
+                     reason=reason)
+        s.sweep()  # waiting and urgent cases may now have a place
+        s.emit(data, render_meeting_added)
+
+
+@app.command("show")
+def meeting_show(
+    ref: MeetingArg,
+    public: Annotated[bool, typer.Option("--public", help="Vis det ålmenta ser.")] = False,
+    actor: AsOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Vis eit møte med sakslista (utvalssaksnummer når innkallinga er sendt)."""
+    from domain.queries.cases import audience_for
+    from domain.queries.format import PUBLIC
+    from domain.queries.meetings import meeting_detail
+    from flows.output import render_meeting
+
+    def detail(uow: Any) -> dict[str, Any]:
+        meeting = uow.meetings.get(ref)
+        audience = PUBLIC if public else audience_for(uow, actor, [meeting.body_id])
+        return meeting_detail(uow, meeting, audience)
+
+    with command(json_output) as s:
+        s.emit(s.read(detail), render_meeting)
+
+
+@app.command("notice")
+def meeting_notice(ref: MeetingArg, actor: AsOpt = None, json_output: JsonOpt = False) -> None:
+    """Send innkallinga no: frys og nummerer sakslista før innkallingsdagen."""
+    from domain.queries.meetings import meeting_detail
+    from flows.output import render_meeting
+
+    with command(json_output) as s:
+        s.emit(s.run("meeting.notice", actor, view=meeting_detail, meeting=ref), render_meeting)
+
+
+@app.command("cancel")
+def meeting_cancel(
+    ref: MeetingArg,
+    reason: Annotated[str, typer.Option("--reason", help="Kvifor møtet vert avlyst.")],
+    actor: AsOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Avlys eit møte: sakene på sakslista går til neste møte."""
+    from domain.queries.meetings import meeting_summary
+    from flows.output import render_meeting_cancelled
+
+    with command(json_output, flows=True) as s:
+        data = s.run("meeting.cancel", actor, view=meeting_summary, meeting=ref, reason=reason)
+        data["engine"] = s.sweep()  # the cases find their next meeting
+        s.emit(data, render_meeting_cancelled)
