@@ -15,17 +15,20 @@ from sqlalchemy import func, insert, select
 from domain.commands.fields import CaseNumber, MeetingRef, PersonId, Version, described, refuse
 from domain.commands.registry import CARRY_CASE, CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
-from domain.operations.agenda import check_report_target, place_on_agenda, take_off_agenda
+from domain.operations.agenda import (
+    add_item,
+    check_report_target,
+    place_on_agenda,
+    take_off_agenda,
+)
 from domain.operations.outcomes import apply_outcome, case_in_session
 from domain.operations.scopes import case_body, meeting_body
 from domain.operations.substitutes import Presence, presence_for, seats_of
 from domain.rules.access import CHAIR_OF_BODY, MEMBER_BEHIND, SECRETARIAT, Actor, Scope, allowed
-from domain.rules.agenda import section_for
 from domain.rules.lifecycle import check
 from domain.rules.scheduling import INFORMATION_ONLY
 from domain.rules.sitting import leading
 from domain.rules.terms import (
-    AgendaItemKind,
     BodyKind,
     CaseKind,
     CaseState,
@@ -374,14 +377,7 @@ def take_up_unlisted(uow: UnitOfWork, actor: Actor, data: TakeUp) -> AgendaItem:
             "møteleiaren eller ein tredjedel av dei frammøtte kan hindre det).",
             "Set saka på sakslista til eit seinare møte.", field="objecting")
     check("place", CaseState(case.state), case.number)
-    position = (uow.session.scalar(select(func.max(AgendaItem.position)).where(
-        AgendaItem.meeting_id == meeting.id)) or 0) + 1
-    year = meeting.day.year
-    item = AgendaItem(meeting_id=meeting.id, body_id=meeting.body_id, case_id=case.id,
-                      kind=AgendaItemKind.CASE, section=section_for(case), position=position,
-                      year=year, number=uow.next_number(f"agenda:{meeting.body_id}", year),
-                      title=None, placed_at=uow.now, placed_by=actor.id)
-    uow.session.add(item)
+    item = add_item(uow, actor, meeting, case=case, numbered=True)
     case.state = CaseState.ON_AGENDA
     case.agenda_meeting_id = meeting.id
     case.updated_at = uow.now

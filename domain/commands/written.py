@@ -7,16 +7,14 @@ from sqlalchemy import select
 from domain.commands.fields import CaseNumber, Day, PersonId, described
 from domain.commands.registry import CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
-from domain.operations.agenda import take_off_agenda
+from domain.operations.agenda import add_item, take_off_agenda
 from domain.operations.substitutes import seats_of
 from domain.operations.written import ANSWER_TIME, adopt, fail_handling, open_handling
 from domain.rules.access import HERSELF, LEADER_OF_BODY, SECRETARIAT, Actor, Scope, allowed
-from domain.rules.agenda import section_for
 from domain.rules.calendar import format_date
 from domain.rules.lifecycle import check
 from domain.rules.numbering import agenda_number
 from domain.rules.terms import (
-    AgendaItemKind,
     BodyKind,
     CaseState,
     MeetingKind,
@@ -24,7 +22,6 @@ from domain.rules.terms import (
     Role,
 )
 from domain.store.tables import (
-    AgendaItem,
     Meeting,
     WrittenAnswer,
     WrittenHandling,
@@ -99,12 +96,7 @@ def start_written(uow: UnitOfWork, actor: Actor, data: StartWritten) -> WrittenH
     meeting.body = council
     uow.session.add(meeting)
     uow.flush()
-    year = uow.today.year
-    item = AgendaItem(meeting_id=meeting.id, body_id=council.id, case_id=case.id,
-                      kind=AgendaItemKind.CASE, section=section_for(case), position=1,
-                      year=year, number=uow.next_number(f"agenda:{council.id}", year),
-                      title=None, placed_at=uow.now, placed_by=actor.id)
-    uow.session.add(item)
+    item = add_item(uow, actor, meeting, case=case, position=1, numbered=True)
     case.state = check("place", CaseState(case.state), case.number)
     case.agenda_meeting_id = meeting.id
     case.updated_at = uow.now

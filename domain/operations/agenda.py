@@ -22,7 +22,7 @@ from domain.operations.deadlines import close_deadlines
 from domain.operations.meetings import OUTCOME_GRACE, status_label
 from domain.operations.paths import closed_meeting_required
 from domain.rules.access import Actor
-from domain.rules.agenda import section_for
+from domain.rules.agenda import minutes_approval_title, order_key, section_for
 from domain.rules.calendar import format_date
 from domain.rules.lifecycle import check
 from domain.rules.numbering import agenda_number
@@ -69,9 +69,7 @@ def freeze_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> bool:
         Case.id.in_([i.case_id for i in items if i.case_id is not None])))}
 
     def order(item: AgendaItem) -> tuple[int, int, int, int]:
-        section = [AgendaSection.STANDING, AgendaSection.CASES, AgendaSection.INFORMATION]
-        kind_rank = 0 if item.kind == AgendaItemKind.MINUTES_APPROVAL else 1
-        return (section.index(AgendaSection(item.section)), kind_rank, item.position, item.id)
+        return order_key(item.section, item.kind, item.position, item.id)
 
     year = meeting.day.year
     numbered = []
@@ -131,14 +129,10 @@ def _add_standing_items(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> None
                               Meeting.id.not_in(approved))
         .order_by(Meeting.starts_at)).all()
     for previous in earlier:
-        session.add(AgendaItem(
-            meeting_id=meeting.id, body_id=meeting.body_id, case_id=None,
-            kind=AgendaItemKind.MINUTES_APPROVAL, section=AgendaSection.STANDING, position=0,
-            title=(f"Godkjenning av protokoll frå skriftleg handsaming "
-                   f"{format_date(previous.day)} ({previous.ref})"
-                   if previous.kind == MeetingKind.WRITTEN else
-                   f"Godkjenning av møtebok frå møtet {format_date(previous.day)}"),
-            related_meeting_id=previous.id, placed_at=uow.now, placed_by=actor.id))
+        add_item(uow, actor, meeting, kind=AgendaItemKind.MINUTES_APPROVAL, position=0,
+                 title=minutes_approval_title(previous.day, previous.ref,
+                                              written=previous.kind == MeetingKind.WRITTEN),
+                 related_meeting=previous)
     # A report of an urgency decision must be on the body's next agenda (KL § 11-8 (1)).
     # One set on a later meeting's agenda is moved here: the agenda is not frozen without it.
     reports = list(session.scalars(select(Case).where(
@@ -160,18 +154,36 @@ def _add_standing_items(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> None
     uow.flush()
 
 
+def add_item(uow: UnitOfWork, actor: Actor, meeting: Meeting, *, case: Case | None = None,
+             kind: AgendaItemKind = AgendaItemKind.CASE, position: int | None = None,
+             title: str | None = None, related_meeting: Meeting | None = None,
+             numbered: bool = False) -> AgendaItem:
+    """The one way an item comes onto an agenda: a case (in its section, last in the order of
+    placing) or a standing item. ``numbered`` gives it its agenda number at once: for an agenda
+    already frozen (a case taken up in the meeting) or a written handling."""
+    if position is None:
+        position = (uow.session.scalar(select(func.max(AgendaItem.position)).where(
+            AgendaItem.meeting_id == meeting.id)) or 0) + 1
+    section = section_for(CaseKind(case.kind)) if case is not None else AgendaSection.STANDING
+    item = AgendaItem(meeting_id=meeting.id, body_id=meeting.body_id,
+                      case_id=case.id if case is not None else None, kind=kind,
+                      section=section, position=position, title=title,
+                      related_meeting_id=related_meeting.id if related_meeting else None,
+                      placed_at=uow.now, placed_by=actor.id)
+    if numbered:
+        item.year = meeting.day.year
+        item.number = uow.next_number(f"agenda:{meeting.body_id}", item.year)
+    uow.session.add(item)
+    return item
+
+
 def place_on_agenda(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting, *,
                     reason: str | None = None, step: str = "place") -> AgendaItem:
     """Put a case on an open agenda: the lifecycle step ``place`` (or ``move``)."""
 
     if case.state in (CaseState.REGISTERED,) and CaseKind(case.kind) in NO_PREPARATION:
         case.state = check("skip_preparation", CaseState(case.state), case.number)
-    position = (uow.session.scalar(select(func.max(AgendaItem.position)).where(
-        AgendaItem.meeting_id == meeting.id)) or 0) + 1
-    item = AgendaItem(meeting_id=meeting.id, body_id=meeting.body_id, case_id=case.id,
-                      kind=AgendaItemKind.CASE, section=section_for(case), position=position,
-                      title=None, placed_at=uow.now, placed_by=actor.id)
-    uow.session.add(item)
+    item = add_item(uow, actor, meeting, case=case)
     case.state = check(step, CaseState(case.state), case.number)
     case.agenda_meeting_id = meeting.id
     case.updated_at = uow.now
