@@ -299,7 +299,7 @@ class PlaceCase(CommandInput):
                                            "meeting to place or move the case to", default=None)
     remove: bool = described("Ta saka av sakslista", "take the case off the agenda",
                              default=False)
-    reason: Reason | None = None
+    reason: str | None = described("Grunngjeving", "reason", default=None, max_length=2000)
     expect_version: Version = None
 
 

@@ -1,0 +1,131 @@
+"""The code is in the right rooms: no import circle, no function-level import hiding one, and
+every layer imports only the floors below it (see the README's "Where things live")."""
+
+from __future__ import annotations
+
+import ast
+
+from tests.architecture.imports import ROOT, cycles, graph, project_modules
+
+#: Floors from the ground up; a module may import its own floor and those below.
+FLOORS = [
+    ("domain.errors", "domain.rules"),
+    ("config",),
+    ("domain.store",),
+    ("domain.operations",),
+    ("domain.commands", "domain.engine", "domain.queries"),
+    ("notifications",),
+    ("flows", "migrations"),
+]
+
+#: Third-party packages that a module below flows/ may import inside a function, and why.
+LAZY_THIRD_PARTY = {
+    ("domain.rules.calendar", "holidays"): "80 ms of start-up that read commands never need",
+}
+
+FORBIDDEN_IN_DOMAIN = ("prefect", "typer", "jinja2", "icalendar", "emails", "smtplib", "rich",
+                       "aiosmtpd", "click")
+
+
+def floor_of(module: str) -> int:
+    for index, prefixes in enumerate(FLOORS):
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return index
+    raise AssertionError(f"{module} is in no floor: add it to FLOORS")
+
+
+def test_no_import_circle_anywhere() -> None:
+    assert cycles(graph()) == []
+
+
+def test_every_import_points_down_or_sideways_within_its_floor() -> None:
+    upward = []
+    for edge in graph():
+        if edge.source.startswith("domain.commands") and edge.target.startswith("domain.engine"):
+            continue  # a command's default follow-up may run the engine (side by side)
+        if floor_of(edge.target) > floor_of(edge.source):
+            upward.append(f"{edge.source}:{edge.line} imports {edge.target}")
+    assert upward == []
+
+
+def test_the_engine_and_queries_never_import_commands() -> None:
+    wrong = [f"{e.source}:{e.line} -> {e.target}" for e in graph()
+             if e.source.startswith(("domain.engine", "domain.queries", "domain.operations"))
+             and e.target.startswith("domain.commands")]
+    assert wrong == []
+
+
+def test_no_function_level_import_below_the_entry_points() -> None:
+    found = []
+    for module, path in project_modules().items():
+        if module.startswith("flows") or module.startswith("tests"):
+            continue  # entry points may import late, for start-up speed
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Import):
+                    names = [alias.name for alias in inner.names]
+                elif isinstance(inner, ast.ImportFrom):
+                    names = [inner.module or ""]
+                else:
+                    continue
+                for name in names:
+                    top = name.split(".")[0]
+                    if (module, top) in LAZY_THIRD_PARTY:
+                        continue
+                    found.append(f"{module}:{inner.lineno} imports {name} inside a function")
+    assert found == []
+
+
+def test_domain_imports_no_prefect_smtp_calendar_templates_or_cli() -> None:
+    wrong = []
+    for module, path in project_modules().items():
+        if not module.startswith("domain"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            wrong += [f"{module} imports {n}" for n in names
+                      if n.split(".")[0] in FORBIDDEN_IN_DOMAIN]
+    assert wrong == []
+
+
+def test_pure_rules_import_no_sqlalchemy_and_nothing_above_them() -> None:
+    wrong = []
+    for module, path in project_modules().items():
+        if not module.startswith("domain.rules"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level:
+                names = [node.module or ""]
+            wrong += [f"{module} imports {n}" for n in names
+                      if n.split(".")[0] in ("sqlalchemy", "alembic", "pydantic")
+                      or (n.startswith("domain.") and not n.startswith(
+                          ("domain.rules", "domain.errors")))]
+    assert wrong == []
+
+
+def test_cli_modules_import_no_private_names_from_each_other() -> None:
+    wrong = []
+    for path in sorted((ROOT / "flows" / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("flows.cli"):
+                wrong += [f"{path.name} imports {node.module}.{a.name}" for a in node.names
+                          if a.name.startswith("_")]
+    assert wrong == []
+
+
+def test_the_graph_sees_the_project() -> None:
+    modules = project_modules()
+    # a sanity check that the scan is not vacuous: the floors are all populated
+    for prefixes in FLOORS:
+        assert any(m.startswith(prefixes) for m in modules), prefixes
+    assert len(graph()) > 200
