@@ -31,7 +31,7 @@ def engine_for(url: str) -> Any:
 def settings() -> Any:
     from config.settings import Settings
 
-    return Settings()
+    return Settings.from_environ()
 
 
 def database_url() -> str:

@@ -759,7 +759,7 @@ def _run(args: argparse.Namespace) -> int:
     from config.organisation import load_organisation
     from config.settings import Settings
 
-    settings = Settings()
+    settings = Settings.from_environ()
     org_file = args.org or settings.org_file
     organisation = load_organisation(org_file)
     council_id = organisation.data.council.id

@@ -16,7 +16,7 @@ def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:  # plain `alembic` command line: build one from the URL setting
 
-        engine = make_engine(Settings().resolved_database_url())
+        engine = make_engine(Settings.from_environ().resolved_database_url())
     with engine.connect() as connection:
         context.configure(
             connection=connection,

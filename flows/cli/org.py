@@ -38,7 +38,7 @@ def init(
 def _default_org_file(engine: Any, config: Any) -> Path:
     """Without --org: TINGFLYT_ORG_FILE if set, else the file this database was loaded from,
     else Hallingdal's."""
-    if "org_file" in config.model_fields_set:
+    if "org_file" in config.given:
         return Path(config.org_file)
     from sqlalchemy import inspect, select
     from sqlalchemy.exc import DBAPIError
