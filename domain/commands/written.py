@@ -20,6 +20,7 @@ from domain.rules.terms import (
     MeetingKind,
     MeetingStatus,
     Role,
+    WrittenStatus,
 )
 from domain.store.tables import (
     Meeting,
@@ -101,7 +102,7 @@ def start_written(uow: UnitOfWork, actor: Actor, data: StartWritten) -> WrittenH
     case.agenda_meeting_id = meeting.id
     case.updated_at = uow.now
     handling = WrittenHandling(case_id=case.id, meeting_id=meeting.id, proposal=text,
-                               answer_by=due, status="open", started_by=actor.id,
+                               answer_by=due, status=WrittenStatus.OPEN, started_by=actor.id,
                                started_at=uow.now, next_check_at=due)
     uow.session.add(handling)
     uow.flush()

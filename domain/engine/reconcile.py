@@ -29,6 +29,7 @@ from domain.rules.terms import (
     AlertKind,
     CaseKind,
     CaseState,
+    ClosedReason,
     DeadlineKind,
     MeetingStatus,
 )
@@ -88,7 +89,7 @@ def _next_step(uow: UnitOfWork, case: Case, actor: Actor) -> str | None:
     if state == CaseState.DECIDED:
         if kind in INFORMATION_ONLY:
             case.state = check("close", state, case.number)
-            case.closed_reason = "taken_for_information"
+            case.closed_reason = ClosedReason.TAKEN_FOR_INFORMATION
             return _log(uow, actor, case, "case.close", "Teken til orientering; saka er avslutta.")
         return _start_implementation(uow, actor, case)
     if state in (CaseState.NOT_ADOPTED, CaseState.WITHDRAWN):

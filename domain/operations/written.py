@@ -18,7 +18,11 @@ from domain.rules.terms import (
     DecisionBasis,
     MeetingStatus,
     Outcome,
+    ProposalKind,
+    ProposalResult,
+    WrittenStatus,
 )
+from domain.rules.voting import Choice
 from domain.store.repositories import leaders
 from domain.store.tables import (
     AgendaItem,
@@ -44,7 +48,7 @@ def handling_at(uow: UnitOfWork, meeting: Meeting) -> WrittenHandling:
 
 def open_handling(uow: UnitOfWork, case: Case) -> WrittenHandling:
     handling = uow.session.scalars(select(WrittenHandling).where(
-        WrittenHandling.case_id == case.id, WrittenHandling.status == "open")).first()
+        WrittenHandling.case_id == case.id, WrittenHandling.status == WrittenStatus.OPEN)).first()
     if handling is None:
         raise RuleViolation(f"Sak {case.number} er ikkje til skriftleg handsaming no.",
                             "Start ho med [cmd:written.start].", field="case")
@@ -54,17 +58,18 @@ def open_handling(uow: UnitOfWork, case: Case) -> WrittenHandling:
 def adopt(uow: UnitOfWork, actor: Actor, handling: WrittenHandling, case: Case,
            meeting: Meeting, members: list[str]) -> None:
     proposal = Proposal(
-        meeting_id=meeting.id, case_id=case.id, kind="proposal", round=1,
+        meeting_id=meeting.id, case_id=case.id, kind=ProposalKind.PROPOSAL, round=1,
         text=handling.proposal, proposer_id=handling.started_by, candidates=None,
-        result="adopted", explanation=f"Alle {len(members)} medlemene sa ja til framlegget og "
-        "til skriftleg handsaming (kommunelova § 11-8 (2)).", votes_for=len(members),
+        result=ProposalResult.ADOPTED,
+        explanation=f"Alle {len(members)} medlemene sa ja til framlegget og til skriftleg "
+        "handsaming (kommunelova § 11-8 (2)).", votes_for=len(members),
         votes_against=0, votes_blank=0, casting_vote=False, chair_id=None, elected=None,
         drawn_among=None, recorded_at=uow.now, recorded_by=actor.id)
     uow.session.add(proposal)
     uow.flush()
-    uow.session.add_all(Ballot(proposal_id=proposal.id, voter_id=m, seat_id=m, choice="for",
+    uow.session.add_all(Ballot(proposal_id=proposal.id, voter_id=m, seat_id=m, choice=Choice.FOR,
                                candidate=None) for m in members)
-    handling.status = "adopted"
+    handling.status = WrittenStatus.ADOPTED
     handling.closed_at = uow.now
     handling.next_check_at = None
     handling.outcome_note = proposal.explanation
@@ -79,7 +84,7 @@ def fail_handling(uow: UnitOfWork, actor: Actor, handling: WrittenHandling, case
                   meeting: Meeting, why: str) -> None:
     """End a written handling without a decision: the case goes back to be placed on an
     ordinary or urgent remote meeting, and the leaders are alerted."""
-    handling.status = "failed"
+    handling.status = WrittenStatus.FAILED
     handling.closed_at = uow.now
     handling.next_check_at = None
     handling.outcome_note = why
@@ -104,7 +109,7 @@ def fail_handling(uow: UnitOfWork, actor: Actor, handling: WrittenHandling, case
 def process_written(uow: UnitOfWork, handling: WrittenHandling) -> str | None:
     """Sweep: when the answer deadline passes, missing answers end the written handling."""
     handling.next_check_at = None
-    if handling.status != "open":
+    if handling.status != WrittenStatus.OPEN:
         return None
     if uow.now <= handling.answer_by:
         handling.next_check_at = handling.answer_by + timedelta(seconds=1)
