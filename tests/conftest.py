@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine, text
 
-import domain.commands  # noqa: F401 - registers every command
 from config.organisation import load_organisation
 from domain.commands import organisation as org_service
 from domain.commands import registry

@@ -3,7 +3,8 @@
 A command is a name (``case.register``), a frozen input model whose fields carry their
 descriptions (Nynorsk and English) and constraints, who may do it (a scoped ``Permission``), its
 effect in one transaction, and what follows it (carry the case on, sweep). The CLI, the demo,
-the tests, the Prefect forms and the web run a command the same way::
+the tests, the Prefect forms and the web run a command the same way (importing this module
+imports ``domain.commands``, whose ``__init__`` registers every command)::
 
     done = run("case.register", {"title": "...", "kind": "ordinary"}, "dagleg-leiar",
                engine=engine, clock=clock)
@@ -27,6 +28,7 @@ from sqlalchemy import Engine
 from domain.errors import InvalidInput, NotFound
 from domain.rules.access import Actor, Permission, Scope
 from domain.rules.calendar import Clock
+from domain.store.tables import Case
 from domain.store.uow import UnitOfWork
 
 
@@ -67,14 +69,14 @@ class Command(Generic[In]):
     summary: str  # one line: what it does (the docstring's first line)
 
     def follow_ups(self, data: In, result: Any) -> Follows:
+        """The case the input names, and a case the effect made or returned, are carried on."""
         cases: list[str] = []
         if CARRY_CASE in self.follows:
             number = getattr(data, "case", None)
             if isinstance(number, str):
                 cases.append(number)
-            made = getattr(result, "number", None)  # a case the command created
-            if isinstance(made, str) and getattr(result, "__tablename__", None) == "cases":
-                cases.append(made)
+            if isinstance(result, Case):
+                cases.append(result.number)
         return Follows(tuple(dict.fromkeys(cases)), SWEEP in self.follows)
 
 

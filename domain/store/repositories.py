@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 _CASE_BY_NUMBER = select(Case).where(Case.year == bindparam("year"), Case.seq == bindparam("seq"))
 
 
-class Cases:
+class CaseRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -49,7 +49,7 @@ class Cases:
         return case
 
 
-class Meetings:
+class MeetingRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
@@ -61,8 +61,8 @@ class Meetings:
         return meeting
 
 
-class Bodies_:
-    """Bodies by id and kind (named with a trailing underscore: ``Bodies`` is the rule value)."""
+class BodyRepository:
+    """Bodies by id and kind."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -82,7 +82,7 @@ class Bodies_:
         return body
 
 
-class People:
+class PersonRepository:
     """People by id, and the actor's roles (once per unit of work: the organisation changes only
     with ``init``, so a command costs one set of small queries for them)."""
 

@@ -27,7 +27,12 @@ from domain.rules.access import Actor
 from domain.rules.calendar import Clock, CouncilCalendar, calendar_for
 from domain.rules.terms import Role
 from domain.store.db import READONLY
-from domain.store.repositories import Bodies_, Cases, Meetings, People
+from domain.store.repositories import (
+    BodyRepository,
+    CaseRepository,
+    MeetingRepository,
+    PersonRepository,
+)
 from domain.store.tables import Alert, Case, CouncilRecord, Counter, JournalEntry, Meeting
 
 # -- the unit of work ---------------------------------------------------------------------------
@@ -45,17 +50,17 @@ class UnitOfWork:
         self._council: Any = None
         self._calendar: CouncilCalendar | None = None
         self.committed = False
-        self.cases: Cases
-        self.meetings: Meetings
-        self.bodies: Bodies_
-        self.people: People
+        self.cases: CaseRepository
+        self.meetings: MeetingRepository
+        self.bodies: BodyRepository
+        self.people: PersonRepository
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
-        self.cases = Cases(self.session)
-        self.meetings = Meetings(self.session)
-        self.bodies = Bodies_(self.session)
-        self.people = People(self.session)
+        self.cases = CaseRepository(self.session)
+        self.meetings = MeetingRepository(self.session)
+        self.bodies = BodyRepository(self.session)
+        self.people = PersonRepository(self.session)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

@@ -155,7 +155,6 @@ class Session:
 
     def run(self, name: str, actor: Any, view: Any = None, **fields: Any) -> Any:
         """Run the registered command ``name`` with ``fields`` as ``actor``; return its view."""
-        import domain.commands  # noqa: F401 - registers every command
         from domain.commands import registry
 
         running.set(name)

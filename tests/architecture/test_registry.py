@@ -8,7 +8,6 @@ import inspect
 import pytest
 from pydantic import BaseModel
 
-import domain.commands  # noqa: F401 - registers every command
 from domain.commands import registry
 from tests.architecture.imports import ROOT, project_modules
 

@@ -147,7 +147,6 @@ def make_clock() -> Any:
 
 def cmd(engine: Any, clock: Any, name: str, actor: str, **fields: Any) -> Any:
     """Run a registered command as staff run it (one transaction); return its result."""
-    import domain.commands  # noqa: F401 - registers every command
     from domain.commands import registry
 
     return registry.run(name, fields, actor, engine=engine, clock=clock).result
