@@ -175,7 +175,7 @@ class Session:
     def sweep(self) -> dict[str, Any]:
         """Run the sweep flow: through Prefect when an API is configured, else here."""
         if self.prefect:
-            from flows.prefect_flows import quick_runs, sweep_flow
+            from flows.engine import quick_runs, sweep_flow
 
             with quick_runs():
                 report = sweep_flow(self.clock.now() if now_override.get() is not None else None)
@@ -215,7 +215,7 @@ def use_prefect() -> bool:
 def carry_case(engine: Any, clock: Any, number: str, *, prefect: bool) -> dict[str, Any]:
     """Run the case flow: through Prefect when an API is configured, else in this process."""
     if prefect:
-        from flows.prefect_flows import case_flow, quick_runs
+        from flows.engine import case_flow, quick_runs
 
         now = clock.now() if now_override.get() is not None else None
         with quick_runs():

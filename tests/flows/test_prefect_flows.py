@@ -48,7 +48,7 @@ def _runs(flow_name: str) -> list[object]:
 
 
 def test_case_flow_carries_a_case_and_is_idempotent(flows_on: Db) -> None:
-    from flows.prefect_flows import case_flow, quick_runs
+    from flows.engine import case_flow, quick_runs
 
     db = flows_on
     number = db.run("case.register", DIRECTOR, title="Felles innkjøp", kind="ordinary").number
@@ -66,7 +66,7 @@ def test_case_flow_carries_a_case_and_is_idempotent(flows_on: Db) -> None:
 
 
 def test_sweep_flow_sends_notices_and_moves_cases_on(flows_on: Db) -> None:
-    from flows.prefect_flows import quick_runs, sweep_flow
+    from flows.engine import quick_runs, sweep_flow
 
     db = flows_on
     number = db.run("case.register", DIRECTOR, title="Tilskot", kind="fund_allocation").number

@@ -36,7 +36,7 @@ class FlowRunner:
     """Runs the Prefect flows and counts them."""
 
     def __init__(self) -> None:
-        from flows.prefect_flows import case_flow, sweep_flow
+        from flows.engine import case_flow, sweep_flow
 
         self._case = case_flow
         self._sweep = sweep_flow
@@ -342,7 +342,7 @@ class Season:
     def report_absences(self, meeting: dict[str, Any]) -> None:
         """Members report absence after the notice; substitutes answer in their order."""
         from domain.queries.meetings import meeting_detail
-        from flows.scenario import ABSENCES
+        from flows.demo.scenario import ABSENCES
 
         kind = next(b["kind"] for b in self.org["bodies"] if b["id"] == meeting["body"])
         planned = self.read(lambda uow: _planned_refs(uow, meeting["body"]))
@@ -780,8 +780,8 @@ def _run(args: argparse.Namespace) -> int:
     from domain.rules.calendar import FixedClock
     from domain.store.schema import upgrade
     from flows.app import engine_for, read
+    from flows.demo.scenario import SEASON, plan_from
     from flows.runtime import prefect_api
-    from flows.scenario import SEASON, plan_from
 
     engine = engine_for(os.environ["TINGFLYT_DATABASE_URL"])
     upgrade(engine)
@@ -797,7 +797,7 @@ def _run(args: argparse.Namespace) -> int:
                  f"{len(plan.council)} møte i {plan.council_name} og {len(plan.assembly)} i "
                  f"{plan.assembly_name}. Startar Prefect ...")
     with prefect_api(settings.data_dir.resolve() / "prefect") as url:
-        from flows.prefect_flows import quick_runs
+        from flows.engine import quick_runs
 
         screen.print(f"Prefect-API: {url}")
         runner = FlowRunner()
