@@ -201,6 +201,8 @@ def render_meeting(m: dict[str, Any]) -> None:
         notes = []
         if item["exempt_basis"]:
             notes.append(f"Unnateke offentlegheit, {item['exempt_basis']}")
+        if item.get("without_recommendation"):
+            notes.append("utan tilråding (kravd av ein tredjedel, kommunelova § 11-3)")
         if item["withdrawn"]:
             notes.append("trekt")
         table.add_row(item["agenda_number"] or "", item["case"] or "", item["title"],

@@ -37,7 +37,8 @@ def _environment() -> Environment:
     return env
 
 
-def _context(meeting: dict[str, Any], council: dict[str, Any]) -> dict[str, Any]:
+def _context(meeting: dict[str, Any], council: dict[str, Any], internal: bool
+             ) -> dict[str, Any]:
     sections: list[dict[str, Any]] = []
     for item in meeting["agenda"]:
         if not sections or sections[-1]["key"] != item["section"]:
@@ -45,13 +46,18 @@ def _context(meeting: dict[str, Any], council: dict[str, Any]) -> dict[str, Any]
                              "heading": SECTION_HEADINGS[item["section"]], "items": []})
         sections[-1]["items"].append(item)
     return {"meeting": meeting, "council": council, "sections": sections,
-            "frozen": meeting["status"] != "planned"}
+            "frozen": meeting["status"] != "planned", "internal": internal}
 
 
-def render_agenda_text(meeting: dict[str, Any], council: dict[str, Any]) -> str:
-    """``meeting`` is ``meeting_detail(..., PUBLIC)``; ``council`` is ``org_view()['council']``."""
-    return _environment().get_template("saksliste.txt.j2").render(_context(meeting, council))
+def render_agenda_text(meeting: dict[str, Any], council: dict[str, Any], *,
+                       internal: bool = False) -> str:
+    """``meeting`` is ``meeting_detail(..., PUBLIC)``; ``council`` is ``org_view()['council']``.
+    ``internal``: rendered from the internal view, and marked so (not for publishing)."""
+    return _environment().get_template("saksliste.txt.j2").render(
+        _context(meeting, council, internal))
 
 
-def render_agenda_html(meeting: dict[str, Any], council: dict[str, Any]) -> str:
-    return _environment().get_template("saksliste.html.j2").render(_context(meeting, council))
+def render_agenda_html(meeting: dict[str, Any], council: dict[str, Any], *,
+                       internal: bool = False) -> str:
+    return _environment().get_template("saksliste.html.j2").render(
+        _context(meeting, council, internal))

@@ -1,7 +1,8 @@
 """Read models of cases: summary, detail with treatments, deadlines and trace, the case list.
 
 Two audiences: ``internal`` (the secretariat, members, chief executives) and ``public``. For
-the public an exempt case shows only its neutral title and legal basis.
+the public an exempt case shows only its neutral title and legal basis; what each audience
+reads is decided in ``domain.rules.publicity``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from sqlalchemy import select
 
 from domain.errors import InvalidInput
 from domain.operations.paths import case_path
-from domain.queries.format import INTERNAL, PUBLIC, iso, use_zone
+from domain.queries.format import INTERNAL, iso, use_zone
+from domain.rules import publicity
 from domain.rules.numbering import agenda_number
+from domain.rules.publicity import Audience
 from domain.rules.terms import (
     CASE_KIND_LABELS,
     CASE_STATE_LABELS,
@@ -43,30 +46,23 @@ from domain.store.tables import (
 from domain.store.uow import UnitOfWork
 
 
-def audience_for(uow: UnitOfWork, actor_id: str | None, bodies: list[str]) -> str:
-    """Who may read exempt content: the secretariat, the chief executives, and the members of
-    the bodies that handle the case (offl. § 16 does not make it public). Everyone else reads
-    the public version."""
-    if actor_id is None:
-        return PUBLIC
-    actor = uow.people.actor(actor_id)
-    if actor.is_staff or actor.has(Role.CHIEF_EXECUTIVE):
-        return INTERNAL
-    if any(actor.has(role, body) for body in bodies
-           for role in (Role.MEMBER, Role.CHAIR, Role.DEPUTY_CHAIR)):
-        return INTERNAL
-    return PUBLIC
+def audience_for(uow: UnitOfWork, actor_id: str | None, bodies: list[str]) -> Audience:
+    """The audience of the person named ``actor_id`` for a case handled by ``bodies``; who
+    reads what is decided by ``domain.rules.publicity.audience_for``."""
+    actor = None if actor_id is None else uow.people.actor(actor_id)
+    return publicity.audience_for(actor, bodies)
 
 
-def case_audience(uow: UnitOfWork, actor_id: str | None, case: Case) -> str:
-
+def case_audience(uow: UnitOfWork, actor_id: str | None, case: Case) -> Audience:
     return audience_for(uow, actor_id, case_path(uow, case))
 
 
-def case_title(case: Case, audience: str) -> str:
-    if case.exempt_basis and audience == PUBLIC:
-        return case.public_title or "Sak unnateken offentlegheit"
-    return case.title
+def case_title(case: Case, audience: Audience) -> str:
+    return publicity.title_for(case.title, case.exempt_basis, case.public_title, audience)
+
+
+def content_hidden(case: Case, audience: Audience) -> bool:
+    return publicity.content_hidden(case.exempt_basis, audience)
 
 
 def _agenda_ref(uow: UnitOfWork, case: Case) -> dict[str, Any] | None:
@@ -83,7 +79,7 @@ def _agenda_ref(uow: UnitOfWork, case: Case) -> dict[str, Any] | None:
                                            item.year if item else None)}
 
 
-def case_summary(uow: UnitOfWork, case: Case, audience: str = INTERNAL) -> dict[str, Any]:
+def case_summary(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> dict[str, Any]:
     use_zone(uow)
     kind = CaseKind(case.kind)
     state = CaseState(case.state)
@@ -117,12 +113,12 @@ def body_name(uow: UnitOfWork, body_id: str) -> str:
     return body.short_name if body else body_id
 
 
-def case_detail(uow: UnitOfWork, case: Case, audience: str = INTERNAL) -> dict[str, Any]:
-    hidden = case.exempt_basis is not None and audience == PUBLIC
+def case_detail(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> dict[str, Any]:
+    hidden = content_hidden(case, audience)
     data = case_summary(uow, case, audience)
     origin = Origin(case.origin)
     data.update({
-        "description": None if hidden else case.description,
+        "description": publicity.content_for(case.description, hidden),
         "origin": origin.value,
         "origin_label": ORIGIN_LABELS[origin],
         "origin_municipality": case.origin_municipality_id,
@@ -131,7 +127,7 @@ def case_detail(uow: UnitOfWork, case: Case, audience: str = INTERNAL) -> dict[s
         "decision_basis": case.decision_basis,
         "decision_basis_label": DECISION_BASIS_LABELS[DecisionBasis(case.decision_basis)],
         "competence_reason": case.competence_reason,
-        "recommendation": None if hidden else case.recommendation,
+        "recommendation": publicity.content_for(case.recommendation, hidden),
         "recommended_at": iso(case.recommended_at),
         "recommended_by": case.recommended_by_id,
         "hold": case.hold,
@@ -184,23 +180,20 @@ def treatment_view(uow: UnitOfWork, treatment: Treatment, hidden: bool) -> dict[
         "basis": treatment.basis,
         "basis_label": DECISION_BASIS_LABELS[DecisionBasis(treatment.basis)],
         "authoritative": treatment.authoritative,
-        "text": None if hidden else treatment.text,
-        "vote_summary": public_vote_summary(uow, treatment) if hidden
-        else treatment.vote_summary,
+        "text": publicity.content_for(treatment.text, hidden),
+        "vote_summary": publicity.vote_summary_for(treatment.vote_summary,
+                                                   proposal_kind(uow, treatment), hidden),
         "recorded_at": iso(treatment.recorded_at),
         "recorded_by": treatment.recorded_by_id,
     }
 
 
-def public_vote_summary(uow: UnitOfWork, treatment: Treatment) -> str | None:
-    """The count of an exempt case as the public may read it: votes for and against, but for an
-    appointment not who stood or who got how many votes."""
+def proposal_kind(uow: UnitOfWork, treatment: Treatment) -> str | None:
+    """The kind of the proposal a treatment was decided on (a vote or an election), if any."""
     if treatment.proposal_id is None:
-        return treatment.vote_summary
+        return None
     proposal = uow.session.get(Proposal, treatment.proposal_id)
-    if proposal is not None and proposal.kind == "election":
-        return "Val (kven som stod og fekk røyster er unnateke offentlegheit)."
-    return treatment.vote_summary
+    return proposal.kind if proposal is not None else None
 
 
 def deadline_view(deadline: Deadline) -> dict[str, Any]:
@@ -229,7 +222,7 @@ def journal_view(entry: JournalEntry, hidden: bool = False, *, case: str | None 
         "role_label": role_label,
         "action": entry.action,
         "summary": entry.summary,
-        "reason": None if hidden else entry.reason,
+        "reason": publicity.journal_reason_for(entry.reason, hidden),
         "case": case,
         "meeting": meeting,
     }

@@ -6,8 +6,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from domain.queries.cases import case_title
-from domain.queries.format import INTERNAL, PUBLIC, iso, use_zone
+from domain.queries.cases import case_title, content_hidden
+from domain.queries.format import INTERNAL, iso, use_zone
+from domain.rules import publicity
+from domain.rules.publicity import Audience
 from domain.rules.terms import (
     CASE_STATE_LABELS,
     CaseState,
@@ -27,7 +29,7 @@ from domain.store.uow import UnitOfWork
 
 
 def followup_list(uow: UnitOfWork, *, body: str | None = None,
-                  audience: str = INTERNAL) -> list[dict[str, Any]]:
+                  audience: Audience = INTERNAL) -> list[dict[str, Any]]:
     """Oppfølgingsliste: every decision that needs carrying out, with owner, due day and whether
     it is done, per deciding body."""
     use_zone(uow)
@@ -58,7 +60,7 @@ def followup_list(uow: UnitOfWork, *, body: str | None = None,
             "body": treatment.body_id, "body_name": bodies.get(treatment.body_id),
             "meeting": meeting.ref if meeting else None,
             "decided_on": iso(meeting.day) if meeting else None,
-            "decision": None if (audience == PUBLIC and case.exempt_basis) else treatment.text,
+            "decision": publicity.content_for(treatment.text, content_hidden(case, audience)),
             "owner": owner,
             "owner_name": names.get(owner or "", owner),
             "due": iso(deadline.due_date) if deadline else None,

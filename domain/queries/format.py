@@ -6,12 +6,13 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from domain.rules.publicity import Audience
 from domain.store.uow import UnitOfWork
 
-PUBLIC = "public"
-
-
-INTERNAL = "internal"
+#: The two audiences, by their old names (the CLI imports them); ``domain.rules.publicity``
+#: decides who is which and what each reads.
+PUBLIC = Audience.PUBLIC
+INTERNAL = Audience.INTERNAL
 
 
 SCHEMA_VERSION = 1

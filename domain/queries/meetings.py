@@ -10,14 +10,19 @@ from sqlalchemy import func, select
 
 from domain.operations.substitutes import expected_present, seat_states
 from domain.queries.cases import case_title
-from domain.queries.format import INTERNAL, PUBLIC, iso, use_zone
+from domain.queries.format import INTERNAL, iso, use_zone
+from domain.rules import publicity
 from domain.rules.numbering import agenda_number
+from domain.rules.publicity import Audience
+from domain.rules.scheduling import NO_PREPARATION
 from domain.rules.terms import (
     MEETING_KIND_LABELS,
     MEETING_STATUS_LABELS,
     AgendaItemKind,
+    CaseKind,
     MeetingKind,
     MeetingStatus,
+    Outcome,
 )
 from domain.rules.voting import quorum_needed
 from domain.store.tables import (
@@ -27,8 +32,43 @@ from domain.store.tables import (
     Meeting,
     Municipality,
     Person,
+    Treatment,
 )
 from domain.store.uow import UnitOfWork
+
+#: Under an item that comes without the chief executives' recommendation (KL § 11-3).
+WITHOUT_RECOMMENDATION_NOTE = (
+    "Saka kjem utan tilråding: ho vart kravd sett på sakslista av ein tredjedel av medlemene "
+    "(kommunelova § 11-3) før utgreiinga var ferdig.")
+
+
+def comes_without_recommendation(kind: str, recommendation: str | None,
+                                 referred_before: bool) -> bool:
+    """Whether a case on an agenda comes without a recommendation (tilråding). A case that
+    needs preparation reaches an agenda without one only when a third of the members demanded
+    it there before the preparation was done (KL § 11-3): a recommendation is never empty, and
+    only items for information and reports of urgency decisions skip preparation. A case
+    referred from an earlier body comes with that body's recommendation (innstilling)."""
+    return (CaseKind(kind) not in NO_PREPARATION and not recommendation
+            and not referred_before)
+
+
+def referred_elsewhere(uow: UnitOfWork, meeting: Meeting, case_ids: list[int]) -> set[int]:
+    """The cases among ``case_ids`` that an earlier body referred here (in another meeting)."""
+    if not case_ids:
+        return set()
+    return set(uow.session.scalars(select(Treatment.case_id).where(
+        Treatment.case_id.in_(case_ids), Treatment.outcome == Outcome.REFERRED,
+        Treatment.meeting_id != meeting.id)))
+
+
+def recommendation_facts(case: Case | None, referred: set[int]) -> dict[str, Any]:
+    """The agenda item's fields on a missing recommendation (the same for every audience: it
+    tells how the case came, not what it holds)."""
+    without = case is not None and comes_without_recommendation(
+        case.kind, case.recommendation, case.id in referred)
+    return {"without_recommendation": without,
+            "recommendation_note": WITHOUT_RECOMMENDATION_NOTE if without else None}
 
 
 def meeting_summary(uow: UnitOfWork, meeting: Meeting) -> dict[str, Any]:
@@ -63,18 +103,20 @@ def meeting_summary(uow: UnitOfWork, meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def meeting_detail(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) -> dict[str, Any]:
+def meeting_detail(uow: UnitOfWork, meeting: Meeting,
+                   audience: Audience = INTERNAL) -> dict[str, Any]:
     data = meeting_summary(uow, meeting)
     data["reason"] = meeting.reason
     data["agenda"] = agenda_view(uow, meeting, audience)
     return data
 
 
-def agenda_view(uow: UnitOfWork, meeting: Meeting, audience: str) -> list[dict[str, Any]]:
+def agenda_view(uow: UnitOfWork, meeting: Meeting, audience: Audience) -> list[dict[str, Any]]:
     items = list(uow.session.scalars(select(AgendaItem).where(
         AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position, AgendaItem.id)))
     cases = {c.id: c for c in uow.session.scalars(select(Case).where(
         Case.id.in_([i.case_id for i in items if i.case_id])))}
+    referred = referred_elsewhere(uow, meeting, list(cases))
     out = []
     for item in items:
         case = cases.get(item.case_id) if item.case_id else None
@@ -88,6 +130,7 @@ def agenda_view(uow: UnitOfWork, meeting: Meeting, audience: str) -> list[dict[s
             "exempt_basis": case.exempt_basis if case else None,
             "closed_meeting": bool(case and case.exempt_offl_section == 13),
             "withdrawn": item.withdrawn,
+            **recommendation_facts(case, referred),
         }
         if item.kind == AgendaItemKind.MINUTES_APPROVAL:
             entry["title"] = item.title
@@ -107,12 +150,11 @@ def meeting_list(uow: UnitOfWork, *, body: str | None = None, start: Any = None,
     return [meeting_summary(uow, m) for m in uow.session.scalars(query)]
 
 
-def seats_view(uow: UnitOfWork, meeting: Meeting, audience: str = "internal"
+def seats_view(uow: UnitOfWork, meeting: Meeting, audience: Audience = INTERNAL
                ) -> dict[str, object]:
     """The secretariat's overview: each seat covered or open, and the quorum forecast. The
     reasons for absence are personal: the public version leaves them out."""
 
-    public = audience == PUBLIC
     states = seat_states(uow, meeting)
     recused_rows = list(uow.session.execute(select(Absence.case_id, Absence.person_id).where(
         Absence.meeting_id == meeting.id, Absence.kind == "case",
@@ -139,7 +181,7 @@ def seats_view(uow: UnitOfWork, meeting: Meeting, audience: str = "internal"
             "municipality": s.municipality_id,
             "municipality_name": places.get(s.municipality_id, s.municipality_id),
             "absence": s.absence,
-            "note": None if public else s.absence_note,
+            "note": publicity.absence_reason_for(s.absence_note, audience),
             "substitute": s.substitute, "substitute_name": names.get(s.substitute or ""),
             "asked": s.asked, "asked_name": names.get(s.asked or ""),
             "declined": s.declined, "declined_names": [names.get(d, d) for d in s.declined],

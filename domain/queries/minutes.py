@@ -13,10 +13,12 @@ from sqlalchemy import select
 from domain.errors import RuleViolation
 from domain.operations.substitutes import recused_in, seats_of
 from domain.operations.written import handling_at
-from domain.queries.cases import case_title, public_vote_summary
-from domain.queries.format import INTERNAL, PUBLIC, iso, use_zone
-from domain.queries.meetings import meeting_summary
+from domain.queries.cases import case_title, content_hidden, proposal_kind
+from domain.queries.format import INTERNAL, iso, use_zone
+from domain.queries.meetings import meeting_summary, recommendation_facts, referred_elsewhere
+from domain.rules import publicity
 from domain.rules.numbering import agenda_number
+from domain.rules.publicity import Audience
 from domain.rules.sitting import chair_note
 from domain.rules.terms import (
     DECISION_BASIS_LABELS,
@@ -49,14 +51,15 @@ def names_of(uow: UnitOfWork, ids: set[str]) -> dict[str, str]:
     return {p.id: p.name for p in uow.session.scalars(select(Person).where(Person.id.in_(ids)))}
 
 
-def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) -> dict[str, Any]:
+def minutes_view(uow: UnitOfWork, meeting: Meeting,
+                 audience: Audience = INTERNAL) -> dict[str, Any]:
     """The minutes of a held meeting, as data for the templates and for ``--json``."""
     use_zone(uow)
     if meeting.status != MeetingStatus.HELD:
         raise RuleViolation(f"Møtet {meeting.ref} er ikkje halde enno; det finst inga møtebok.",
                             "Før frammøte og vedtak først ([cmd:meeting.attend], [cmd:case.vote]).",
                             field="meeting")
-    public = audience == PUBLIC
+    public = publicity.is_public(audience)
     attendance = list(uow.session.scalars(select(Attendance).where(
         Attendance.meeting_id == meeting.id)))
     absences = list(uow.session.scalars(select(Absence).where(
@@ -74,7 +77,7 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
     prefix = meeting.body.agenda_prefix
     label_of = {i.position: agenda_number(prefix, i.number, i.year) for i in items}
 
-    written = _written_record(uow, meeting, names, public) \
+    written = _written_record(uow, meeting, names, audience) \
         if meeting.kind == MeetingKind.WRITTEN else None
     sitting = {a.seat_id: a for a in attendance if a.seat_id is not None}
     present = [{
@@ -93,7 +96,7 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
                        and a.kind != "case"), None)
         absent.append({"id": seat.member_id, "name": names.get(seat.member_id, seat.member_id),
                        "municipality": seat.municipality_id,
-                       "reason": None if public else reason,
+                       "reason": publicity.absence_reason_for(reason, audience),
                        "substitute": row.person_id if row else None,
                        "substitute_name": names.get(row.person_id, "") if row else None})
     attendees = [{"id": a.person_id, "name": names.get(a.person_id, a.person_id)}
@@ -104,10 +107,11 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
         Case.id.in_([i.case_id for i in items if i.case_id])))}
     treatments = {t.case_id: t for t in uow.session.scalars(select(Treatment).where(
         Treatment.meeting_id == meeting.id))}
+    referred = referred_elsewhere(uow, meeting, list(cases))
     out_items = []
     for item in items:
         case = cases.get(item.case_id) if item.case_id else None
-        hidden = bool(public and case is not None and case.exempt_basis)
+        hidden = case is not None and content_hidden(case, audience)
         entry: dict[str, Any] = {
             "agenda_number": label_of.get(item.position), "section": item.section,
             "kind": item.kind, "case": case.number if case else None,
@@ -115,7 +119,8 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
             "exempt_basis": case.exempt_basis if case else None,
             "closed_meeting": bool(case and case.exempt_offl_section == 13 and written is None),
             "withdrawn": item.withdrawn,
-            "recommendation": None if hidden or case is None else case.recommendation,
+            "recommendation": publicity.content_for(case.recommendation, hidden) if case else None,
+            **recommendation_facts(case, referred),
             "proposals": [], "recused": [], "outcome": None, "outcome_label": None,
             "basis_label": None, "decision": None, "vote_summary": None,
         }
@@ -132,16 +137,16 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
                     entry["recused"].append({
                         "id": absence.person_id,
                         "name": names.get(absence.person_id, absence.person_id),
-                        "reason": None if hidden else absence.reason})
+                        "reason": publicity.recusal_reason_for(absence.reason, hidden)})
             treatment = treatments.get(case.id)
             if treatment is not None:
                 outcome = Outcome(treatment.outcome)
                 entry.update({
                     "outcome": outcome.value, "outcome_label": OUTCOME_LABELS[outcome],
                     "basis_label": DECISION_BASIS_LABELS[DecisionBasis(treatment.basis)],
-                    "decision": None if hidden else treatment.text,
-                    "vote_summary": public_vote_summary(uow, treatment) if hidden
-                    else treatment.vote_summary})
+                    "decision": publicity.content_for(treatment.text, hidden),
+                    "vote_summary": publicity.vote_summary_for(
+                        treatment.vote_summary, proposal_kind(uow, treatment), hidden)})
         out_items.append(entry)
 
     approval = uow.session.scalars(select(AgendaItem).where(
@@ -168,13 +173,13 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting, audience: str = INTERNAL) ->
 
 
 def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
-                    public: bool) -> dict[str, Any]:
+                    audience: Audience) -> dict[str, Any]:
     """Written handling in the minutes: the proposal, every member's two answers (or none),
     and the result with its reason."""
 
     handling = handling_at(uow, meeting)
     case = uow.session.get_one(Case, handling.case_id)
-    hidden = public and case.exempt_basis is not None
+    hidden = content_hidden(case, audience)
     answers = {a.person_id: a for a in uow.session.scalars(select(WrittenAnswer).where(
         WrittenAnswer.written_id == handling.id))}
     recused = recused_in(uow, meeting)
@@ -190,7 +195,7 @@ def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
     return {
         "status": handling.status,
         "status_label": WRITTEN_STATUS_LABELS[WrittenStatus(handling.status)],
-        "proposal": None if hidden else handling.proposal,
+        "proposal": publicity.written_proposal_for(handling.proposal, hidden),
         "answer_by": iso(handling.answer_by),
         "note": handling.outcome_note,
         "answers": rows,
@@ -198,6 +203,7 @@ def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
 
 
 def _proposal_view(proposal: Proposal, names: dict[str, str], hidden: bool) -> dict[str, Any]:
+    shown = publicity.proposal_shown(proposal.kind, hidden)
     ballots = [{
         "voter": b.voter_id, "voter_name": names.get(b.voter_id, b.voter_id),
         "seat": b.seat_id, "choice": b.choice,
@@ -208,19 +214,18 @@ def _proposal_view(proposal: Proposal, names: dict[str, str], hidden: bool) -> d
         groups.setdefault(ballot["choice_label"], []).append(ballot["voter_name"])
     return {
         "kind": proposal.kind, "round": proposal.round,
-        "text": None if hidden else proposal.text,
-        "groups": [] if hidden else [{"label": label, "names": names_}
-                                     for label, names_ in groups.items()],
+        "text": proposal.text if shown.text else None,
+        "groups": [{"label": label, "names": names_} for label, names_ in groups.items()]
+        if shown.ballots else [],
         "result": proposal.result,
-        # An appointment's explanation names who was elected.
-        "explanation": None if hidden and proposal.kind == "election" else proposal.explanation,
+        "explanation": proposal.explanation if shown.explanation else None,
         "votes_for": proposal.votes_for, "votes_against": proposal.votes_against,
         "votes_blank": proposal.votes_blank, "casting_vote": proposal.casting_vote,
         "chair": proposal.chair_id,
         "chair_name": names.get(proposal.chair_id or "", proposal.chair_id),
-        "elected": None if hidden else proposal.elected,
-        "drawn_among": None if hidden else proposal.drawn_among,
-        "ballots": [] if hidden else ballots,
+        "elected": proposal.elected if shown.elected else None,
+        "drawn_among": proposal.drawn_among if shown.elected else None,
+        "ballots": ballots if shown.ballots else [],
     }
 
 

@@ -6,8 +6,10 @@ from sqlalchemy import select
 
 from domain.errors import RuleViolation
 from domain.operations.substitutes import recused_in, seats_of
-from domain.queries.cases import case_title
-from domain.queries.format import INTERNAL, PUBLIC, iso, use_zone
+from domain.queries.cases import case_title, content_hidden
+from domain.queries.format import INTERNAL, iso, use_zone
+from domain.rules import publicity
+from domain.rules.publicity import Audience
 from domain.rules.terms import WRITTEN_STATUS_LABELS, WrittenStatus
 from domain.store.repositories import meeting_label
 from domain.store.tables import (
@@ -19,7 +21,7 @@ from domain.store.tables import (
 from domain.store.uow import UnitOfWork
 
 
-def written_view(uow: UnitOfWork, number: str, audience: str = INTERNAL) -> dict[str, object]:
+def written_view(uow: UnitOfWork, number: str, audience: Audience = INTERNAL) -> dict[str, object]:
     """The written handling of a case: proposal, deadline, each member's answers. The public
     reads an exempt case's handling without the proposal."""
     use_zone(uow)
@@ -30,7 +32,7 @@ def written_view(uow: UnitOfWork, number: str, audience: str = INTERNAL) -> dict
         raise RuleViolation(f"Sak {case.number} har ikkje vore til skriftleg handsaming.",
                             f"Start ho med [cmd:written.start|case={case.number}].",
                             field="case")
-    hidden = audience == PUBLIC and case.exempt_basis is not None
+    hidden = content_hidden(case, audience)
     meeting = uow.session.get_one(Meeting, handling.meeting_id)
     members = [s.member_id for s in seats_of(uow, meeting.body_id)]
     names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
@@ -43,7 +45,7 @@ def written_view(uow: UnitOfWork, number: str, audience: str = INTERNAL) -> dict
         "exempt_basis": case.exempt_basis, "meeting": meeting.ref,
         "status": handling.status,
         "status_label": WRITTEN_STATUS_LABELS[WrittenStatus(handling.status)],
-        "proposal": None if hidden else handling.proposal,
+        "proposal": publicity.written_proposal_for(handling.proposal, hidden),
         "answer_by": iso(handling.answer_by),
         "outcome_note": handling.outcome_note,
         "answers": [{"member": m, "name": names.get(m, m), "recused": m in recused,

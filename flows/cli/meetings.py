@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from flows.cli.common import AsOpt, JsonOpt, MeetingArg, command
+from flows.cli.common import AsOpt, JsonOpt, MeetingArg, check_out, command, rendered, write_out
 
 app = typer.Typer(no_args_is_help=True, help="Møteplan, ekstra møte og sakslister.")
 
@@ -59,22 +61,56 @@ def meeting_add(
 def meeting_show(
     ref: MeetingArg,
     public: Annotated[bool, typer.Option("--public", help="Vis det ålmenta ser.")] = False,
+    html: Annotated[bool, typer.Option(
+        "--html", help="Sakslista som HTML-dokument (utan --out: skriv det ut).")] = False,
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Skriv sakslista til fil (tekst, eller HTML med --html).")] = None,
     actor: AsOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    """Vis eit møte med sakslista (utvalssaksnummer når innkallinga er sendt)."""
+    """Vis eit møte med sakslista (utvalssaksnummer når innkallinga er sendt). Med --html
+    eller --out: sakslista som dokument, slik ho skal kunngjerast (kommunelova § 11-3)."""
     from domain.queries.cases import audience_for
     from domain.queries.format import PUBLIC
     from domain.queries.meetings import meeting_detail
+    from domain.queries.organisation import org_view
     from flows.output import render_meeting
+
+    if out is not None:
+        check_out(out)  # a missing folder is refused before any work is done
+    document = html or out is not None
 
     def detail(uow: Any) -> dict[str, Any]:
         meeting = uow.meetings.get(ref)
         audience = PUBLIC if public else audience_for(uow, actor, [meeting.body_id])
-        return meeting_detail(uow, meeting, audience)
+        return {"meeting": meeting_detail(uow, meeting, audience), "audience": audience,
+                "council": org_view(uow)["council"] if document else None}
 
     with command(json_output) as s:
-        s.emit(s.read(detail), render_meeting)
+        data = s.read(detail)
+        if s.json and out is not None:
+            write_out(out, json.dumps(rendered(data["meeting"]), ensure_ascii=False, indent=2,
+                                      default=str) + "\n")
+            print(json.dumps({"written": str(out)}, ensure_ascii=False))
+        elif s.json or not document:
+            s.emit(data["meeting"], render_meeting)
+        else:
+            _agenda_document(data, html=html, out=out)
+
+
+def _agenda_document(data: dict[str, Any], *, html: bool, out: Path | None) -> None:
+    """The agenda (saksliste) as the document that is sent and announced: text or HTML, for
+    the audience the reader may read (``--public``: what the public reads)."""
+    from domain.queries.format import PUBLIC
+    from notifications.agenda import render_agenda_html, render_agenda_text
+
+    render = render_agenda_html if html else render_agenda_text
+    text = render(data["meeting"], data["council"], internal=data["audience"] != PUBLIC)
+    if out is not None:
+        write_out(out, text)
+        print(f"Sakslista er skriven til {out}.")
+    else:
+        print(text, end="")
 
 
 @app.command("notice")
