@@ -289,6 +289,11 @@ def check_out(path: Path) -> None:
     if path.is_dir():
         raise InvalidInput(f"{path} er ei mappe.", "Gje eit filnamn med --out, t.d. "
                            f"{path / 'moetebok.txt'}.", field="out")
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        # The file is written beside it and renamed over it: never over a device or a link.
+        raise InvalidInput(f"{path} er ikkje ei vanleg fil.",
+                           "Gje eit filnamn med --out, eller ta vekk --out for å skrive til "
+                           "skjermen.", field="out")
 
 
 def write_out(path: Path, text: str) -> None:

@@ -150,3 +150,14 @@ def test_json_stays_the_read_model(noticed, tmp_path: Path) -> None:
     code, out, _ = noticed("meeting", "show", RR, "--public", "--json", "--out", str(target))
     assert code == 0 and json.loads(out) == {"written": str(target)}
     assert json.loads(target.read_text(encoding="utf-8")) == detail
+
+
+def test_out_never_replaces_a_device_or_a_link(cli, tmp_path) -> None:
+    """--out writes beside the target and renames over it: a device (or a link to one, such
+    as /dev/stdout) is refused, not replaced."""
+    link = tmp_path / "link.txt"
+    link.symlink_to(tmp_path / "elsewhere.txt")
+    for target in ("/dev/null", str(link)):
+        code, _, err = cli("minutes", "RR-2026-08-27", "--public", "--out", target)
+        assert code == 2 and "--out" in err and "ikkje ei vanleg fil" in err
+    assert link.is_symlink()
