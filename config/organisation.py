@@ -17,7 +17,8 @@ Shape, top to bottom (``?`` marks optional fields)::
     [[bodies]]           id, kind, name, short_name, agenda_prefix?, notice_days?,
                          preparation_days?, reminder_days?, urgent_notice_days?,
                          followup_days?, minutes_due_days?, remote_meetings?,
-                         written_handling?, chair?, deputy_chair?, prepared_by?,
+                         written_handling?, substitute_for_recusal?, urgency_authority[]?,
+                         chair?, deputy_chair?, prepared_by?,
                          attend_and_speak[]? (body ids, "director", "staff"),
                          default_place?, default_start?, default_end?
     [[memberships]]      body, municipality, members[], substitutes[]? (in numbered order)
@@ -26,6 +27,14 @@ Shape, top to bottom (``?`` marks optional fields)::
 Times are TOML local times (``10:00:00``) or strings (``"10:00"``). Body kinds are
 ``council``, ``assembly``, ``admin_committee`` and ``committee``; code finds bodies by kind,
 never by id, so a council may name its bodies as it likes.
+
+``substitute_for_recusal`` (default true): whether the body calls a substitute in for a member
+recused in one case (the next in the group's numbered order, KL § 7-10, for that case only).
+``urgency_authority`` (on the council only): the case kinds the assembly lets the council decide
+when the assembly cannot be convened in time (KL § 11-8 (1)); under the 2018 act that authority
+is the assembly's own delegation. Without it, Hallingdal's reading applies: every kind but
+those only the assembly may decide (``budget``, ``strategic_plan``, ``annual_report``,
+``committee``).
 """
 
 from __future__ import annotations
@@ -35,6 +44,7 @@ import hashlib
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -44,6 +54,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from domain.errors import ConfigError
 from domain.rules.calendar import CouncilCalendar
+from domain.rules.scheduling import (
+    NOT_DECIDED,
+    URGENCY_AUTHORITY_KINDS,
+    urgency_authority_scope,
+)
+from domain.rules.terms import CaseKind
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 #: Ids the engine uses for itself in the journal; no person may have them.
@@ -134,6 +150,8 @@ class Body(_Strict):
     minutes_due_days: Annotated[int, Field(ge=1, le=60)] = 7
     remote_meetings: bool = False
     written_handling: bool = False
+    substitute_for_recusal: bool = True
+    urgency_authority: list[str] | None = None
     chair: Ident | None = None
     deputy_chair: Ident | None = None
     prepared_by: Ident | None = None
@@ -192,6 +210,21 @@ class Organisation:
 
     def body_of_kind(self, kind: str) -> Body:
         return next(b for b in self.data.bodies if b.kind == kind)
+
+    def urgency_authority(self, body: Body) -> list[str] | None:
+        """The case kinds the council's urgency authority covers, as the engine stores them
+        (the file's list, else the default reading); None for every other body."""
+        return urgency_authority_of(body)
+
+
+def urgency_authority_of(body: Body) -> list[str] | None:
+    """A body's urgency authority as stored: for the council the kinds it covers, in the
+    engine's order (the file's list, else the default reading); None otherwise. Call it only
+    on a checked file (every kind known)."""
+    if body.kind != "council":
+        return None
+    chosen = urgency_authority_scope(body.urgency_authority)
+    return [k.value for k in CaseKind if k in chosen]
 
 
 def load_organisation(path: str | Path) -> Organisation:
@@ -466,6 +499,8 @@ def check_references(org: OrganisationFile) -> list[str]:
             if group not in attend_groups:
                 add(f"{at(f'attend_and_speak[{j}]')}: ukjend gruppe «{group}»; bruk eit organ-id, "
                     "\"director\" eller \"staff\"")
+        if body.urgency_authority is not None:
+            _check_urgency_authority(body, at, add)
         if body.urgent_notice_days is not None and body.urgent_notice_days >= body.notice_days:
             add(f"{at('urgent_notice_days')}: {body.urgent_notice_days} er ikkje kortare enn "
                 f"notice_days ({body.notice_days}); hastefjernmøte skal ha kortare varsel")
@@ -513,3 +548,28 @@ def check_references(org: OrganisationFile) -> list[str]:
             add(f"{at()}: to møte i same organ same dag; ta vekk det eine")
         seen_meetings.add(key)
     return problems
+
+
+def _check_urgency_authority(body: Body, at: Callable[[str], str],
+                             add: Callable[[str], None]) -> None:
+    """``urgency_authority``: on the council only; known kinds that are decided, each once."""
+    field = "urgency_authority"
+    if body.kind != "council":
+        add(f"{at(field)}: hastefullmakta (kommunelova § 11-8 (1)) er regionrådet si; ta "
+            "feltet vekk her, eller set det på organet med kind = \"council\"")
+        return
+    known = [k.value for k in CaseKind if k in URGENCY_AUTHORITY_KINDS]
+    seen: set[str] = set()
+    for j, kind in enumerate(body.urgency_authority or []):
+        where = at(f"{field}[{j}]")
+        if kind in NOT_DECIDED:
+            add(f"{where}: «{kind}» vert teke til orientering, ikkje avgjort, og treng inga "
+                "hastefullmakt; ta det vekk frå lista")
+        elif kind not in known:
+            guess = difflib.get_close_matches(kind, known, n=1)
+            fix = (f"meinte du «{guess[0]}»?" if guess
+                   else f"bruk sakstypar som finst: {', '.join(known)}")
+            add(f"{where}: ukjend sakstype «{kind}»; {fix}")
+        elif kind in seen:
+            add(f"{where}: «{kind}» står to gonger; ta vekk den eine")
+        seen.add(kind)

@@ -2,6 +2,8 @@
 
 Sources: KL § 7-10, § 11-9, forvaltningslova ch. II via KL § 11-10. In the council the mayor's
 substitute is the deputy mayor of the same municipality: the organisation file lists her first.
+A member recused in one case gets a substitute for that case, the next in the same order, where
+the body calls substitutes in for recusal (``substitute_for_recusal`` in the organisation file).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from domain.operations.substitutes import (
     Seat,
     call_next_substitute,
     presence_for,
+    recused_in,
     seats_of,
     sitting_substitute,
     substitutes_for,
@@ -28,10 +31,18 @@ from domain.operations.substitutes import (
 )
 from domain.operations.written import fail_handling, handling_at
 from domain.rules.access import CHAIR_OF_BODY, HERSELF, SECRETARIAT, Actor, Scope, allowed
-from domain.rules.terms import AbsenceKind, MeetingKind, MeetingStatus, Role
+from domain.rules.terms import (
+    AbsenceKind,
+    AttendanceRole,
+    CallStatus,
+    MeetingKind,
+    MeetingStatus,
+    Role,
+)
 from domain.store.repositories import meeting_label
 from domain.store.tables import (
     Absence,
+    AgendaItem,
     Attendance,
     Ballot,
     Body,
@@ -83,13 +94,17 @@ class AnswerCall(CommandInput):
     meeting: MeetingRef
     person: PersonId
     accept: bool = described("Ja (true) eller nei (false)", "yes or no")
+    case: CaseNumber | None = described(
+        "Berre innkallinga til denne saka (elles alle ho er spurd om i møtet)",
+        "only the call for this case (else every call she has for the meeting)", default=None)
 
 
 @command("substitute.answer", AnswerCall, what="svare for varamedlemen", scope=_person_scope,
          allowed=allowed(HERSELF, SECRETARIAT), follows=[SWEEP])
 def answer_call_command(uow: UnitOfWork, actor: Actor, data: AnswerCall) -> SubstituteCall:
     """Varamedlemen (eller sekretariatet for henne) seier ja eller nei."""
-    return answer_call(uow, actor, data.meeting, data.person, accept=data.accept)
+    return answer_call(uow, actor, data.meeting, data.person, accept=data.accept,
+                       case_number=data.case)
 
 
 def _seat(uow: UnitOfWork, meeting: Meeting, person_id: str) -> Seat:
@@ -140,7 +155,7 @@ def report_absence(
     ref: str,
     person_id: str,
     *,
-    kind: str = "meeting",
+    kind: str = AbsenceKind.MEETING,
     from_item: str | None = None,
     to_item: str | None = None,
     from_time: time | None = None,
@@ -150,16 +165,20 @@ def report_absence(
 ) -> Absence:
     """Meld forfall for a whole meeting, part of it, or one case (inhabil, with the reason).
 
-    For a whole or partial absence the engine asks the seat's substitutes in their order.
+    For a whole or partial absence the engine asks the seat's substitutes in their order; for a
+    recusal reported before the meeting, where the body calls substitutes in for recusal, it
+    asks the next free one for that case.
     """
-    meeting = _meeting_for_recusal(uow, ref) if kind == "case" else open_meeting(uow, ref)
+    meeting = _meeting_for_recusal(uow, ref) if kind == AbsenceKind.CASE \
+        else open_meeting(uow, ref)
     person = uow.people.get(person_id, field="person")
     sitting = sitting_substitute(uow, meeting, person_id)
     # A substitute who sits for someone may be recused too; otherwise it is a member's seat.
-    seat = sitting if kind == "case" and sitting is not None else _seat(uow, meeting, person_id)
+    seat = sitting if kind == AbsenceKind.CASE and sitting is not None \
+        else _seat(uow, meeting, person_id)
     case = None
     start_pos = end_pos = None
-    if kind == "case":
+    if kind == AbsenceKind.CASE:
         if not case_number:
             raise InvalidInput("Inhabilitet gjeld ei bestemt sak.", "Legg til [field:case=<sak>].",
                                field="case")
@@ -185,7 +204,7 @@ def report_absence(
             raise RuleViolation(f"{person.name} har alt røysta i sak {case.number}.",
                                 "Inhabilitet må avgjerast før røystinga; ei røysting som er "
                                 "ført, kan ikkje endrast.", field="person")
-    elif kind == "part":
+    elif kind == AbsenceKind.PART:
         start_pos = position_of(uow, meeting, from_item, "from_item")
         end_pos = position_of(uow, meeting, to_item, "to_item")
         if start_pos is None and end_pos is None and from_time is None and to_time is None:
@@ -202,10 +221,10 @@ def report_absence(
     same = same.where(Absence.case_id == case.id) if case else same.where(
         Absence.case_id.is_(None))
     time_note = None
-    if kind == "part" and (from_time or to_time):
+    if kind == AbsenceKind.PART and (from_time or to_time):
         time_note = f"kl. {from_time:%H:%M}" if from_time else "frå start"
         time_note += f"-{to_time:%H:%M}" if to_time else " og ut møtet"
-    if kind == "part":
+    if kind == AbsenceKind.PART:
         # Coming late and leaving early are two partial absences; the same range twice is not.
         if time_note is not None:
             same = same.where(Absence.reason.like(f"%{time_note}"))
@@ -222,22 +241,44 @@ def report_absence(
         meeting_id=meeting.id, person_id=person_id, kind=kind,
         case_id=case.id if case else None, from_position=start_pos, to_position=end_pos,
         reason=(reason or "").strip() or None, reported_by=actor.id, reported_at=uow.now)
-    if kind == "part" and (from_time or to_time):
+    if kind == AbsenceKind.PART and (from_time or to_time):
         absence.reason = f"{absence.reason + '; ' if absence.reason else ''}{time_note}"
     uow.session.add(absence)
     uow.flush()
-    what = {"meeting": "heile møtet", "part": "delar av møtet",
-            "case": f"sak {case.number if case else ''} (inhabil)"}[kind]
+    what = {AbsenceKind.MEETING: "heile møtet", AbsenceKind.PART: "delar av møtet",
+            AbsenceKind.CASE: f"sak {case.number if case else ''} (inhabil)"}[AbsenceKind(kind)]
     uow.journal(actor, "absence.report", f"{person.name} har forfall til {what} i "
                 f"{meeting_label(uow, meeting)}.", meeting=meeting, case=case,
                 reason=absence.reason, role=(Role.DIRECTOR, Role.STAFF, Role.MEMBER))
     if meeting.kind == MeetingKind.WRITTEN:
         _end_written_for_recusal(uow, actor, meeting, case, person)
         return absence
-    if kind != "case" and seat.member_id == person_id:
+    if kind == AbsenceKind.CASE:
+        calls = _calls_for_recusal(uow, meeting, seat, person_id)
+    else:
+        calls = seat.member_id == person_id
+    if calls:
         call_next_substitute(uow, meeting, absence, seat)
     warn_quorum(uow, meeting)
     return absence
+
+
+def _calls_for_recusal(uow: UnitOfWork, meeting: Meeting, seat: Seat, person_id: str) -> bool:
+    """Is a substitute called in for the case a member (or the substitute sitting for her) is
+    recused in? Before the meeting, where the body does so (organisation file:
+    ``substitute_for_recusal``), and unless the member is away for the whole meeting (her seat's
+    substitute then sits for the case too)."""
+    if not meeting.body.substitute_for_recusal:
+        return False
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.NOTIFIED) \
+            or uow.now >= meeting.starts_at:
+        return False
+    if seat.member_id != person_id:
+        return True  # the substitute sitting in the seat is recused: the next one is asked
+    away = uow.session.scalars(select(Absence.id).where(
+        Absence.meeting_id == meeting.id, Absence.person_id == person_id,
+        Absence.kind == AbsenceKind.MEETING, Absence.withdrawn_at.is_(None))).first()
+    return away is None
 
 
 def _end_written_for_recusal(uow: UnitOfWork, actor: Actor, meeting: Meeting,
@@ -254,35 +295,49 @@ def _end_written_for_recusal(uow: UnitOfWork, actor: Actor, meeting: Meeting,
 
 
 def answer_call(uow: UnitOfWork, actor: Actor, ref: str, substitute_id: str, *,
-                accept: bool) -> SubstituteCall:
-    """A substitute (or the secretariat for her) accepts or declines; a decline asks the next."""
+                accept: bool, case_number: str | None = None) -> SubstituteCall:
+    """A substitute (or the secretariat for her) accepts or declines; a decline asks the next.
+
+    She answers every call she has for the meeting (for the whole meeting, or for a case a
+    member is recused in), or with ``case_number`` only the call for that case. The first
+    answered call is returned: the one for the whole meeting if there is one.
+    """
     meeting = open_meeting(uow, ref)
-    call = uow.session.scalars(select(SubstituteCall).where(
+    query = select(SubstituteCall).where(
         SubstituteCall.meeting_id == meeting.id, SubstituteCall.substitute_id == substitute_id,
-        SubstituteCall.status == "asked")).first()
-    if call is None:
-        raise RuleViolation(f"{substitute_id} er ikkje spurd om å møte i {meeting.ref} no.",
+        SubstituteCall.status == CallStatus.ASKED)
+    case = uow.cases.get(case_number) if case_number is not None else None
+    if case is not None:
+        query = query.where(SubstituteCall.case_id == case.id)
+    calls = sorted(uow.session.scalars(query),
+                   key=lambda c: (c.case_id is not None, c.case_id or 0, c.id))
+    if not calls:
+        raise RuleViolation(f"{substitute_id} er ikkje spurd om å møte i {meeting.ref}"
+                            + (f" i sak {case.number}" if case is not None else "") + " no.",
                             "Sjå [cmd:absence.list] for kven som er spurd.",
                             field="person")
     person = uow.people.get(substitute_id)
-    member = uow.session.get(Person, call.seat_id)
-    call.answered_at = uow.now
-    call.next_check_at = None
-    if accept:
-        call.status = "accepted"
-        uow.journal(actor, "substitute.accept",
-                    f"{person.name} møter for {member.name if member else call.seat_id} i "
-                    f"{meeting_label(uow, meeting)}.", meeting=meeting)
-    else:
-        call.status = "declined"
-        uow.journal(actor, "substitute.decline",
-                    f"{person.name} kan ikkje møte for {member.name if member else call.seat_id}"
-                    f" i {meeting_label(uow, meeting)}.", meeting=meeting)
-        absence = uow.session.get_one(Absence, call.absence_id)
-        seat = next(s for s in seats_of(uow, meeting.body_id) if s.member_id == call.seat_id)
-        call_next_substitute(uow, meeting, absence, seat)
+    seats = {s.member_id: s for s in seats_of(uow, meeting.body_id)}
+    for call in calls:
+        member = uow.session.get(Person, call.seat_id)
+        for_case = uow.session.get(Case, call.case_id) if call.case_id is not None else None
+        what = (f"{member.name if member else call.seat_id}"
+                + (f" i sak {for_case.number}" if for_case is not None else "")
+                + f" i {meeting_label(uow, meeting)}")
+        call.answered_at = uow.now
+        call.next_check_at = None
+        if accept:
+            call.status = CallStatus.ACCEPTED
+            uow.journal(actor, "substitute.accept", f"{person.name} møter for {what}.",
+                        meeting=meeting, case=for_case)
+        else:
+            call.status = CallStatus.DECLINED
+            uow.journal(actor, "substitute.decline", f"{person.name} kan ikkje møte for {what}.",
+                        meeting=meeting, case=for_case)
+            absence = uow.session.get_one(Absence, call.absence_id)
+            call_next_substitute(uow, meeting, absence, seats[call.seat_id])
     warn_quorum(uow, meeting)
-    return call
+    return calls[0]
 
 
 class RecordAttendance(CommandInput):
@@ -294,6 +349,10 @@ class RecordAttendance(CommandInput):
     substitutes: dict[str, str] = described("Varamedlem -> medlemen ho møtte for",
                                             "substitute -> the member she sat for",
                                             default_factory=dict)
+    case_substitutes: dict[CaseNumber, dict[PersonId, PersonId]] = described(
+        "Varamedlem som sat for ein inhabil medlem i éi sak: sak -> {varamedlem: medlemen "
+        "ho sat for}", "substitute seated for a recused member in one case: case -> "
+        "{substitute: the recused member whose seat she took}", default_factory=dict)
     arrived: dict[str, str] = described("Kom seinare: person -> første punkt",
                                         "came late: person -> first item", default_factory=dict)
     left: dict[str, str] = described("Gjekk tidlegare: person -> siste punkt",
@@ -310,7 +369,8 @@ def record_attendance_command(uow: UnitOfWork, actor: Actor,
     """Før frammøtet slik det var."""
     return record_attendance(uow, actor, data.meeting, present=data.present,
                              substitutes=data.substitutes, arrived=data.arrived, left=data.left,
-                             chair=data.chair, attendees=data.attendees)
+                             chair=data.chair, attendees=data.attendees,
+                             case_substitutes=data.case_substitutes)
 
 
 def record_attendance(
@@ -324,9 +384,12 @@ def record_attendance(
     left: Mapping[str, str] | None = None,
     chair: str,
     attendees: Iterable[str] = (),
+    case_substitutes: Mapping[str, Mapping[str, str]] | None = None,
 ) -> list[Attendance]:
     """Før frammøtet: who came (members, and substitutes with the seat they sat in), who came
-    late or left early (by agenda item), who led the meeting, who attended without a vote."""
+    late or left early (by agenda item), who led the meeting, who attended without a vote, and
+    which substitute sat for one case in the seat of a member recused in it (case -> substitute
+    -> seat)."""
     meeting = uow.meetings.get(ref)
     not_written(meeting)
     if meeting.status not in (MeetingStatus.NOTIFIED, MeetingStatus.HELD):
@@ -340,8 +403,11 @@ def record_attendance(
     present_set = list(dict.fromkeys(present))
     seats = {s.member_id: s for s in seats_of(uow, meeting.body_id)}
     occupied: dict[str, str] = {}
+    by_case = {number: dict(pairs) for number, pairs in (case_substitutes or {}).items()}
     known = set(uow.session.scalars(select(Person.id).where(
-        Person.id.in_(present_set + list(substitutes)), Person.active.is_(True))))
+        Person.id.in_(present_set + list(substitutes)
+                      + [sub for pairs in by_case.values() for sub in pairs]),
+        Person.active.is_(True))))
     for person_id in present_set:
         if person_id not in known:
             uow.people.get(person_id, field="present")  # refuses, naming the unknown person
@@ -379,6 +445,7 @@ def record_attendance(
                                "Før personen i [field:present] eller [field:substitutes] først.",
                                field=option)
     _check_chair(uow, meeting.body, chair, [p for p in sitting if p not in arrived])
+    for_cases = _case_seats(uow, meeting, by_case, seats, occupied, known)
     # What has been voted on stands: a new record of attendance may add who came late or
     # left after the items already handled, but not change who was there for them.
     voted = list(uow.session.scalars(select(Case).where(Case.id.in_(
@@ -388,11 +455,16 @@ def record_attendance(
             Attendance.meeting_id == meeting.id)):
         uow.session.delete(old)
     uow.flush()
-    rows = []
+    # A substitute seated for one case: a row of her own with that case (and the seat she took).
+    rows = [Attendance(meeting_id=meeting.id, person_id=person_id, seat_id=seat_id,
+                       case_id=case.id, role=AttendanceRole.SUBSTITUTE, from_position=None,
+                       to_position=None, chair=False, recorded_by=actor.id,
+                       recorded_at=uow.now)
+            for case, person_id, seat_id in for_cases]
     for person_id, seat_id in sitting.items():
         rows.append(Attendance(
             meeting_id=meeting.id, person_id=person_id, seat_id=seat_id,
-            role="member" if person_id == seat_id else "substitute",
+            role=AttendanceRole.MEMBER if person_id == seat_id else AttendanceRole.SUBSTITUTE,
             from_position=position_of(uow, meeting, arrived.get(person_id), "arrived"),
             to_position=position_of(uow, meeting, left.get(person_id), "left"),
             chair=person_id == chair, recorded_by=actor.id, recorded_at=uow.now))
@@ -401,7 +473,7 @@ def record_attendance(
             continue
         uow.people.get(person_id, field="attendees")
         rows.append(Attendance(meeting_id=meeting.id, person_id=person_id, seat_id=None,
-                               role="attendee", from_position=None, to_position=None,
+                               role=AttendanceRole.ATTENDEE, from_position=None, to_position=None,
                                chair=False, recorded_by=actor.id, recorded_at=uow.now))
     uow.session.add_all(rows)
     uow.flush()
@@ -418,14 +490,92 @@ def record_attendance(
         meeting.status = MeetingStatus.HELD
     meeting.agenda_changed_at = uow.now
     absent = sorted(set(seats) - set(occupied))
+    in_cases = "; ".join(f"{person} for {seat} i sak {case.number}"
+                         for case, person, seat in for_cases)
     uow.journal(actor, "meeting.attendance",
                 f"Frammøte ført for {meeting_label(uow, meeting)}: {len(sitting)} av {len(seats)} "
                 f"plassar dekte"
                 + (f", {len(substitutes)} varamedlem(er)" if substitutes else "")
-                + (f"; ikkje møtt: {', '.join(absent)}" if absent else "") + ".",
-                meeting=meeting, data={"sitting": sitting, "chair": chair},
+                + (f"; ikkje møtt: {', '.join(absent)}" if absent else "")
+                + (f"; varamedlem for inhabile: {in_cases}" if in_cases else "") + ".",
+                meeting=meeting,
+                data={"sitting": sitting, "chair": chair,
+                      **({"case_substitutes": {case.number: {person: seat}
+                                               for case, person, seat in for_cases}}
+                         if for_cases else {})},
                 role=(Role.CHAIR, Role.DEPUTY_CHAIR, Role.DIRECTOR, Role.STAFF))
     return rows
+
+
+def _case_seats(uow: UnitOfWork, meeting: Meeting, by_case: Mapping[str, Mapping[str, str]],
+                seats: Mapping[str, Seat], occupied: Mapping[str, str],
+                known: set[str]) -> list[tuple[Case, str, str]]:
+    """The substitutes seated for one case each, checked: the body calls substitutes in for
+    recusal, the case is on this agenda, the seat is a member's who is recused in it (or the
+    recused substitute's who holds it), and the substitute is of the seat's group (KL § 7-10),
+    free, and takes one seat in the case."""
+    field = "case_substitutes"
+    if not any(by_case.values()):
+        return []
+    body = meeting.body
+    if not body.substitute_for_recusal:
+        raise RuleViolation(
+            f"{body.name} kallar ikkje inn varamedlem for inhabile (organisasjonsfila: "
+            "substitute_for_recusal = false); plassen til den inhabile står tom i saka.",
+            f"Ta vekk [field:{field}], eller set substitute_for_recusal = true på organet i "
+            "organisasjonsfila og køyr [cmd:init] på nytt.", field=field)
+    sitting_whole = {person: seat for seat, person in occupied.items()}
+    out: list[tuple[Case, str, str]] = []
+    for number, pairs in by_case.items():
+        case = uow.cases.get(number, field=field)
+        on_agenda = uow.session.scalars(select(AgendaItem.id).where(
+            AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id)).first()
+        if on_agenda is None:
+            raise RuleViolation(f"Sak {case.number} står ikkje på sakslista til {meeting.ref}.",
+                                f"Varamedlem for ein inhabil vert ført for ei sak i møtet; sjå "
+                                f"[cmd:meeting.show|meeting={meeting.ref}].", field=field)
+        recused = recused_in(uow, meeting, case)
+        taken: dict[str, str] = {}
+        for substitute_id, seat_id in pairs.items():
+            if substitute_id not in known:
+                uow.people.get(substitute_id, field=field)  # refuses, naming the unknown
+            if seat_id not in seats:
+                raise RuleViolation(f"{seat_id} har ingen plass i {body.name}.",
+                                    f"Skriv [field:{field}] sak -> vara=medlem, der medlem er "
+                                    "den som er inhabil i saka.", field=field)
+            holder = occupied.get(seat_id)
+            if seat_id not in recused and holder not in recused:
+                raise RuleViolation(
+                    f"{seat_id} er ikkje meld inhabil i sak {case.number}; plassen kan ikkje "
+                    "takast av ein varamedlem for saka.",
+                    "Meld inhabiliteten først: [cmd:absence.report|meeting="
+                    f"{meeting.ref}|person={seat_id}|kind=case|case={case.number}|reason=...].",
+                    field=field)
+            if holder is not None and holder not in recused:
+                raise RuleViolation(
+                    f"Plassen til {seat_id} er teken av {holder} for heile møtet, og {holder} er "
+                    f"ikkje inhabil i sak {case.number}.", "Ein plass kan berre ha éin person.",
+                    field=field)
+            if seat_id in taken:
+                raise RuleViolation(f"Plassen til {seat_id} i sak {case.number} er alt teken "
+                                    f"({taken[seat_id]}).", "Ein plass kan berre ha éin person.",
+                                    field=field)
+            if substitute_id in seats or substitute_id in sitting_whole:
+                raise RuleViolation(
+                    f"{substitute_id} sit alt i møtet"
+                    + (f" (for {sitting_whole[substitute_id]})"
+                       if sitting_whole.get(substitute_id, substitute_id) != substitute_id
+                       else "") + f"; ho kan ikkje ta plassen til {seat_id} i sak "
+                    f"{case.number} òg.", "Ein person har éin plass.", field=field)
+            if substitute_id not in substitutes_for(uow, body.id, seats[seat_id]):
+                raise RuleViolation(
+                    f"{substitute_id} er ikkje varamedlem for gruppa til {seat_id} "
+                    f"({seats[seat_id].municipality_id}) i {body.name}.",
+                    "Varamedlemer kjem frå same gruppe som medlemen som er inhabil (kommunelova "
+                    "§ 7-10).", field=field)
+            taken[seat_id] = substitute_id
+            out.append((case, substitute_id, seat_id))
+    return out
 
 
 def _check_chair(uow: UnitOfWork, body: Body, chair: str, from_start: list[str]) -> None:

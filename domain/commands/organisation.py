@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from domain.errors import RuleViolation
 from domain.rules.access import OPERATOR_ACTOR
-from domain.rules.terms import MeetingKind, MeetingStatus
+from domain.rules.terms import MeetingKind, MeetingStatus, MembershipRole
 from domain.store.tables import (
     Body,
     CouncilRecord,
@@ -114,7 +114,9 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
             preparation_days=body.preparation_days, reminder_days=body.reminder_days,
             urgent_notice_days=body.urgent_notice_days, followup_days=body.followup_days,
             minutes_due_days=body.minutes_due_days, remote_meetings=body.remote_meetings,
-            written_handling=body.written_handling, chair_id=body.chair,
+            written_handling=body.written_handling,
+            substitute_for_recusal=body.substitute_for_recusal,
+            urgency_authority=org.urgency_authority(body), chair_id=body.chair,
             deputy_chair_id=body.deputy_chair, prepared_by_id=body.prepared_by,
             attend_and_speak=list(body.attend_and_speak), default_place=body.default_place,
             default_start=body.default_start, default_end=body.default_end)
@@ -123,7 +125,8 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
 
     wanted = set()
     for ms in data.memberships:
-        for role, ids in (("member", ms.members), ("substitute", ms.substitutes)):
+        for role, ids in ((MembershipRole.MEMBER, ms.members),
+                          (MembershipRole.SUBSTITUTE, ms.substitutes)):
             for rank, pid in enumerate(ids, start=1):
                 wanted.add((ms.body, pid, ms.municipality, role, rank))
     current = {(m.body_id, m.person_id, m.municipality_id, m.role, m.rank): m

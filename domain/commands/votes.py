@@ -27,7 +27,7 @@ from domain.operations.substitutes import Presence, presence_for, seats_of
 from domain.rules.access import CHAIR_OF_BODY, MEMBER_BEHIND, SECRETARIAT, Actor, Scope, allowed
 from domain.rules.lifecycle import check
 from domain.rules.scheduling import INFORMATION_ONLY
-from domain.rules.sitting import leading
+from domain.rules.sitting import a_third, at_least_a_third, leading
 from domain.rules.terms import (
     BodyKind,
     CaseKind,
@@ -35,6 +35,8 @@ from domain.rules.terms import (
     MeetingKind,
     MeetingStatus,
     Outcome,
+    ProposalKind,
+    ProposalResult,
     Role,
 )
 from domain.rules.voting import Choice, count_election, count_vote
@@ -155,10 +157,11 @@ def record_vote(uow: UnitOfWork, actor: Actor, data: RecordVote) -> Proposal:
                            "Legg til [field:proposal] \"...\".", field="proposal")
     rounds = uow.session.scalar(select(func.count(Proposal.id)).where(
         Proposal.case_id == case.id, Proposal.meeting_id == meeting.id)) or 0
-    outcome_word = {True: "adopted", False: "no_consensus" if needs_consensus else "fallen"}[
-        bool(result.adopted)]
+    outcome_word = {True: ProposalResult.ADOPTED, False: ProposalResult.NO_CONSENSUS
+                    if needs_consensus else ProposalResult.FALLEN}[bool(result.adopted)]
     row = Proposal(
-        meeting_id=meeting.id, case_id=case.id, kind="proposal", round=rounds + 1, text=text,
+        meeting_id=meeting.id, case_id=case.id, kind=ProposalKind.PROPOSAL, round=rounds + 1,
+        text=text,
         proposer_id=proposer, candidates=None, result=outcome_word,
         explanation=result.explanation, votes_for=result.votes_for,
         votes_against=result.votes_against, votes_blank=0, casting_vote=result.casting_vote,
@@ -252,9 +255,9 @@ def record_election(uow: UnitOfWork, actor: Actor, data: RecordElection) -> Prop
     leader = _leader(uow, case, meeting, presence, chair)
     rounds = list(uow.session.scalars(select(Proposal).where(
         Proposal.case_id == case.id, Proposal.meeting_id == meeting.id,
-        Proposal.kind == "election").order_by(Proposal.round)))
+        Proposal.kind == ProposalKind.ELECTION).order_by(Proposal.round)))
     round_no = len(rounds) + 1
-    if rounds and rounds[-1].result != "new_round":
+    if rounds and rounds[-1].result != ProposalResult.NEW_ROUND:
         raise RuleViolation("Valet i denne saka er alt avgjort.", "", field="case")
     result = count_election(seats=presence.seats, present=list(presence.sitting),
                             ballots=dict(ballots), candidates=list(candidates),
@@ -264,9 +267,10 @@ def record_election(uow: UnitOfWork, actor: Actor, data: RecordElection) -> Prop
                             + breaches_sentence(result.breaches) + ".",
                             "Rett røystene eller frammøtet og før valet på nytt.",
                             field="ballot")
-    outcome = "elected" if result.elected else "new_round"
+    outcome = ProposalResult.ELECTED if result.elected else ProposalResult.NEW_ROUND
     row = Proposal(
-        meeting_id=meeting.id, case_id=case.id, kind="election", round=round_no, text=what,
+        meeting_id=meeting.id, case_id=case.id, kind=ProposalKind.ELECTION, round=round_no,
+        text=what,
         proposer_id=None, candidates=list(candidates), result=outcome,
         explanation=result.explanation, votes_for=sum(result.counts.values()),
         votes_against=0, votes_blank=result.blank, casting_vote=False, chair_id=leader,
@@ -306,9 +310,11 @@ def record_election(uow: UnitOfWork, actor: Actor, data: RecordElection) -> Prop
 
 
 def _present_now(uow: UnitOfWork, meeting: Meeting) -> tuple[set[str], str | None]:
-    """Who sits in a seat now (at the end of the agenda: not those who left), and who leads."""
+    """Who sits in a seat now (at the end of the agenda: not those who left, nor a substitute
+    seated for one case only), and who leads."""
     rows = list(uow.session.scalars(select(Attendance).where(
-        Attendance.meeting_id == meeting.id, Attendance.seat_id.is_not(None))))
+        Attendance.meeting_id == meeting.id, Attendance.seat_id.is_not(None),
+        Attendance.case_id.is_(None))))
     present = {r.person_id for r in rows if r.to_position is None}
     meeting_chair = next((r.person_id for r in rows if r.chair), None)
     return present, leading(meeting.body, meeting_chair, present)
@@ -369,7 +375,7 @@ def take_up_unlisted(uow: UnitOfWork, actor: Actor, data: TakeUp) -> AgendaItem:
                                "Berre dei som er til stades kan vere imot; sjå frammøtet "
                                f"med [cmd:minutes|meeting={meeting.ref}].", field="objecting")
     chair_objects = chair_objects or (chair is not None and chair in objectors)
-    if chair_objects or len(objectors) * 3 >= len(present):
+    if chair_objects or at_least_a_third(len(objectors), of=len(present)):
         who = "møteleiaren" if chair_objects else \
             f"{len(objectors)} av {len(present)} frammøtte"
         raise RuleViolation(
@@ -455,6 +461,9 @@ def demand_agenda(uow: UnitOfWork, actor: Actor, data: Demand) -> Meeting:
         place_on_agenda(uow, actor, case, target, reason=reason, step="move")
     elif state in (CaseState.REGISTERED, CaseState.IN_PREPARATION, CaseState.SENT_BACK):
         # The demand puts it on the agenda even before the preparation is done.
+        if CaseKind(case.kind) not in INFORMATION_ONLY and not case.recommendation:
+            reason += (" Saka kjem utan tilråding: ho vart kravd sett på sakslista før "
+                       "utgreiinga var ferdig.")
         case.state = CaseState.RECOMMENDED
         case.hold = False
         place_on_agenda(uow, actor, case, target, reason=reason)
@@ -491,7 +500,7 @@ def defer_to_ordinary(uow: UnitOfWork, actor: Actor, data: Defer) -> Treatment:
         raise RuleViolation(f"{', '.join(strangers)} er ikkje medlem(er) av "
                             f"{meeting.body.name}; berre medlemene kan krevje at saka ventar.",
                             "Sjå medlemene med [cmd:org.show].", field="members")
-    needed = ceil(len(seats) / 3)
+    needed = a_third(len(seats))
     if len(demanders) < needed:
         raise RuleViolation(
             f"{len(demanders)} av {len(seats)} medlemer krev at saka ventar; ein tredjedel "

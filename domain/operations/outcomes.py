@@ -1,10 +1,14 @@
 """Outcomes of a treatment: the case in session, the treatment recorded, the case routed on, and
-the report of an urgency decision made at once.
+the report of an urgency decision made at once and placed on the assembly's next open agenda in
+the same transaction.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from domain.errors import Conflict, IllegalTransition, InvalidInput, RuleViolation
+from domain.operations.agenda import check_report_target, place_on_agenda
 from domain.operations.deadlines import close_deadlines
 from domain.operations.paths import case_path
 from domain.rules.access import SYSTEM_ACTOR, Actor
@@ -14,10 +18,12 @@ from domain.rules.scheduling import (
     ASSEMBLY_ONLY,
     INFORMATION_ONLY,
     earliest_decision,
+    urgency_authority_scope,
 )
 from domain.rules.terms import (
     DECISION_BASIS_LABELS,
     OUTCOME_LABELS,
+    AlertKind,
     BodyKind,
     CaseKind,
     CaseState,
@@ -29,7 +35,7 @@ from domain.rules.terms import (
     Outcome,
     Role,
 )
-from domain.store.repositories import agenda_item_for, all_bodies, upcoming_slots
+from domain.store.repositories import agenda_item_for, all_bodies, meeting_label, upcoming_slots
 from domain.store.tables import Body, Case, Meeting, Treatment
 from domain.store.uow import UnitOfWork
 
@@ -126,6 +132,10 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
                     "withdrawn.")
             if kind in ASSEMBLY_ONLY:
                 hint += f" Ei sak av typen «{kind.label}» avgjer berre {nxt.name}."
+            elif body.kind == BodyKind.COUNCIL \
+                    and kind not in urgency_authority_scope(body.urgency_authority):
+                hint += (f" Hastefullmakta gjeld ikkje «{kind.label}» (organisasjonsfila: "
+                         f"urgency_authority); {nxt.name} avgjer saka.")
             else:
                 hint += " Kan saka ikkje vente, vurder hastevedtak ([field:urgency])."
             raise RuleViolation(
@@ -196,11 +206,19 @@ def _check_urgency_authority(uow: UnitOfWork, case: Case, body: Body) -> None:
             "Hastefullmakta (kommunelova § 11-8 (1)) gjeld saker som høyrer til "
             f"{competent.name if competent.kind == BodyKind.ASSEMBLY else 'representantskapet'}, "
             "avgjorde av regionrådet.", "Ta vekk [field:urgency].", field="urgency")
-    if CaseKind(case.kind) in ASSEMBLY_ONLY:
+    kind = CaseKind(case.kind)
+    scope = urgency_authority_scope(body.urgency_authority)
+    if kind not in scope:
+        covered = ", ".join(f"«{k.label}»" for k in CaseKind if k in scope) or "ingen sakstypar"
+        reserved = (f" Ei sak av typen «{kind.label}» skal alltid avgjerast av {competent.name} "
+                    "(samarbeidsavtalen pkt. 3a)." if kind in ASSEMBLY_ONLY else "")
         raise RuleViolation(
-            f"Ei sak av typen «{CaseKind(case.kind).label}» skal alltid avgjerast av "
-            f"{competent.name} (samarbeidsavtalen pkt. 3a).",
-            f"Kall inn {competent.name} til ekstra møte i staden.", field="urgency")
+            f"Hastefullmakta gjeld ikkje saker av typen «{kind.label}»: etter "
+            f"organisasjonsfila (urgency_authority på {body.name}) har {competent.name} "
+            f"delegert ho for {covered} (kommunelova § 11-8 (1)).{reserved}",
+            f"Kall inn {competent.name} til ekstra møte i staden, eller få {competent.name} til "
+            "å utvide delegeringa og før ho inn i urgency_authority i organisasjonsfila.",
+            field="urgency")
     if not case.urgent or case.external_deadline is None:
         raise RuleViolation(
             f"Sak {case.number} er ikkje ei hastesak: {competent.name} kan avgjere henne i tide.",
@@ -248,4 +266,35 @@ def _report_urgency_decision(uow: UnitOfWork, actor: Actor, case: Case,
     uow.journal(SYSTEM_ACTOR, "case.register",
                 f"Registrert av tingflyt etter hastevedtaket i sak {case.number} (ført av "
                 f"{actor.name}). Skal til neste møte i {assembly.name}.", case=report)
+    _place_report(uow, report, assembly)
     return report
+
+
+def report_target(uow: UnitOfWork, body: Body) -> Meeting | None:
+    """The meeting a report of an urgency decision goes on: the body's next meeting whose agenda
+    is still open (not a written handling). The same rule as ``check_report_target``."""
+    return uow.session.scalars(select(Meeting).where(
+        Meeting.body_id == body.id, Meeting.status == MeetingStatus.PLANNED,
+        Meeting.starts_at > uow.now, Meeting.kind != MeetingKind.WRITTEN)
+        .order_by(Meeting.starts_at)).first()
+
+
+def _place_report(uow: UnitOfWork, report: Case, assembly: Body) -> Meeting | None:
+    """Put the report on the assembly's next open agenda now, in the transaction that made the
+    decision (KL § 11-8 (1)); with no such meeting it stays registered, and the daily leader is
+    told to add one."""
+    target = report_target(uow, assembly)
+    if target is None:
+        # The key the engine's placing uses once the report is ready (``place_by_rule``): the
+        # sweep that carries the report on then does not raise the same alert again.
+        ready = CaseState.RECOMMENDED.value
+        uow.alert(f"no-meeting:{report.id}:{assembly.id}:{ready}", AlertKind.NO_MEETING,
+                  f"Sak {report.number} (melding om hastevedtak) skal til neste møte i "
+                  f"{assembly.name}, men det finst ikkje noko ope møte der. Legg til møte "
+                  "([cmd:meeting.add]).", recipients=[uow.council.director_id], case=report)
+        return None
+    check_report_target(uow, report, target.ref, False)
+    place_on_agenda(uow, SYSTEM_ACTOR, report, target,
+                    reason=f"Melding om hastevedtak skal stå på neste møte i {assembly.name}, "
+                    f"{meeting_label(uow, target)} (kommunelova § 11-8 (1)).")
+    return target

@@ -1,6 +1,10 @@
 """Seats, substitutes and presence: who sits for whom, who is asked next, the quorum forecast, who
 is present for an item.
 
+A substitute is called in for the whole meeting (a member away) or for one case (a member
+recused in it, where the body's ``substitute_for_recusal`` says so): the same numbered order of
+the same group. The counting itself is the pure rules in ``domain.rules.sitting``.
+
 Sources: KL § 7-10 (substitutes from the absent member's own group, in their numbered order),
 KL § 11-9 (quorum), forvaltningslova ch. II via KL § 11-10 (recusal).
 """
@@ -14,8 +18,9 @@ from sqlalchemy import select
 
 from domain.errors import RuleViolation
 from domain.rules.access import SYSTEM_ACTOR
-from domain.rules.sitting import leading
-from domain.rules.terms import AlertKind, MeetingStatus
+from domain.rules.sitting import Sitting, leading, present_for_item
+from domain.rules.sitting import expected_present as seats_expected
+from domain.rules.terms import AbsenceKind, AlertKind, CallStatus, MeetingStatus, MembershipRole
 from domain.rules.voting import quorum_needed
 from domain.store.repositories import meeting_label
 from domain.store.tables import (
@@ -37,6 +42,9 @@ ANSWER_WINDOW = timedelta(days=2)
 #: The last answer is wanted this long before the meeting starts.
 ANSWER_MARGIN = timedelta(hours=2)
 
+#: A call that still stands: asked and waiting, or said yes.
+ACTIVE = (CallStatus.ASKED, CallStatus.ACCEPTED)
+
 
 @dataclass(frozen=True)
 class Seat:
@@ -48,7 +56,7 @@ class Seat:
 
 def seats_of(uow: UnitOfWork, body_id: str) -> list[Seat]:
     rows = uow.session.scalars(select(Membership).where(
-        Membership.body_id == body_id, Membership.role == "member")
+        Membership.body_id == body_id, Membership.role == MembershipRole.MEMBER)
         .order_by(Membership.municipality_id, Membership.rank))
     return [Seat(m.person_id, m.municipality_id) for m in rows]
 
@@ -56,7 +64,7 @@ def seats_of(uow: UnitOfWork, body_id: str) -> list[Seat]:
 def substitutes_for(uow: UnitOfWork, body_id: str, seat: Seat) -> list[str]:
     """The seat's group's substitutes, in their numbered order."""
     rows = uow.session.scalars(select(Membership).where(
-        Membership.body_id == body_id, Membership.role == "substitute",
+        Membership.body_id == body_id, Membership.role == MembershipRole.SUBSTITUTE,
         Membership.municipality_id == seat.municipality_id).order_by(Membership.rank))
     return [m.person_id for m in rows]
 
@@ -64,16 +72,19 @@ def substitutes_for(uow: UnitOfWork, body_id: str, seat: Seat) -> list[str]:
 def recused_in(uow: UnitOfWork, meeting: Meeting, case: Case | None = None) -> set[str]:
     """Who has reported herself recused (inhabil) in ``meeting``: in ``case``, or in any case."""
     query = select(Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.kind == "case", Absence.withdrawn_at.is_(None))
+        Absence.meeting_id == meeting.id, Absence.kind == AbsenceKind.CASE,
+        Absence.withdrawn_at.is_(None))
     if case is not None:
         query = query.where(Absence.case_id == case.id)
     return set(uow.session.scalars(query))
 
 
 def sitting_substitute(uow: UnitOfWork, meeting: Meeting, person_id: str) -> Seat | None:
+    """The seat a substitute sits in for the whole meeting (she said yes), if any."""
     call = uow.session.scalars(select(SubstituteCall).where(
         SubstituteCall.meeting_id == meeting.id, SubstituteCall.substitute_id == person_id,
-        SubstituteCall.status == "accepted")).first()
+        SubstituteCall.status == CallStatus.ACCEPTED,
+        SubstituteCall.case_id.is_(None))).first()
     if call is None:
         return None
     return next((s for s in seats_of(uow, meeting.body_id) if s.member_id == call.seat_id), None)
@@ -81,24 +92,42 @@ def sitting_substitute(uow: UnitOfWork, meeting: Meeting, person_id: str) -> Sea
 
 def call_next_substitute(uow: UnitOfWork, meeting: Meeting, absence: Absence,
                          seat: Seat) -> SubstituteCall | None:
-    """Ask the next substitute of the seat's group who has not been asked and is free.
+    """Ask the next substitute of the seat's group who has not been asked and is free: for the
+    whole meeting, or, when ``absence`` is a recusal, for that one case.
 
-    A seat has at most one substitute at a time: while one is asked or has said yes (say for
-    part of the meeting, before the member reported the whole meeting), nobody else is asked.
+    A seat has at most one substitute at a time (for the meeting, or for a case): while one is
+    asked or has said yes (say for part of the meeting, before the member reported the whole
+    meeting), nobody else is asked.
     """
-    active = uow.session.scalars(select(SubstituteCall).where(
-        SubstituteCall.meeting_id == meeting.id, SubstituteCall.seat_id == seat.member_id,
-        SubstituteCall.status.in_(("asked", "accepted")))).first()
+    case_id = absence.case_id if absence.kind == AbsenceKind.CASE else None
+    calls = list(uow.session.scalars(select(SubstituteCall).where(
+        SubstituteCall.meeting_id == meeting.id)))
+    active = next((c for c in calls if c.seat_id == seat.member_id and c.case_id == case_id
+                   and c.status in ACTIVE), None)
     if active is not None:
         return active
-    asked = set(uow.session.scalars(select(SubstituteCall.substitute_id).where(
-        SubstituteCall.meeting_id == meeting.id)))
+    if case_id is None:
+        # Asked for the meeting before; said no (or nothing) when asked for a case; or asked
+        # or sitting for another seat in some case. One asked for a case in this very seat
+        # may take the seat for the whole meeting.
+        busy = {c.substitute_id for c in calls if c.case_id is None} | {
+            c.substitute_id for c in calls if c.case_id is not None
+            and (c.status not in ACTIVE or c.seat_id != seat.member_id)}
+    else:
+        # Asked for the meeting (she sits, or said no to it), or asked for this case already.
+        busy = {c.substitute_id for c in calls if c.case_id is None or c.case_id == case_id}
     away = set(uow.session.scalars(select(Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.kind == "meeting",
+        Absence.meeting_id == meeting.id, Absence.kind == AbsenceKind.MEETING,
         Absence.withdrawn_at.is_(None))))
     members = {s.member_id for s in seats_of(uow, meeting.body_id)}
+    case = uow.session.get(Case, case_id) if case_id is not None else None
+    if case is not None and case.agenda_meeting_id != meeting.id:
+        return None  # the case has left this meeting's agenda: no one is needed for it here
+    for_case = f" i sak {case.number}" if case is not None else ""
+    member = uow.session.get(Person, seat.member_id)
+    member_name = member.name if member else seat.member_id
     for rank, candidate in enumerate(substitutes_for(uow, meeting.body_id, seat), start=1):
-        if candidate in asked or candidate in away or candidate in members:
+        if candidate in busy or candidate in away or candidate in members:
             continue
         person = uow.session.get(Person, candidate)
         if person is None or not person.active:
@@ -107,38 +136,39 @@ def call_next_substitute(uow: UnitOfWork, meeting: Meeting, absence: Absence,
         answer_by = max(answer_by, uow.now)
         call = SubstituteCall(
             meeting_id=meeting.id, absence_id=absence.id, seat_id=seat.member_id,
-            substitute_id=candidate, rank=rank, status="asked", asked_at=uow.now,
-            answer_by=answer_by, next_check_at=answer_by)
+            substitute_id=candidate, case_id=case_id, rank=rank, status=CallStatus.ASKED,
+            asked_at=uow.now, answer_by=answer_by, next_check_at=answer_by)
         uow.session.add(call)
         uow.flush()
-        member = uow.session.get(Person, seat.member_id)
         uow.journal(SYSTEM_ACTOR, "substitute.ask",
                     f"Varamedlem nr. {rank} {person.name} er spurd om å møte for "
-                    f"{member.name if member else seat.member_id} i "
-                    f"{meeting_label(uow, meeting)}; svar innan "
-                    f"{uow.calendar.local(answer_by):%d.%m.%Y %H:%M}.", meeting=meeting)
+                    f"{member_name}{for_case} i {meeting_label(uow, meeting)}; svar innan "
+                    f"{uow.calendar.local(answer_by):%d.%m.%Y %H:%M}.", meeting=meeting,
+                    case=case)
         return call
-    member = uow.session.get(Person, seat.member_id)
-    message = (f"Ingen fleire varamedlemer å spørje for {member.name if member else seat.member_id}"
-               f" i {meeting_label(uow, meeting)}; plassen står open.")
+    message = (f"Ingen fleire varamedlemer å spørje for {member_name}{for_case}"
+               f" i {meeting_label(uow, meeting)}; plassen står open"
+               + (" i saka." if case is not None else "."))
     uow.alert(f"seat-open:{meeting.id}:{seat.member_id}:{absence.id}", AlertKind.SEAT_OPEN,
-              message, recipients=[uow.council.director_id], meeting=meeting)
-    uow.journal(SYSTEM_ACTOR, "substitute.none", message, meeting=meeting)
+              message, recipients=[uow.council.director_id], meeting=meeting, case=case)
+    uow.journal(SYSTEM_ACTOR, "substitute.none", message, meeting=meeting, case=case)
     return None
 
 
 def process_call(uow: UnitOfWork, call: SubstituteCall) -> str | None:
     """No answer by the deadline counts as no: ask the next one (sweep)."""
     call.next_check_at = None
-    if call.status != "asked" or uow.now < call.answer_by:
-        call.next_check_at = call.answer_by if call.status == "asked" else None
+    if call.status != CallStatus.ASKED or uow.now < call.answer_by:
+        call.next_check_at = call.answer_by if call.status == CallStatus.ASKED else None
         return None
     meeting = uow.session.get_one(Meeting, call.meeting_id)
-    call.status = "expired"
+    call.status = CallStatus.EXPIRED
     person = uow.session.get(Person, call.substitute_id)
+    case = uow.session.get(Case, call.case_id) if call.case_id is not None else None
     message = (f"{person.name if person else call.substitute_id} svarte ikkje innan fristen; "
-               f"neste varamedlem vert spurd ({meeting.ref}).")
-    uow.journal(SYSTEM_ACTOR, "substitute.expired", message, meeting=meeting)
+               f"neste varamedlem vert spurd ({meeting.ref}"
+               + (f", sak {case.number})." if case is not None else ")."))
+    uow.journal(SYSTEM_ACTOR, "substitute.expired", message, meeting=meeting, case=case)
     if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.NOTIFIED) \
             and uow.now < meeting.starts_at:
         absence = uow.session.get_one(Absence, call.absence_id)
@@ -157,16 +187,27 @@ class SeatState:
     substitute: str | None = None  # who sits instead (accepted)
     asked: str | None = None  # who is being asked now
     declined: list[str] = field(default_factory=list)
+    #: For a member recused in a case: case id -> the substitute who said yes for it, and the
+    #: one being asked now.
+    case_substitutes: dict[int, str] = field(default_factory=dict)
+    case_asked: dict[int, str] = field(default_factory=dict)
 
     @property
     def covered(self) -> bool:
         return self.absence is None or self.substitute is not None
 
+    @property
+    def sitter(self) -> str | None:
+        """Who is expected in the seat for the meeting: the member, else her substitute."""
+        return self.member_id if self.absence is None else self.substitute
+
 
 def seat_states(uow: UnitOfWork, meeting: Meeting) -> list[SeatState]:
+    """Each seat: the member's absence for the meeting (a part counts), who sits instead or is
+    asked, who said no; and the substitutes for the cases she is recused in."""
     absences = list(uow.session.scalars(select(Absence).where(
         Absence.meeting_id == meeting.id, Absence.withdrawn_at.is_(None),
-        Absence.kind != "case")))
+        Absence.kind != AbsenceKind.CASE)))
     calls = list(uow.session.scalars(select(SubstituteCall).where(
         SubstituteCall.meeting_id == meeting.id).order_by(SubstituteCall.id)))
     out = []
@@ -174,14 +215,20 @@ def seat_states(uow: UnitOfWork, meeting: Meeting) -> list[SeatState]:
         state = SeatState(seat.member_id, seat.municipality_id)
         mine = [a for a in absences if a.person_id == seat.member_id]
         if mine:
-            state.absence = "meeting" if any(a.kind == "meeting" for a in mine) else "part"
+            state.absence = AbsenceKind.MEETING if any(
+                a.kind == AbsenceKind.MEETING for a in mine) else AbsenceKind.PART
             state.absence_note = "; ".join(a.reason for a in mine if a.reason) or None
         for call in calls:
             if call.seat_id != seat.member_id:
                 continue
-            if call.status == "accepted":
+            if call.case_id is not None:
+                if call.status == CallStatus.ACCEPTED:
+                    state.case_substitutes[call.case_id] = call.substitute_id
+                elif call.status == CallStatus.ASKED:
+                    state.case_asked[call.case_id] = call.substitute_id
+            elif call.status == CallStatus.ACCEPTED:
                 state.substitute = call.substitute_id
-            elif call.status == "asked":
+            elif call.status == CallStatus.ASKED:
                 state.asked = call.substitute_id
             else:
                 state.declined.append(call.substitute_id)
@@ -190,19 +237,19 @@ def seat_states(uow: UnitOfWork, meeting: Meeting) -> list[SeatState]:
 
 
 def expected_present(uow: UnitOfWork, meeting: Meeting, case: Case | None = None) -> int:
-    """How many seats are expected to be filled (for one case: without the recused).
+    """How many seats are expected to be filled (for one case: without the recused, with the
+    substitutes who said yes for it).
 
     A partial absence counts as absent for the whole meeting in this forecast: it errs on the
     side of warning.
     """
     states = seat_states(uow, meeting)
-    recused = recused_in(uow, meeting, case) if case is not None else set()
-    count = 0
-    for state in states:
-        sitter = state.member_id if state.absence is None else state.substitute
-        if sitter is not None and sitter not in recused:
-            count += 1
-    return count
+    sitters = {state.member_id: state.sitter for state in states}
+    if case is None:
+        return seats_expected(sitters)
+    covering = {state.member_id: state.case_substitutes[case.id] for state in states
+                if case.id in state.case_substitutes}
+    return seats_expected(sitters, recused_in(uow, meeting, case), covering)
 
 
 def warn_quorum(uow: UnitOfWork, meeting: Meeting) -> list[str]:
@@ -236,15 +283,22 @@ class Presence:
     recused: frozenset[str]
 
 
+def attendance_rows(uow: UnitOfWork, meeting: Meeting) -> list[Sitting]:
+    """The recorded attendance of ``meeting`` as the sitting rules read it."""
+    return [Sitting(r.person_id, r.seat_id, r.from_position, r.to_position, r.case_id, r.chair)
+            for r in uow.session.scalars(select(Attendance).where(
+                Attendance.meeting_id == meeting.id).order_by(Attendance.id))]
+
+
 def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
     """Who is present for ``case`` at ``meeting``: attendance covering its agenda position,
-    without the recused. Refuses when no attendance has been recorded.
+    without the recused, with a substitute seated for this case in a recused member's seat.
+    Refuses when no attendance has been recorded.
 
     The leader leads the case if she is with it, else the deputy leader; if neither is, the
     one elected to chair the meeting (recorded with the attendance) if she is with it; else
     ``chair`` is None and the body must elect someone for this case."""
-    rows = list(uow.session.scalars(select(Attendance).where(
-        Attendance.meeting_id == meeting.id)))
+    rows = attendance_rows(uow, meeting)
     if not rows:
         raise RuleViolation(f"Frammøtet til {meeting.ref} er ikkje ført.",
                             "Før kven som møtte først: "
@@ -254,18 +308,7 @@ def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
         AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id)).first()
     position = item.position if item is not None else None
     recused = frozenset(recused_in(uow, meeting, case))
-    sitting: dict[str, str] = {}
-    meeting_chair = next((r.person_id for r in rows if r.chair), None)
-    for row in rows:
-        if row.seat_id is None:
-            continue
-        if position is not None and row.from_position is not None \
-                and position < row.from_position:
-            continue
-        if position is not None and row.to_position is not None and position > row.to_position:
-            continue
-        if row.person_id in recused:
-            continue
-        sitting[row.person_id] = row.seat_id
+    sitting = present_for_item(rows, position, recused, case.id)
+    meeting_chair = next((r.person for r in rows if r.chair), None)
     chair = leading(meeting.body, meeting_chair, sitting)
     return Presence(len(seats_of(uow, meeting.body_id)), sitting, chair, recused)

@@ -36,6 +36,15 @@ EITHER_BODY: frozenset[CaseKind] = frozenset(
 #: Kinds that end when taken for information, with nothing to carry out.
 INFORMATION_ONLY: frozenset[CaseKind] = NO_PREPARATION
 
+#: Kinds that are never decided, only taken for information: no urgency authority for them.
+NOT_DECIDED: frozenset[CaseKind] = NO_PREPARATION
+#: Kinds the council's urgency authority (KL § 11-8 (1)) may cover at all: every kind that is
+#: decided. Which of them it does cover is the assembly's delegation, in the organisation file.
+URGENCY_AUTHORITY_KINDS: frozenset[CaseKind] = frozenset(CaseKind) - NOT_DECIDED
+#: Hallingdal's reading, the default when the organisation file says nothing: every assembly
+#: case except the kinds only the assembly may decide (samarbeidsavtalen pkt. 3a).
+DEFAULT_URGENCY_AUTHORITY: frozenset[CaseKind] = URGENCY_AUTHORITY_KINDS - ASSEMBLY_ONLY
+
 #: Days a written handling (skriftleg handsaming) needs for every member to answer.
 WRITTEN_HANDLING_WORKING_DAYS = 3
 
@@ -53,6 +62,18 @@ class BodyRules:
     remote_meetings: bool = False
     written_handling: bool = False
     prepared_by: str | None = None
+    #: For the council: the case kinds the assembly lets it decide under the urgency authority
+    #: (KL § 11-8 (1)); None is the default reading (``DEFAULT_URGENCY_AUTHORITY``).
+    urgency_authority: frozenset[CaseKind] | None = None
+
+
+def urgency_authority_scope(kinds: Iterable[str] | None) -> frozenset[CaseKind]:
+    """The case kinds the council's urgency authority covers, from the council's
+    ``urgency_authority`` (the organisation file's list, as stored): None is Hallingdal's
+    reading, ``DEFAULT_URGENCY_AUTHORITY``."""
+    if kinds is None:
+        return DEFAULT_URGENCY_AUTHORITY
+    return frozenset(CaseKind(k) for k in kinds)
 
 
 @dataclass(frozen=True)
@@ -315,9 +336,10 @@ def urgency_options(
     """The lawful ways to decide in time (domain.md section 5), best first.
 
     Extra meeting with ordinary notice if it still fits; for the council's own cases an urgent
-    remote meeting or written handling; for the assembly's cases (not the kinds reserved to the
-    assembly) the council's urgency authority under KL § 11-8 (1). When nothing fits, the only
-    honest option is to ask for a later deadline.
+    remote meeting or written handling; for the assembly's cases of a kind the assembly has
+    delegated (the council's ``urgency_authority`` in the organisation file; by default every
+    kind but those reserved to the assembly) the council's urgency authority under
+    KL § 11-8 (1). When nothing fits, the only honest option is to ask for a later deadline.
     """
     deciding = bodies[path[-1]]
     options: list[UrgencyOption] = []
@@ -344,8 +366,11 @@ def urgency_options(
     if deciding.kind == BodyKind.COUNCIL:
         options.extend(_council_fast_options(deciding, deadline, calendar, today,
                                              needs_closed_meeting))
-    elif deciding.kind == BodyKind.ASSEMBLY and kind not in ASSEMBLY_ONLY and not extra_fits:
-        # The urgency authority is for when the assembly cannot be convened in time.
+    elif deciding.kind == BodyKind.ASSEMBLY and not extra_fits \
+            and kind in urgency_authority_scope(bodies.of_kind(BodyKind.COUNCIL)
+                                                .urgency_authority):
+        # The urgency authority is for when the assembly cannot be convened in time, and only
+        # for the kinds of case the assembly has delegated.
         options.extend(_urgency_authority_options(deciding, deadline, bodies, meetings,
                                                   calendar, today, needs_closed_meeting))
     if not options:

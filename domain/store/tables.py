@@ -137,6 +137,12 @@ class Body(Base):
     minutes_due_days: Mapped[int] = mapped_column(Integer)
     remote_meetings: Mapped[bool] = mapped_column(Boolean)
     written_handling: Mapped[bool] = mapped_column(Boolean)
+    #: Call a substitute in for a member recused in one case, for that case (KL § 7-10).
+    substitute_for_recusal: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                         server_default=text("true"))
+    #: The council only: the case kinds its urgency authority covers (KL § 11-8 (1)), as the
+    #: assembly delegated it in the organisation file; NULL is the default reading.
+    urgency_authority: Mapped[list[Any] | None] = mapped_column(JSON)
     chair_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
     deputy_chair_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
     prepared_by_id: Mapped[str | None] = mapped_column(String(64))
@@ -369,7 +375,8 @@ class Absence(Base):
 
 
 class SubstituteCall(Base):
-    """Innkalling av varamedlem: one substitute asked to take one absent member's seat."""
+    """Innkalling av varamedlem: one substitute asked to take one absent member's seat, for the
+    whole meeting or (``case_id``) for the one case the member is recused in."""
 
     __tablename__ = "substitute_calls"
     __table_args__ = (
@@ -383,6 +390,7 @@ class SubstituteCall(Base):
     absence_id: Mapped[int] = mapped_column(ForeignKey("absences.id"))
     seat_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
     substitute_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))  # None: whole meeting
     rank: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))  # asked | accepted | declined | expired
     asked_at: Mapped[datetime]
@@ -392,15 +400,24 @@ class SubstituteCall(Base):
 
 
 class Attendance(Base):
-    """Frammøte as it happened: who sat in which seat, from and to which agenda item."""
+    """Frammøte as it happened: who sat in which seat, from and to which agenda item.
+
+    A row with ``case_id`` is a substitute who sat for one case only, in the seat of a member
+    recused in it; a person has one row for the whole meeting and at most one per case.
+    """
 
     __tablename__ = "attendances"
-    __table_args__ = (UniqueConstraint("meeting_id", "person_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "person_id", "case_id"),
+        Index("uq_attendances_one_whole", "meeting_id", "person_id", unique=True,
+              sqlite_where=text("case_id IS NULL"), postgresql_where=text("case_id IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"))
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"))
     seat_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))  # None: attends only
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))  # None: every item
     role: Mapped[str] = mapped_column(String(16))  # member | substitute | attendee
     from_position: Mapped[int | None] = mapped_column(Integer)
     to_position: Mapped[int | None] = mapped_column(Integer)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from domain.rules.terms import AbsenceKind
 from flows.cli.common import (
     AsOpt,
     CaseArg,
@@ -65,7 +66,7 @@ def absence_report(
     person: Annotated[str, typer.Option("--person", help="Medlemen som har forfall.")],
     kind: Annotated[str, typer.Option(
         "--kind", help="meeting (heile møtet), part (del av møtet) eller case (inhabil).")
-    ] = "meeting",
+    ] = AbsenceKind.MEETING.value,
     from_item: Annotated[str | None, typer.Option("--from-item", help="Frå punkt, t.d. "
                                                   "\"RR 14/26\".")] = None,
     to_item: Annotated[str | None, typer.Option("--to-item", help="Til og med punkt.")] = None,
@@ -99,6 +100,9 @@ def substitute_answer(
     ref: MeetingArg,
     person: Annotated[str, typer.Option("--person", help="Varamedlemen som svarar.")],
     accept: Annotated[bool, typer.Option("--accept/--decline", help="Møter eller kan ikkje.")],
+    case: Annotated[str | None, typer.Option(
+        "--case", help="Berre innkallinga til denne saka (der ein medlem er inhabil); elles "
+        "svarar ho på alle innkallingane sine til møtet.")] = None,
     actor: AsOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
@@ -106,7 +110,7 @@ def substitute_answer(
     from flows.output import render_seats
 
     with command(json_output) as s:
-        s.run("substitute.answer", actor, meeting=ref, person=person, accept=accept)
+        s.run("substitute.answer", actor, meeting=ref, person=person, accept=accept, case=case)
         s.emit(s.read(seats, ref, actor), render_seats)
 
 
@@ -118,6 +122,10 @@ def attend(
     chair: Annotated[str, typer.Option("--chair", help="Møteleiaren.")],
     substitute: Annotated[list[str] | None, typer.Option(
         "--substitute", help="Varamedlem som møtte: vara=medlem (kan gjentakast).")] = None,
+    case_substitute: Annotated[list[str] | None, typer.Option(
+        "--case-substitute", "--case-substitutes",
+        help="Varamedlem som sat for ein inhabil medlem i éi sak: sak:vara=medlem, t.d. "
+        "2026/17:aal-varaordforar=aal-ordforar (kan gjentakast).")] = None,
     arrived: Annotated[list[str] | None, typer.Option(
         "--arrived", help="Kom til punktet: person=\"RR 14/26\".")] = None,
     left: Annotated[list[str] | None, typer.Option(
@@ -127,28 +135,75 @@ def attend(
     actor: AsOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    """Før frammøtet slik det var: kven møtte, for kven, kven kom seint eller gjekk tidleg."""
+    """Før frammøtet slik det var: kven møtte, for kven, kven kom seint eller gjekk tidleg, og
+    kven som sat for ein inhabil medlem i éi sak."""
+    from sqlalchemy import select
+
+    from domain.operations.substitutes import seats_of
     from domain.queries.cases import audience_for
     from domain.queries.minutes import minutes_view
     from domain.rules.voting import quorum_needed
-    from flows.output import render_attendance
+    from domain.store.tables import Attendance, Case
+    from flows.output import console, render_attendance
 
     def recorded(uow: Any) -> dict[str, Any]:
         meeting = uow.meetings.get(ref)
         data = minutes_view(uow, meeting, audience_for(uow, actor, [meeting.body_id]))
-        seats = len(data["present"]) + sum(1 for a in data["absent"] if not a["substitute"])
-        out = {key: data[key] for key in ("meeting", "chair", "present", "absent",
-                                          "attendees")}
+        seats = len(seats_of(uow, meeting.body_id))
+        # A substitute seated for one case is not present for the meeting as a whole.
+        for_case = {row.person_id: row for row in uow.session.scalars(
+            select(Attendance).where(Attendance.meeting_id == meeting.id,
+                                     Attendance.case_id.is_not(None)))}
+        numbers = {c.id: c.number for c in uow.session.scalars(select(Case).where(
+            Case.id.in_({row.case_id for row in for_case.values()})))} if for_case else {}
+        whole = [p for p in data["present"] if p["id"] not in for_case]
+        here = {p["id"] for p in whole}
+        out = {key: data[key] for key in ("meeting", "chair", "attendees")}
+        out["present"] = whole
+        # A recused member who is there is not absent, and one seated for a case does not
+        # cover a seat for the meeting.
+        out["absent"] = [
+            {**a, "substitute": None, "substitute_name": None}
+            if a["substitute"] in for_case else a
+            for a in data["absent"] if a["id"] not in here]
+        out["case_substitutes"] = [
+            {"id": p["id"], "name": p["name"], "seat": p["seat"], "seat_name": p["seat_name"],
+             "case": numbers.get(for_case[p["id"]].case_id)}
+            for p in data["present"] if p["id"] in for_case]
         out["quorum"] = {"seats": seats, "needed": quorum_needed(seats),
-                         "present": len(data["present"])}
+                         "present": len(whole)}
         return out
+
+    def render(data: dict[str, Any]) -> None:
+        render_attendance(data)
+        for row in data["case_substitutes"]:
+            console.print(f"  {row['name']} (varamedlem for {row['seat_name']} i sak "
+                          f"{row['case']}, inhabil)")
 
     with command(json_output) as s:
         s.run("meeting.attend", actor, meeting=ref, present=people(present),
               substitutes=pairs(substitute, "--substitute"),
+              case_substitutes=_case_pairs(case_substitute),
               arrived=pairs(arrived, "--arrived"), left=pairs(left, "--left"), chair=chair,
               attendees=people(attendees))
-        s.emit(s.read(recorded), render_attendance)
+        s.emit(s.read(recorded), render)
+
+
+def _case_pairs(values: list[str] | None) -> dict[str, dict[str, str]]:
+    """Repeated ``--case-substitute sak:vara=medlem``: case -> {substitute: seat}."""
+    from domain.errors import InvalidInput
+
+    out: dict[str, dict[str, str]] = {}
+    for value in values or []:
+        number, colon, rest = value.partition(":")
+        if not colon or "=" not in rest:
+            raise InvalidInput(f"«{value}» i --case-substitute er ikkje sak:vara=medlem.",
+                               "Skriv t.d. --case-substitute "
+                               "2026/17:aal-varaordforar=aal-ordforar.",
+                               field="case_substitutes")
+        substitute_id, _, seat_id = rest.partition("=")
+        out.setdefault(number.strip(), {})[substitute_id.strip()] = seat_id.strip()
+    return out
 
 
 def vote(

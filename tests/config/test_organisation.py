@@ -350,3 +350,95 @@ def test_every_problem_is_reported_at_once(tmp_path):
     problem(err, "memberships[3].municipality")
     problem(err, "meetings[8]")
     problem(err, "18-3")
+
+
+# -- substitutes for recusal and the urgency authority's scope ----------------------------------
+
+URGENCY_LINE = 'urgency_authority = ["ordinary", "statement", "fund_allocation"]'
+COUNCIL_RECUSAL = ("substitute_for_recusal = true   # varaordføraren møter for ordføraren i "
+                   "saker ho er inhabil i")
+
+
+def test_hallingdal_calls_substitutes_for_recusal_in_the_council_and_the_assembly(hallingdal):
+    for kind in ("council", "assembly"):
+        assert hallingdal.body_of_kind(kind).substitute_for_recusal is True
+
+
+def test_hallingdal_urgency_authority_is_its_assemblys_delegation_written_out(hallingdal):
+    council = hallingdal.body_of_kind("council")
+    assert council.urgency_authority == ["ordinary", "statement", "fund_allocation"]
+    # the file says what the default reading says: every kind but the assembly-only ones
+    assert set(hallingdal.urgency_authority(council)) == {"ordinary", "statement",
+                                                         "fund_allocation"}
+    assert hallingdal.urgency_authority(hallingdal.body_of_kind("assembly")) is None
+    # and the toml says whose delegation it is
+    above = HALLINGDAL_TEXT[:HALLINGDAL_TEXT.index(URGENCY_LINE)].splitlines()[-6:]
+    assert any("delegering" in line for line in above)
+
+
+def test_fjellbygd_says_nothing_and_gets_the_defaults(fjellbygd):
+    council = fjellbygd.body_of_kind("council")
+    assert council.urgency_authority is None
+    assert fjellbygd.urgency_authority(council) == ["ordinary", "fund_allocation", "statement"]
+    assert fjellbygd.body_of_kind("assembly").substitute_for_recusal is True
+
+
+def test_without_the_settings_the_defaults_apply(tmp_path):
+    path = broken(tmp_path, (URGENCY_LINE + "\n", ""), (COUNCIL_RECUSAL, "# (standard)"))
+    org = load_organisation(path)
+    council = org.body_of_kind("council")
+    assert council.urgency_authority is None and council.substitute_for_recusal is True
+    assert org.urgency_authority(council) == ["ordinary", "fund_allocation", "statement"]
+
+
+def test_an_empty_urgency_authority_is_a_choice(tmp_path):
+    org = load_organisation(broken(tmp_path, (URGENCY_LINE, "urgency_authority = []")))
+    assert org.urgency_authority(org.body_of_kind("council")) == []
+
+
+def test_substitute_for_recusal_can_be_turned_off(tmp_path):
+    org = load_organisation(broken(tmp_path, (COUNCIL_RECUSAL, "substitute_for_recusal = false")))
+    assert org.body_of_kind("council").substitute_for_recusal is False
+
+
+def test_substitute_for_recusal_must_be_true_or_false(tmp_path):
+    line = problem(refused(broken(tmp_path, (COUNCIL_RECUSAL, 'substitute_for_recusal = "ja"'))),
+                   "bodies[0].substitute_for_recusal")
+    assert "true eller false" in line
+
+
+def test_urgency_authority_with_an_unknown_kind_names_the_item_and_a_guess(tmp_path):
+    path = broken(tmp_path, (URGENCY_LINE,
+                             'urgency_authority = ["ordinary", "statment", "vegbygging"]'))
+    err = refused(path)
+    assert len(err.problems) == 2  # one line per problem
+    typo = problem(err, "bodies[0].urgency_authority[1]")
+    assert "«statment»" in typo and "meinte du «statement»?" in typo and "council" in typo
+    unknown = problem(err, "bodies[0].urgency_authority[2]")
+    # no close match: the line lists the kinds there are
+    assert "«vegbygging»" in unknown and "budget" in unknown and "ordinary" in unknown
+
+
+def test_urgency_authority_refuses_kinds_that_are_never_decided(tmp_path):
+    path = broken(tmp_path, (URGENCY_LINE, 'urgency_authority = ["ordinary", "information"]'))
+    line = problem(refused(path), "bodies[0].urgency_authority[1]")
+    assert "orientering" in line and "ta det vekk" in line
+
+
+def test_urgency_authority_refuses_a_kind_twice(tmp_path):
+    path = broken(tmp_path, (URGENCY_LINE, 'urgency_authority = ["statement", "statement"]'))
+    line = problem(refused(path), "bodies[0].urgency_authority[1]")
+    assert "to gonger" in line
+
+
+def test_urgency_authority_belongs_to_the_council(tmp_path):
+    path = broken(tmp_path, ('prepared_by = "council"',
+                             'prepared_by = "council"\nurgency_authority = ["ordinary"]'))
+    line = problem(refused(path), "bodies[1].urgency_authority")
+    assert "assembly" in line and 'kind = "council"' in line
+
+
+def test_urgency_authority_must_be_a_list(tmp_path):
+    line = problem(refused(broken(tmp_path, (URGENCY_LINE, 'urgency_authority = "ordinary"'))),
+                   "bodies[0].urgency_authority")
+    assert "liste" in line

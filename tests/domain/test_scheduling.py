@@ -14,7 +14,9 @@ from domain.errors import NotFound, RuleViolation
 from domain.rules.calendar import CouncilCalendar
 from domain.rules.scheduling import (
     ASSEMBLY_ONLY,
+    DEFAULT_URGENCY_AUTHORITY,
     EITHER_BODY,
+    URGENCY_AUTHORITY_KINDS,
     Bodies,
     BodyRules,
     MeetingSlot,
@@ -23,6 +25,7 @@ from domain.rules.scheduling import (
     next_meeting,
     plan_route,
     treatment_path,
+    urgency_authority_scope,
     urgency_options,
 )
 from domain.rules.terms import (
@@ -520,6 +523,57 @@ def test_assembly_only_kind_never_gets_urgency_authority(kind):
     assert UrgencyOptionKind.URGENCY_AUTHORITY not in kinds(found)
     assert kinds(found) == [UrgencyOptionKind.EXTEND_DEADLINE]
     assert found[0].body_id == "assembly"
+
+
+def _council_delegated(*kinds: CaseKind) -> BodyRules:
+    """The council as the organisation file describes it, with the assembly's delegation of
+    the urgency authority (KL § 11-8 (1)) limited to ``kinds``."""
+    return BodyRules(
+        id="council", kind=BodyKind.COUNCIL, name="Regionrådet", notice_days=7,
+        preparation_days=7, urgent_notice_days=2, remote_meetings=True, written_handling=True,
+        urgency_authority=frozenset(kinds))
+
+
+def test_the_default_urgency_authority_is_every_decided_kind_but_the_assembly_only_ones():
+    assert urgency_authority_scope(COUNCIL.urgency_authority) == DEFAULT_URGENCY_AUTHORITY
+    assert urgency_authority_scope(["statement"]) == {CaseKind.STATEMENT}
+    assert urgency_authority_scope([]) == frozenset()  # an assembly that delegates nothing
+    hallingdal = {CaseKind.ORDINARY, CaseKind.STATEMENT, CaseKind.FUND_ALLOCATION}
+    assert hallingdal == DEFAULT_URGENCY_AUTHORITY
+    assert not DEFAULT_URGENCY_AUTHORITY & ASSEMBLY_ONLY
+    assert CaseKind.INFORMATION not in URGENCY_AUTHORITY_KINDS
+    assert CaseKind.URGENCY_REPORT not in URGENCY_AUTHORITY_KINDS
+
+
+@pytest.mark.parametrize("kind", sorted(DEFAULT_URGENCY_AUTHORITY))
+def test_urgency_authority_is_offered_only_for_the_kinds_the_assembly_delegated(kind):
+    meetings = [slot(COUNCIL, date(2026, 9, 10)), slot(ASSEMBLY, date(2026, 12, 3))]
+    others = [k for k in DEFAULT_URGENCY_AUTHORITY if k != kind]
+    narrower = _council_delegated(*others)
+    found = options(kind, path=("council", "assembly"), deadline=date(2026, 9, 15),
+                    meetings=meetings, council=narrower)
+    assert UrgencyOptionKind.URGENCY_AUTHORITY not in kinds(found)
+    assert kinds(found) == [UrgencyOptionKind.EXTEND_DEADLINE]
+    delegated = options(kind, path=("council", "assembly"), deadline=date(2026, 9, 15),
+                        meetings=meetings, council=_council_delegated(kind))
+    assert UrgencyOptionKind.URGENCY_AUTHORITY in kinds(delegated)
+
+
+def test_an_assembly_that_delegates_its_budget_gets_the_urgency_authority_offered():
+    # Another council's assembly may delegate more than Hallingdal's: the file decides.
+    meetings = [slot(COUNCIL, date(2026, 9, 10)), slot(ASSEMBLY, date(2026, 12, 3))]
+    wider = _council_delegated(*DEFAULT_URGENCY_AUTHORITY, CaseKind.BUDGET)
+    found = options(CaseKind.BUDGET, path=("council", "assembly"), deadline=date(2026, 9, 15),
+                    meetings=meetings, council=wider)
+    authority = [o for o in found if o.kind == UrgencyOptionKind.URGENCY_AUTHORITY]
+    assert [o.meeting_ref for o in authority] == ["RR-2026-09-10"]
+
+
+def test_no_delegation_means_no_urgency_authority():
+    meetings = [slot(COUNCIL, date(2026, 9, 10)), slot(ASSEMBLY, date(2026, 12, 3))]
+    found = options(path=("council", "assembly"), deadline=date(2026, 9, 15), meetings=meetings,
+                    council=_council_delegated())
+    assert kinds(found) == [UrgencyOptionKind.EXTEND_DEADLINE]
 
 
 def test_budget_with_time_for_an_extra_assembly_meeting_gets_only_that():
