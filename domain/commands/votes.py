@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from math import ceil
 from typing import Annotated
 
 from pydantic import BeforeValidator
@@ -425,7 +424,7 @@ def demand_agenda(uow: UnitOfWork, actor: Actor, data: Demand) -> Meeting:
         raise RuleViolation(f"{', '.join(strangers)} er ikkje medlem(er) av "
                             f"{meeting.body.name}.", "Berre medlemene kan krevje ei sak på "
                             "sakslista; sjå medlemene med [cmd:org.show].", field="members")
-    needed = ceil(len(seats) / 3)
+    needed = a_third(len(seats))
     if len(demanders) < needed:
         raise RuleViolation(
             f"{len(demanders)} av {len(seats)} medlemer står bak kravet; ein tredjedel "

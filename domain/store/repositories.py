@@ -18,7 +18,7 @@ from domain.rules.access import Actor
 from domain.rules.calendar import format_date
 from domain.rules.numbering import parse_case_number
 from domain.rules.scheduling import Bodies, BodyRules, MeetingSlot
-from domain.rules.terms import BodyKind, MeetingKind, MeetingStatus, MembershipRole, Role
+from domain.rules.terms import BodyKind, CaseKind, MeetingKind, MeetingStatus, MembershipRole, Role
 from domain.store.tables import (
     AgendaItem,
     Body,
@@ -143,7 +143,9 @@ def body_rules(body: Body) -> BodyRules:
         id=body.id, kind=BodyKind(body.kind), name=body.name, notice_days=body.notice_days,
         preparation_days=body.preparation_days, urgent_notice_days=body.urgent_notice_days,
         remote_meetings=body.remote_meetings, written_handling=body.written_handling,
-        prepared_by=body.prepared_by_id)
+        prepared_by=body.prepared_by_id,
+        urgency_authority=None if body.urgency_authority is None
+        else frozenset(CaseKind(k) for k in body.urgency_authority))
 
 
 def all_bodies(uow: UnitOfWork) -> Bodies:

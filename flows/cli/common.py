@@ -64,7 +64,8 @@ _METAVARS = {"case": "SAKSNUMMER", "meeting": "MØTE"}
 _FLAGS = {
     "from_time": "--from", "to_time": "--to", "substitutes": "--substitute",
     "municipality": "--origin", "org_file": "--org", "ballots": "--for/--against",
-    "more_proposals": "--more", "as": "--as", "data_dir": "TINGFLYT_DATA_DIR",
+    "more_proposals": "--more", "case_substitutes": "--case-substitute", "as": "--as",
+    "data_dir": "TINGFLYT_DATA_DIR",
     "database_url": "TINGFLYT_DATABASE_URL",
 }
 _FLAGS_BY_COMMAND = {"case.elect": {"ballots": "--ballot"},

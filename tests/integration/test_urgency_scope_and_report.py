@@ -151,3 +151,15 @@ def test_the_file_is_loaded_again_with_the_default_when_the_setting_goes(
     reload(db, tmp_path, (URGENCY_LINE + "\n", ""))
     assert set(db.read(lambda uow: uow.bodies.get("council").urgency_authority)) == {
         "ordinary", "statement", "fund_allocation"}
+
+
+def test_the_urgency_options_follow_the_files_scope(db: Db, tmp_path: Path) -> None:
+    """An urgent assembly case of a kind the assembly did not delegate is not offered the
+    council's urgency authority; one of a delegated kind is."""
+    number = urgent_assembly_case(db)
+    offered = [o["kind"] for o in case_of(db, number)["urgency_options"]]
+    assert "urgency_authority" in offered
+    reload(db, tmp_path, (URGENCY_LINE, 'urgency_authority = ["ordinary"]'))
+    db.reconcile(number)
+    offered = [o["kind"] for o in case_of(db, number)["urgency_options"]]
+    assert "urgency_authority" not in offered
