@@ -407,6 +407,10 @@ def render_seats(data: dict[str, Any]) -> None:
         if case["recused"]:
             console.print(f"  Sak {case['case']}: {case['expected']} kan vere med "
                           f"(inhabile: {', '.join(case['recused_names'])}).")
+            for sub in case.get("substitutes", []):
+                console.print(f"    Varamedlem i saka: {sub['substitute_name']}.")
+            for sub in case.get("asked", []):
+                console.print(f"    Spurd om å møte i saka: {sub['substitute_name']}.")
 
 
 def render_attendance(data: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from domain.rules.scheduling import NO_PREPARATION
 from domain.rules.terms import (
     MEETING_KIND_LABELS,
     MEETING_STATUS_LABELS,
+    AbsenceKind,
     AgendaItemKind,
     CaseKind,
     MeetingKind,
@@ -157,11 +158,12 @@ def seats_view(uow: UnitOfWork, meeting: Meeting, audience: Audience = INTERNAL
 
     states = seat_states(uow, meeting)
     recused_rows = list(uow.session.execute(select(Absence.case_id, Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.kind == "case",
+        Absence.meeting_id == meeting.id, Absence.kind == AbsenceKind.CASE,
         Absence.withdrawn_at.is_(None))))
     ids = {s.member_id for s in states} | {s.substitute for s in states if s.substitute} | {
         s.asked for s in states if s.asked} | {d for s in states for d in s.declined} | {
-        r.person_id for r in recused_rows}
+        r.person_id for r in recused_rows} | {
+        p for s in states for p in (*s.case_substitutes.values(), *s.case_asked.values())}
     names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
         Person.id.in_(ids)))}
     places = {m.id: m.short_name for m in uow.session.scalars(select(Municipality))}
@@ -170,9 +172,18 @@ def seats_view(uow: UnitOfWork, meeting: Meeting, audience: Audience = INTERNAL
     for case in uow.session.scalars(select(Case).where(Case.agenda_meeting_id == meeting.id)
                                     .order_by(Case.year, Case.seq)):
         recused = [r.person_id for r in recused_rows if r.case_id == case.id]
+        covering = {s.member_id: s.case_substitutes[case.id] for s in states
+                    if case.id in s.case_substitutes}
+        asked = {s.member_id: s.case_asked[case.id] for s in states if case.id in s.case_asked}
         cases.append({"case": case.number, "expected": expected_present(uow, meeting, case),
                       "recused": recused,
-                      "recused_names": [names.get(r, r) for r in recused]})
+                      "recused_names": [names.get(r, r) for r in recused],
+                      "substitutes": [{"seat": seat, "substitute": sub,
+                                       "substitute_name": names.get(sub, sub)}
+                                      for seat, sub in covering.items()],
+                      "asked": [{"seat": seat, "substitute": sub,
+                                 "substitute_name": names.get(sub, sub)}
+                                for seat, sub in asked.items()]})
     expected = expected_present(uow, meeting)
     return {
         "meeting": meeting_summary(uow, meeting),

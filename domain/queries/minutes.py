@@ -79,6 +79,10 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
 
     written = _written_record(uow, meeting, names, audience) \
         if meeting.kind == MeetingKind.WRITTEN else None
+    # A row for one case is a substitute who sat only for it, in a recused member's seat; the
+    # meeting's presence is the rows for every item.
+    case_rows = [a for a in attendance if a.case_id is not None]
+    attendance = [a for a in attendance if a.case_id is None]
     sitting = {a.seat_id: a for a in attendance if a.seat_id is not None}
     present = [{
         "id": a.person_id, "name": names.get(a.person_id, a.person_id), "role": a.role,
@@ -121,7 +125,8 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
             "withdrawn": item.withdrawn,
             "recommendation": publicity.content_for(case.recommendation, hidden) if case else None,
             **recommendation_facts(case, referred),
-            "proposals": [], "recused": [], "outcome": None, "outcome_label": None,
+            "proposals": [], "recused": [], "case_substitutes": [], "outcome": None,
+            "outcome_label": None,
             "basis_label": None, "decision": None, "vote_summary": None,
         }
         if case is not None:
@@ -138,6 +143,10 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
                         "id": absence.person_id,
                         "name": names.get(absence.person_id, absence.person_id),
                         "reason": publicity.recusal_reason_for(absence.reason, hidden)})
+            entry["case_substitutes"] = [
+                {"id": a.person_id, "name": names.get(a.person_id, a.person_id),
+                 "seat": a.seat_id, "seat_name": names.get(a.seat_id or "", a.seat_id)}
+                for a in case_rows if a.case_id == case.id]
             treatment = treatments.get(case.id)
             if treatment is not None:
                 outcome = Outcome(treatment.outcome)

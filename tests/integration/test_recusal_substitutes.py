@@ -16,6 +16,8 @@ from domain.commands import organisation as org_service
 from domain.errors import NotFound, RuleViolation
 from domain.operations.substitutes import presence_for, seat_states, warn_quorum
 from domain.queries.meetings import seats_view
+from domain.queries.minutes import minutes_view
+from domain.queries.organisation import org_view
 from domain.store.tables import (
     Alert,
     Attendance,
@@ -24,6 +26,7 @@ from domain.store.tables import (
     JournalEntry,
     SubstituteCall,
 )
+from notifications.minutes import render_minutes_html, render_minutes_text
 from tests.conftest import CHAIR, DIRECTOR, HALLINGDAL, Db
 from tests.integration.test_case_lifecycle import register
 from tests.integration.test_session import recommended
@@ -253,6 +256,18 @@ def test_the_case_substitute_sits_and_votes_in_that_case_only(db: Db) -> None:
     rows = db.read(lambda uow: [(a.person_id, a.seat_id, a.case_id is not None)
                                 for a in uow.session.scalars(select(Attendance))])
     assert (DEPUTY, RECUSED, True) in rows and (RECUSED, RECUSED, False) in rows
+    # The minutes (KL § 11-4): the recused mayor was present; her deputy sat in that case only.
+    minutes = db.read(lambda uow: minutes_view(uow, uow.meetings.get(RR)))
+    assert RECUSED in {p["id"] for p in minutes["present"]}
+    assert DEPUTY not in {p["id"] for p in minutes["present"]}
+    assert RECUSED not in {a["id"] for a in minutes["absent"]}
+    item = next(i for i in minutes["items"] if i["case"] == number)
+    assert [(s["id"], s["seat"]) for s in item["case_substitutes"]] == [(DEPUTY, RECUSED)]
+    assert next(i for i in minutes["items"] if i["case"] == other)["case_substitutes"] == []
+    council = db.read(lambda uow: org_view(uow)["council"])
+    text = render_minutes_text(minutes, council)
+    assert "Varamedlem i saka:" in text and "Varamedlem i saka:" in render_minutes_html(
+        minutes, council)
 
 
 def test_seating_a_case_substitute_is_checked(db: Db) -> None:
@@ -318,3 +333,14 @@ def test_the_setting_is_loaded_again_from_the_file(db: Db, tmp_path: Path) -> No
     number = recommended(db, "Tilskot til Nesbyen")
     recuse(db, number)
     assert calls(db) == [(DEPUTY, RECUSED, number, "asked")]
+
+
+def test_the_seats_overview_shows_who_is_asked_and_who_sits_for_the_case(db: Db) -> None:
+    number = recommended(db, "Tilskot til Nesbyen")
+    recuse(db, number)
+    case = lambda: next(c for c in db.read(lambda uow: seats_view(  # noqa: E731
+        uow, uow.meetings.get(RR)))["quorum"]["cases"] if c["case"] == number)
+    assert [(a["seat"], a["substitute"]) for a in case()["asked"]] == [(RECUSED, DEPUTY)]
+    db.run("substitute.answer", DEPUTY, meeting=RR, person=DEPUTY, accept=True)
+    assert case()["asked"] == []
+    assert [(a["seat"], a["substitute"]) for a in case()["substitutes"]] == [(RECUSED, DEPUTY)]
