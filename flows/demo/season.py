@@ -372,6 +372,8 @@ class Season:
                          kind="case", case=number, reason=script.recusal_reason)
             self.events.append(f"{meeting['ref']}: {self.person_name(person)} er inhabil i sak "
                                f"{number} ({script.recusal_reason}).")
+            self.schedule(self.now() + timedelta(hours=6), f"answer {meeting['ref']} {number}",
+                          lambda ref=meeting["ref"], n=number: self.answer_for_case(ref, n))
 
     def answer_next(self, ref: str, accept: bool) -> None:
         """The substitute asked now for this meeting answers."""
@@ -384,6 +386,18 @@ class Season:
         self.command("substitute.answer", asked, meeting=ref, person=asked, accept=accept)
         self.events.append(f"{ref}: varamedlem {self.person_name(asked)} "
                            f"{'seier ja og møter' if accept else 'kan ikkje møte'}.")
+
+    def answer_for_case(self, ref: str, number: str) -> None:
+        """The substitute asked to sit for a recused member in one case says yes."""
+        from domain.queries.meetings import seats_view
+
+        view = self.read(lambda uow: seats_view(uow, uow.meetings.get(ref)))
+        case = next((c for c in view["quorum"]["cases"] if c["case"] == number), None)
+        for asked in case["asked"] if case else []:
+            self.command("substitute.answer", asked["substitute"], meeting=ref,
+                         person=asked["substitute"], case=number, accept=True)
+            self.events.append(f"{ref}: varamedlem {asked['substitute_name']} seier ja og møter "
+                               f"i sak {number}.")
 
     def start_written(self, number: str, answer_by: date) -> None:
 
@@ -429,8 +443,11 @@ class Season:
             body["deputy_chair"]["id"]
         attendees = [p["id"] for g in self.bodies["admin_committee"]["groups"]
                      for p in g["members"]] + [self.director]
+        case_substitutes = {c["case"]: {s["substitute"]: s["seat"] for s in c["substitutes"]}
+                            for c in view["quorum"]["cases"] if c["substitutes"]}
         self.command("meeting.attend", self.director, meeting=ref, present=present,
-                 substitutes=substitutes, chair=chair, attendees=attendees)
+                     substitutes=substitutes, chair=chair, attendees=attendees,
+                     case_substitutes=case_substitutes)
         for item in meeting["agenda"]:
             number = item["case"]
             if number is None or self.state(number) != "on_agenda":
