@@ -137,41 +137,23 @@ def attend(
 ) -> None:
     """Før frammøtet slik det var: kven møtte, for kven, kven kom seint eller gjekk tidleg, og
     kven som sat for ein inhabil medlem i éi sak."""
-    from sqlalchemy import select
-
     from domain.operations.substitutes import seats_of
     from domain.queries.cases import audience_for
     from domain.queries.minutes import minutes_view
     from domain.rules.voting import quorum_needed
-    from domain.store.tables import Attendance, Case
     from flows.output import console, render_attendance
 
     def recorded(uow: Any) -> dict[str, Any]:
         meeting = uow.meetings.get(ref)
         data = minutes_view(uow, meeting, audience_for(uow, actor, [meeting.body_id]))
         seats = len(seats_of(uow, meeting.body_id))
-        # A substitute seated for one case is not present for the meeting as a whole.
-        for_case = {row.person_id: row for row in uow.session.scalars(
-            select(Attendance).where(Attendance.meeting_id == meeting.id,
-                                     Attendance.case_id.is_not(None)))}
-        numbers = {c.id: c.number for c in uow.session.scalars(select(Case).where(
-            Case.id.in_({row.case_id for row in for_case.values()})))} if for_case else {}
-        whole = [p for p in data["present"] if p["id"] not in for_case]
-        here = {p["id"] for p in whole}
-        out = {key: data[key] for key in ("meeting", "chair", "attendees")}
-        out["present"] = whole
-        # A recused member who is there is not absent, and one seated for a case does not
-        # cover a seat for the meeting.
-        out["absent"] = [
-            {**a, "substitute": None, "substitute_name": None}
-            if a["substitute"] in for_case else a
-            for a in data["absent"] if a["id"] not in here]
-        out["case_substitutes"] = [
-            {"id": p["id"], "name": p["name"], "seat": p["seat"], "seat_name": p["seat_name"],
-             "case": numbers.get(for_case[p["id"]].case_id)}
-            for p in data["present"] if p["id"] in for_case]
+        out = {key: data[key] for key in ("meeting", "chair", "present", "absent",
+                                          "attendees")}
+        # A substitute seated for one case (a member recused in it) sits for that case only.
+        out["case_substitutes"] = [{**sub, "case": item["case"]} for item in data["items"]
+                                   for sub in item["case_substitutes"]]
         out["quorum"] = {"seats": seats, "needed": quorum_needed(seats),
-                         "present": len(whole)}
+                         "present": len(data["present"])}
         return out
 
     def render(data: dict[str, Any]) -> None:

@@ -103,9 +103,11 @@ def test_recusal_needs_a_reason_and_leaves_the_case_without_that_member(db: Db) 
            kind="case",
            case=number, reason="fvl. § 6 første ledd bokstav a: part i saka")
     view = seats(db, "RR-2026-08-27")
-    assert view["quorum"]["cases"] == [{"case": number, "expected": 5,
-                                        "recused": ["aal-ordforar"],
-                                        "recused_names": ["Sigrid Hovda"]}]
+    assert view["quorum"]["cases"] == [{
+        "case": number, "expected": 5, "recused": ["aal-ordforar"],
+        "recused_names": ["Sigrid Hovda"], "substitutes": [],
+        "asked": [{"seat": "aal-ordforar", "substitute": "aal-varaordforar",
+                   "substitute_name": "Jørund Leksen"}]}]
     open_session(db, "RR-2026-08-27")
     with pytest.raises(RuleViolation) as refused:
         db.run("case.vote", CHAIR, case=number, ballots={m: "for" for m in MAYORS})
