@@ -81,7 +81,8 @@ def render_init(data: dict[str, Any]) -> None:
 
 def _noun(key: str) -> str:
     return {"council": "råd", "municipalities": "kommunar", "people": "personar",
-            "bodies": "organ", "memberships": "medlemskap", "meetings": "møte"}.get(key, key)
+            "bodies": "organ", "memberships": "medlemskap", "meetings": "møte",
+            "membership_periods": "periodar i medlemskap"}.get(key, key)
 
 
 def render_org(data: dict[str, Any]) -> None:

@@ -139,7 +139,8 @@ def _pg_engine(schema: str) -> Engine:
 
 
 TABLES = ["journal", "alerts", "deadlines", "treatments", "agenda_items", "cases", "meetings",
-          "memberships", "bodies", "people", "municipalities", "counters", "council"]
+          "membership_periods", "memberships", "bodies", "people", "municipalities", "counters",
+          "council"]
 
 
 @dataclass

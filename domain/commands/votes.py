@@ -20,6 +20,7 @@ from domain.operations.agenda import (
     place_on_agenda,
     take_off_agenda,
 )
+from domain.operations.deadlines import close_deadlines
 from domain.operations.outcomes import apply_outcome, case_in_session
 from domain.operations.scopes import case_body, meeting_body
 from domain.operations.substitutes import Presence, presence_for, seats_of
@@ -31,6 +32,7 @@ from domain.rules.terms import (
     BodyKind,
     CaseKind,
     CaseState,
+    DeadlineKind,
     MeetingKind,
     MeetingStatus,
     Outcome,
@@ -465,6 +467,8 @@ def demand_agenda(uow: UnitOfWork, actor: Actor, data: Demand) -> Meeting:
                        "utgreiinga var ferdig.")
         case.state = CaseState.RECOMMENDED
         case.hold = False
+        # The preparation is overtaken by the demand: its deadline no longer runs.
+        close_deadlines(uow, kinds=(DeadlineKind.PREPARATION,), case=case, cancelled=True)
         place_on_agenda(uow, actor, case, target, reason=reason)
     else:
         case.hold = False

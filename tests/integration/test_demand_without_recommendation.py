@@ -67,6 +67,9 @@ def test_a_demanded_case_comes_without_a_recommendation_and_says_so(db: Db) -> N
     assert internal["recommendation"] is None and internal["state"] == "on_agenda"
     entry = next(e for e in internal["trace"] if e["action"] == "case.place")
     assert "kommunelova § 11-3" in entry["reason"] and "utan tilråding" in entry["reason"]
+    # Its preparation deadline no longer runs: no reminder or "missed" alert will follow.
+    assert [d["status"] for d in internal["deadlines"] if d["kind"] == "preparation"] == [
+        "cancelled"]
 
     # The agenda, internal and public, before and after the notice.
     items = _items(db.read(lambda uow: meeting_detail(uow, uow.meetings.get(RR))))
