@@ -1,6 +1,7 @@
 """The council's world: organisation, cases, meetings and deadlines.
 
-Pure rules live in small modules (``lifecycle``, ``scheduling``, ``calendar``, ``publicity``);
-persistence (``model``, ``db``, ``uow``) and the service layer (``services``) sit beside them.
-Nothing here imports Prefect, SMTP or icalendar.
+Floor by floor: ``errors`` and ``rules`` (pure, no database), ``store`` (tables, engines, the
+unit of work and its repositories), ``operations`` (steps commands and the engine share), then
+``commands`` (the registry), ``engine`` (reconcile, sweep) and ``queries`` (read models) side by
+side. Nothing here imports Prefect, SMTP, icalendar, Jinja or typer.
 """

@@ -39,7 +39,7 @@ did the wrong work (then its figure means nothing).
    as "service speed relative to raw" = raw time / service time). Setup, untimed: a fresh
    SQLite file gets the schema and the organisation; 20 ordinary cases for the assembly are
    registered by the daily leader, recommended by a chief executive and placed by the engine
-   on the council meeting RR-2026-08-27, which is held through the services (notice by the
+   on the council meeting RR-2026-08-27, which is held through the commands (notice by the
    sweep, the six mayors' attendance, a unanimous vote on each, which refers it); the sweep
    puts them on the assembly meeting HT-2026-12-03 and, at its notice time, freezes that
    agenda. The WAL is checkpointed and the file is the prepared meeting. The unit measured is
