@@ -55,18 +55,13 @@ def read(engine: Any, clock: Any, fn: Callable[..., T], *args: Any, **kwargs: An
 # -- parsing what people type ---------------------------------------------------------------
 
 def parse_date(value: str, field: str) -> date:
-    text = value.strip()
-    for pattern in (r"^\d{4}-\d{2}-\d{2}$", r"^\d{1,2}\.\d{1,2}\.\d{4}$"):
-        if re.match(pattern, text):
-            try:
-                if "-" in text:
-                    return date.fromisoformat(text)
-                d, m, y = (int(p) for p in text.split("."))
-                return date(y, m, d)
-            except ValueError:
-                break
-    raise InvalidInput(f"Ugyldig dato «{value}» i --{field}.",
-                       "Skriv datoen som ÅÅÅÅ-MM-DD, t.d. 2026-09-24.", field=field)
+    from domain.rules.calendar import parse_day
+
+    day = parse_day(value)
+    if day is None:
+        raise InvalidInput(f"Ugyldig dato «{value}» i --{field}.",
+                           "Skriv datoen som ÅÅÅÅ-MM-DD, t.d. 2026-09-24.", field=field)
+    return day
 
 
 def parse_now(value: str) -> datetime:

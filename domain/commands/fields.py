@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from domain.rules.calendar import parse_day
 from domain.rules.numbering import CASE_NUMBER
 
 
@@ -25,18 +26,11 @@ def refuse(message: str, hint: str) -> PydanticCustomError:
 def _day(value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    text = value.strip()
-    for pattern in (r"^\d{4}-\d{2}-\d{2}$", r"^\d{1,2}\.\d{1,2}\.\d{4}$"):
-        if re.match(pattern, text):
-            try:
-                if "-" in text:
-                    return date.fromisoformat(text)
-                d, m, y = (int(p) for p in text.split("."))
-                return date(y, m, d)
-            except ValueError:
-                break
-    raise refuse(f"Ugyldig dato «{value}» i [field:__field__].",
-                 "Skriv datoen som ÅÅÅÅ-MM-DD, t.d. 2026-09-24.")
+    day = parse_day(value)
+    if day is None:
+        raise refuse(f"Ugyldig dato «{value}» i [field:__field__].",
+                     "Skriv datoen som ÅÅÅÅ-MM-DD, t.d. 2026-09-24.")
+    return day
 
 
 def _clock(value: Any) -> Any:

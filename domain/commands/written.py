@@ -13,7 +13,7 @@ from domain.operations.written import ANSWER_TIME, adopt, fail_handling, open_ha
 from domain.rules.access import HERSELF, LEADER_OF_BODY, SECRETARIAT, Actor, Scope, allowed
 from domain.rules.calendar import format_date
 from domain.rules.lifecycle import check
-from domain.rules.numbering import agenda_number
+from domain.rules.numbering import agenda_number, written_ref
 from domain.rules.terms import (
     BodyKind,
     CaseState,
@@ -84,9 +84,8 @@ def start_written(uow: UnitOfWork, actor: Actor, data: StartWritten) -> WrittenH
     cal = uow.calendar
     due = cal.at(answer_by, ANSWER_TIME)
     base = f"{council.agenda_prefix}-{uow.today.isoformat()}-S"
-    ref, n = base, 2
-    while uow.session.scalars(select(Meeting.id).where(Meeting.ref == ref)).first():
-        ref, n = f"{base}{n}", n + 1
+    taken = set(uow.session.scalars(select(Meeting.ref).where(Meeting.ref.like(f"{base}%"))))
+    ref = written_ref(council.agenda_prefix or "", uow.today, taken)
     meeting = Meeting(
         ref=ref, body_id=council.id, kind=MeetingKind.WRITTEN, status=MeetingStatus.NOTIFIED,
         day=uow.today, starts_at=uow.now, ends_at=due, place=None, remote=True,

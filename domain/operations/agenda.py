@@ -25,7 +25,7 @@ from domain.rules.access import Actor
 from domain.rules.agenda import minutes_approval_title, order_key, section_for
 from domain.rules.calendar import format_date
 from domain.rules.lifecycle import check
-from domain.rules.numbering import agenda_number
+from domain.rules.numbering import agenda_number, same_agenda_number
 from domain.rules.scheduling import (
     NO_PREPARATION,
     next_meeting,
@@ -308,7 +308,7 @@ def position_of(uow: UnitOfWork, meeting: Meeting, value: str | int | None,
     text = str(value).strip()
     for item in items:
         label = agenda_number(meeting.body.agenda_prefix, item.number, item.year)
-        if label is not None and label.replace(" ", "").lower() == text.replace(" ", "").lower():
+        if same_agenda_number(label, text):
             return item.position
         if item.case is not None and item.case.number == text:
             return item.position

@@ -12,6 +12,7 @@ from domain.errors import InvalidInput, RuleViolation
 from domain.operations.deadlines import close_deadlines, open_deadline
 from domain.rules.access import OPERATOR_ACTOR, Actor
 from domain.rules.calendar import format_date
+from domain.rules.numbering import meeting_ref
 from domain.rules.terms import (
     MEETING_STATUS_LABELS,
     CaseState,
@@ -34,12 +35,7 @@ LATE_NOTICE_TIME = time(16, 0)
 def _ref_for(uow: UnitOfWork, body: Body, day: date) -> str:
     base = f"{body.agenda_prefix}-{day.isoformat()}"
     taken = set(uow.session.scalars(select(Meeting.ref).where(Meeting.ref.like(f"{base}%"))))
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    return meeting_ref(body.agenda_prefix or "", day, taken)
 
 
 def notice_days_for(body: Body, kind: str) -> int:

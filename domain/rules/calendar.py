@@ -6,6 +6,7 @@ the council's time zone (Europe/Oslo for Hallingdal); a naive datetime is a bug.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property, lru_cache
@@ -165,6 +166,20 @@ class CouncilCalendar:
             if self.is_working_day(day) and self.notice_date(day, notice_days) >= today:
                 return day
             day += timedelta(days=1)
+
+
+def parse_day(text: str) -> date | None:
+    """A day as people write it: ``2026-09-24`` or ``24.9.2026``; None if it is not one."""
+    text = text.strip()
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+        if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", text):
+            d, m, y = (int(p) for p in text.split("."))
+            return date(y, m, d)
+    except ValueError:
+        return None
+    return None
 
 
 @lru_cache(maxsize=8)

@@ -8,9 +8,10 @@ The repositories hang on the unit of work (``uow.cases``, ``uow.meetings``, ``uo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, case, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from domain.errors import NotAllowed, NotFound
@@ -23,7 +24,6 @@ from domain.store.tables import (
     AgendaItem,
     Body,
     Case,
-    CouncilRecord,
     Meeting,
     Membership,
     Municipality,
@@ -83,11 +83,12 @@ class BodyRepository:
 
 
 class PersonRepository:
-    """People by id, and the actor's roles (once per unit of work: the organisation changes only
-    with ``init``, so a command costs one set of small queries for them)."""
+    """People by id, and the actor's roles, resolved once per unit of work with one query (the
+    organisation changes only with ``init``)."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, council: Callable[[], Any]) -> None:
         self.session = session
+        self._council = council
         self._actors: dict[str, Actor] = {}
 
     def get(self, person_id: str, *, field: str = "person") -> Person:
@@ -103,39 +104,44 @@ class PersonRepository:
                              "Gje [field:as] (sjå [cmd:org.show] for id-ane), eller set "
                              "TINGFLYT_AS.", field="as")
         if person_id not in self._actors:
-            self._actors[person_id] = resolve_actor(self.session,
-                                                    self.get(person_id, field="as"))
+            self._actors[person_id] = self._resolve(person_id)
         return self._actors[person_id]
 
-
-def resolve_actor(session: Session, person: Person) -> Actor:
-    """Work out a person's roles from the organisation in the store."""
-    roles: set[tuple[Role, str | None]] = set()
-    council = session.scalars(select(CouncilRecord)).first()
-    if council is not None:
-        if person.id == council.director_id:
+    def _resolve(self, person_id: str) -> Actor:
+        """The person's roles from the organisation: one statement for the person and every
+        scoped role, and the council row the unit of work holds anyway."""
+        rows = self.session.execute(_ROLES, {"person": person_id}).all()
+        name = next((scope for role, scope in rows if role == "person"), None)
+        if name is None:
+            raise NotFound(f"Ukjend person «{person_id}».",
+                           "Sjå [cmd:org.show] for id-ane til personane.", field="as")
+        roles: set[tuple[Role, str | None]] = {
+            (Role(role), scope) for role, scope in rows if role != "person"}
+        council = self._council()
+        if person_id == council.director_id:
             roles.update({(Role.DIRECTOR, None), (Role.STAFF, None)})
-        if person.id in (council.staff_ids or []):
+        if person_id in (council.staff_ids or []):
             roles.add((Role.STAFF, None))
-    for mun in session.scalars(select(Municipality).where(
-            (Municipality.mayor_id == person.id)
-            | (Municipality.chief_executive_id == person.id))):
-        if mun.mayor_id == person.id:
-            roles.add((Role.MAYOR, mun.id))
-        if mun.chief_executive_id == person.id:
-            roles.add((Role.CHIEF_EXECUTIVE, mun.id))
-    for ms in session.scalars(select(Membership).where(Membership.person_id == person.id)):
-        if ms.role == MembershipRole.MEMBER:
-            roles.add((Role.MEMBER, ms.body_id))
-        elif ms.role == MembershipRole.SUBSTITUTE:
-            roles.add((Role.SUBSTITUTE, ms.body_id))
-    for body in session.scalars(select(Body).where(
-            (Body.chair_id == person.id) | (Body.deputy_chair_id == person.id))):
-        if body.chair_id == person.id:
-            roles.add((Role.CHAIR, body.id))
-        if body.deputy_chair_id == person.id:
-            roles.add((Role.DEPUTY_CHAIR, body.id))
-    return Actor(person.id, person.name, frozenset(roles))
+        return Actor(person_id, name, frozenset(roles))
+
+
+def _scoped(role: Role | None, scope: Any, where: Any) -> Any:
+    label = literal("person") if role is None else literal(role.value)
+    return select(label.label("role"), scope.label("scope")).where(where)
+
+
+_PERSON = bindparam("person")
+#: Who the person is, and each role she holds with its scope (a municipality or a body).
+_ROLES = union_all(
+    _scoped(None, Person.name, (Person.id == _PERSON) & Person.active.is_(True)),
+    _scoped(Role.MAYOR, Municipality.id, Municipality.mayor_id == _PERSON),
+    _scoped(Role.CHIEF_EXECUTIVE, Municipality.id, Municipality.chief_executive_id == _PERSON),
+    select(case((Membership.role == MembershipRole.MEMBER, literal(Role.MEMBER.value)),
+                else_=literal(Role.SUBSTITUTE.value)).label("role"),
+           Membership.body_id.label("scope")).where(Membership.person_id == _PERSON),
+    _scoped(Role.CHAIR, Body.id, Body.chair_id == _PERSON),
+    _scoped(Role.DEPUTY_CHAIR, Body.id, Body.deputy_chair_id == _PERSON),
+)
 
 
 def body_rules(body: Body) -> BodyRules:

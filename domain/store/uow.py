@@ -60,7 +60,7 @@ class UnitOfWork:
         self.cases = CaseRepository(self.session)
         self.meetings = MeetingRepository(self.session)
         self.bodies = BodyRepository(self.session)
-        self.people = PersonRepository(self.session)
+        self.people = PersonRepository(self.session, lambda: self.council)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
