@@ -37,27 +37,39 @@ _CASE_BY_NUMBER = select(Case).where(Case.year == bindparam("year"), Case.seq ==
 
 
 class CaseRepository:
+    """Cases by number (a number, once found, is not looked up again in the same unit)."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._found: dict[tuple[int, int], Case] = {}
 
     def get(self, number: str, *, field: str = "case") -> Case:
-        year, seq = parse_case_number(number)
-        case = self.session.scalars(_CASE_BY_NUMBER, {"year": year, "seq": seq}).first()
+        key = parse_case_number(number)
+        case = self._found.get(key)
+        if case is None:
+            case = self.session.scalars(_CASE_BY_NUMBER, {"year": key[0], "seq": key[1]}).first()
         if case is None:
             raise NotFound(f"Ukjend sak «{number}».",
                            "Sjå [cmd:case.list] for saksnummera som finst.", field=field)
+        self._found[key] = case
         return case
 
 
 class MeetingRepository:
+    """Meetings by ref (once found, not looked up again in the same unit)."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._found: dict[str, Meeting] = {}
 
     def get(self, ref: str, *, field: str = "meeting") -> Meeting:
-        meeting = self.session.scalars(select(Meeting).where(Meeting.ref == ref)).first()
+        meeting = self._found.get(ref)
+        if meeting is None:
+            meeting = self.session.scalars(select(Meeting).where(Meeting.ref == ref)).first()
         if meeting is None:
             raise NotFound(f"Ukjend møte «{ref}».",
                            "Sjå [cmd:meeting.plan] for møta (t.d. RR-2026-09-24).", field=field)
+        self._found[ref] = meeting
         return meeting
 
 
