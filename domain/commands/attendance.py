@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from domain.commands.fields import CaseNumber, Clock, MeetingRef, PersonId, described
-from domain.commands.registry import SWEEP, CommandInput, command
+from domain.commands.registry import CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import position_of
 from domain.operations.scopes import meeting_body
@@ -79,7 +79,7 @@ def _person_scope(uow: UnitOfWork, data: Any) -> Scope:
 
 
 @command("absence.report", ReportAbsence, what="melde forfall for andre", scope=_person_scope,
-         allowed=allowed(HERSELF, SECRETARIAT), follows=[SWEEP])
+         allowed=allowed(HERSELF, SECRETARIAT))
 def report_absence_command(uow: UnitOfWork, actor: Actor, data: ReportAbsence) -> Absence:
     """Meld forfall for heile møtet, delar av det, eller inhabil i ei sak."""
     return report_absence(
@@ -100,7 +100,7 @@ class AnswerCall(CommandInput):
 
 
 @command("substitute.answer", AnswerCall, what="svare for varamedlemen", scope=_person_scope,
-         allowed=allowed(HERSELF, SECRETARIAT), follows=[SWEEP])
+         allowed=allowed(HERSELF, SECRETARIAT))
 def answer_call_command(uow: UnitOfWork, actor: Actor, data: AnswerCall) -> SubstituteCall:
     """Varamedlemen (eller sekretariatet for henne) seier ja eller nei."""
     return answer_call(uow, actor, data.meeting, data.person, accept=data.accept,

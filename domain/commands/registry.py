@@ -49,9 +49,6 @@ class Follows:
     cases: tuple[str, ...] = ()
     sweep: bool = False
 
-    def __or__(self, other: Follows) -> Follows:
-        return Follows(tuple(dict.fromkeys(self.cases + other.cases)), self.sweep or other.sweep)
-
 
 CARRY_CASE = "case"  # carry the case the command named (and any it names in its result) on
 SWEEP = "sweep"  # sweep: what is due may have changed for many cases (a new or cancelled meeting)

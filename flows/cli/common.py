@@ -144,6 +144,7 @@ class Session:
         from flows.app import clock_for, database_url, engine_for
 
         self.json = json_output
+        self.follows: Any = None  # what the last command run declared follows it
         # Decide (and check the Prefect API) before anything is written, not after.
         self.prefect = use_prefect() if flows else False
         self.url = database_url()
@@ -240,7 +241,10 @@ def finish_case_action(s: Session, data: dict[str, Any], verb: str,
     from domain.queries.cases import case_summary
     from flows.output import render_case_action
 
-    follow = s.follow(data["number"])
+    # What the command declared follows it: the engine carries its case (or the one it made) on.
+    numbers = s.follows.cases if s.follows is not None and s.follows.cases else (data["number"],)
+    runs = [s.follow(number) for number in numbers]
+    follow = {"via": runs[0]["via"], "done": [step for run in runs for step in run["done"]]}
     after = s.read(lambda uow: case_summary(uow, uow.cases.get(data["number"])))
     s.emit({"action": verb, "case": after, "engine": follow, **(extra or {})},
            render_case_action)

@@ -53,7 +53,8 @@ def meeting_add(
         data = s.run("meeting.add", actor, view=meeting_summary, body=body, date=date_,
                      start=start, end=end, place=place, remote=remote, urgent=urgent,
                      reason=reason)
-        s.sweep()  # waiting and urgent cases may now have a place
+        if s.follows.sweep:  # waiting and urgent cases may now have a place
+            s.sweep()
         s.emit(data, render_meeting_added)
 
 
@@ -136,5 +137,6 @@ def meeting_cancel(
 
     with command(json_output, flows=True) as s:
         data = s.run("meeting.cancel", actor, view=meeting_summary, meeting=ref, reason=reason)
-        data["engine"] = s.sweep()  # the cases find their next meeting
+        # the cases find their next meeting
+        data["engine"] = s.sweep() if s.follows.sweep else {}
         s.emit(data, render_meeting_cancelled)
