@@ -13,6 +13,7 @@ from domain.rules.publicity import Audience
 from domain.rules.terms import (
     CASE_STATE_LABELS,
     CaseState,
+    ClosedReason,
     DeadlineKind,
     DeadlineStatus,
     Outcome,
@@ -41,14 +42,14 @@ def followup_list(uow: UnitOfWork, *, body: str | None = None,
     names = {p.id: p.name for p in uow.session.scalars(select(Person))}
     bodies = {b.id: b.short_name for b in uow.session.scalars(select(Body))}
     for treatment, case in uow.session.execute(query.order_by(Treatment.recorded_at)):
-        if case.closed_reason == "taken_for_information":
+        if case.closed_reason == ClosedReason.TAKEN_FOR_INFORMATION:
             continue
         deadline = uow.session.scalars(select(Deadline).where(
             Deadline.case_id == case.id, Deadline.kind == DeadlineKind.FOLLOWUP)
             .order_by(Deadline.id.desc())).first()
         meeting = uow.session.get(Meeting, treatment.meeting_id)
         owner = deadline.owner_id if deadline else case.lead_id
-        done = case.state == CaseState.CLOSED and case.closed_reason == "implemented"
+        done = case.state == CaseState.CLOSED and case.closed_reason == ClosedReason.IMPLEMENTED
         if done:
             status = "done"
         elif deadline is not None and deadline.status == DeadlineStatus.MISSED:

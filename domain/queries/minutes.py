@@ -24,10 +24,14 @@ from domain.rules.terms import (
     DECISION_BASIS_LABELS,
     OUTCOME_LABELS,
     WRITTEN_STATUS_LABELS,
+    AbsenceKind,
+    AgendaItemKind,
+    AttendanceRole,
     DecisionBasis,
     MeetingKind,
     MeetingStatus,
     Outcome,
+    ProposalKind,
     WrittenStatus,
 )
 from domain.rules.voting import CHOICE_LABELS, Choice
@@ -89,7 +93,7 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
         "seat": a.seat_id, "seat_name": names.get(a.seat_id or "", a.seat_id),
         "chair": a.chair, "from_item": label_of.get(a.from_position or -1),
         "to_item": label_of.get(a.to_position or -1)}
-        for a in sorted(attendance, key=lambda a: (a.role != "member", a.person_id))
+        for a in sorted(attendance, key=lambda a: (a.role != AttendanceRole.MEMBER, a.person_id))
         if a.seat_id is not None]
     absent = []
     for seat in seats if written is None else ():  # written handling: the answers instead
@@ -97,7 +101,7 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
         if row is not None and row.person_id == seat.member_id:
             continue
         reason = next((a.reason for a in absences if a.person_id == seat.member_id
-                       and a.kind != "case"), None)
+                       and a.kind != AbsenceKind.CASE), None)
         absent.append({"id": seat.member_id, "name": names.get(seat.member_id, seat.member_id),
                        "municipality": seat.municipality_id,
                        "reason": publicity.absence_reason_for(reason, audience),
@@ -131,14 +135,14 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
         }
         if case is not None:
             recused = {a.person_id for a in absences
-                       if a.kind == "case" and a.case_id == case.id}
+                       if a.kind == AbsenceKind.CASE and a.case_id == case.id}
             for proposal in (p for p in proposals if p.case_id == case.id):
                 view = _proposal_view(proposal, names, hidden)
                 view["chair_note"] = chair_note(meeting.body, proposal.chair_id, recused) \
                     if written is None else None
                 entry["proposals"].append(view)
             for absence in absences:
-                if absence.kind == "case" and absence.case_id == case.id:
+                if absence.kind == AbsenceKind.CASE and absence.case_id == case.id:
                     entry["recused"].append({
                         "id": absence.person_id,
                         "name": names.get(absence.person_id, absence.person_id),
@@ -159,7 +163,8 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
         out_items.append(entry)
 
     approval = uow.session.scalars(select(AgendaItem).where(
-        AgendaItem.kind == "minutes_approval", AgendaItem.related_meeting_id == meeting.id)
+        AgendaItem.kind == AgendaItemKind.MINUTES_APPROVAL,
+        AgendaItem.related_meeting_id == meeting.id)
     ).first()
     approving = uow.session.get(Meeting, approval.meeting_id) if approval else None
     summary = meeting_summary(uow, meeting)
@@ -216,7 +221,7 @@ def _proposal_view(proposal: Proposal, names: dict[str, str], hidden: bool) -> d
     ballots = [{
         "voter": b.voter_id, "voter_name": names.get(b.voter_id, b.voter_id),
         "seat": b.seat_id, "choice": b.choice,
-        "choice_label": CHOICE_LABELS[Choice(b.choice)] if proposal.kind != "election"
+        "choice_label": CHOICE_LABELS[Choice(b.choice)] if proposal.kind != ProposalKind.ELECTION
         else (b.candidate or "blank"), "candidate": b.candidate} for b in proposal.ballots]
     groups: dict[str, list[str]] = {}
     for ballot in ballots:
@@ -242,7 +247,7 @@ def vote_lines(proposal: Proposal) -> list[str]:
     """The votes member by member, for the minutes."""
     lines = []
     for ballot in proposal.ballots:
-        if proposal.kind == "election":
+        if proposal.kind == ProposalKind.ELECTION:
             lines.append(f"{ballot.voter_id}: {ballot.candidate or 'blank'}")
         else:
             lines.append(f"{ballot.voter_id}: {CHOICE_LABELS[Choice(ballot.choice)]}")

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import case, or_, select
 
 from domain.queries.format import iso, use_zone
+from domain.rules.terms import MembershipRole
 from domain.store.tables import (
     Body,
     Membership,
@@ -45,7 +46,7 @@ def org_view(uow: UnitOfWork) -> dict[str, Any]:
                 continue
             group = groups.setdefault(ms.municipality_id, {
                 "municipality": ms.municipality_id, "members": [], "substitutes": []})
-            key = "members" if ms.role == "member" else "substitutes"
+            key = "members" if ms.role == MembershipRole.MEMBER else "substitutes"
             group[key].append({**(person(ms.person_id) or {}), "rank": ms.rank})
         body_views.append({
             "id": body.id, "kind": body.kind, "name": body.name, "short_name": body.short_name,
@@ -95,7 +96,7 @@ def membership_at(uow: UnitOfWork, body_id: str, when: datetime) -> list[dict[st
         select(period, Person.name).join(Person, Person.id == period.person_id)
         .where(period.body_id == body.id, period.valid_from <= when,
                or_(period.valid_to.is_(None), period.valid_to > when))
-        .order_by(case((period.role == "member", 0), else_=1), period.municipality_id,
+        .order_by(case((period.role == MembershipRole.MEMBER, 0), else_=1), period.municipality_id,
                   period.rank, period.valid_from))
     return [{"person_id": p.person_id, "name": name, "municipality": p.municipality_id,
              "role": p.role, "rank": p.rank, "valid_from": iso(p.valid_from),

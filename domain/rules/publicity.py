@@ -21,7 +21,7 @@ from enum import StrEnum
 
 from domain.errors import InvalidInput
 from domain.rules.access import Actor
-from domain.rules.terms import Role
+from domain.rules.terms import ProposalKind, Role
 
 _OFFL_SECTION = re.compile(r"(?:offentleglova|offl\.?)\s*§\s*(\d+)", re.IGNORECASE)
 
@@ -142,7 +142,7 @@ def vote_summary_for(summary: str | None, proposal_kind: str | None,
                      hidden: bool) -> str | None:
     """The count of a vote as the audience reads it: votes for and against are public, also in
     an exempt case; in an exempt election who stood and who got how many votes are not."""
-    if hidden and proposal_kind == "election":
+    if hidden and proposal_kind == ProposalKind.ELECTION:
         return HIDDEN_ELECTION_SUMMARY
     return summary
 
@@ -164,8 +164,8 @@ def proposal_shown(proposal_kind: str, hidden: bool) -> ProposalShown:
     (the explanation names her)."""
     if not hidden:
         return ProposalShown(text=True, ballots=True, explanation=True, elected=True)
-    return ProposalShown(text=False, ballots=False, explanation=proposal_kind != "election",
-                         elected=False)
+    return ProposalShown(text=False, ballots=False,
+                         explanation=proposal_kind != ProposalKind.ELECTION, elected=False)
 
 
 def absence_reason_for(reason: str | None, audience: Audience | str) -> str | None:

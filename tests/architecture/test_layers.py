@@ -124,3 +124,31 @@ def test_the_graph_sees_the_project() -> None:
     for prefixes in FLOORS:
         assert any(m.startswith(prefixes) for m in modules), prefixes
     assert len(graph()) > 200
+
+
+STATUS_ATTRIBUTES = {"status", "state", "kind", "role", "result", "closed_reason", "outcome",
+                     "section", "choice", "basis", "origin"}
+
+
+def test_statuses_are_compared_and_set_as_enums_not_string_literals() -> None:
+    """``x.status == "open"`` or ``x.status = "open"`` in domain code: use the enum
+    (``domain.rules.terms``), so a typo is a NameError, not a silent mismatch."""
+    found = []
+    for module, path in project_modules().items():
+        if not module.startswith("domain"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            pairs: list[tuple[ast.AST, ast.AST]] = []
+            if isinstance(node, ast.Compare):
+                pairs = [(node.left, right) for right in node.comparators]
+            elif isinstance(node, ast.Assign):
+                pairs = [(target, node.value) for target in node.targets]
+            elif isinstance(node, ast.keyword) and node.arg in STATUS_ATTRIBUTES:
+                if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+                    found.append(f"{module}:{node.value.lineno} {node.arg}={node.value.value!r}")
+                continue
+            for left, right in pairs:
+                if isinstance(left, ast.Attribute) and left.attr in STATUS_ATTRIBUTES \
+                        and isinstance(right, ast.Constant) and isinstance(right.value, str):
+                    found.append(f"{module}:{left.lineno} {left.attr} {right.value!r}")
+    assert found == []
