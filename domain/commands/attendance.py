@@ -39,7 +39,7 @@ from domain.rules.terms import (
     MeetingStatus,
     Role,
 )
-from domain.store.repositories import meeting_label
+from domain.store.rule_values import meeting_label
 from domain.store.tables import (
     Absence,
     AgendaItem,

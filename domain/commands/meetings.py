@@ -24,7 +24,7 @@ from domain.rules.terms import (
     MeetingStatus,
     Role,
 )
-from domain.store.repositories import agenda_item_for, meeting_label
+from domain.store.rule_values import agenda_item_for, meeting_label
 from domain.store.tables import Case, Meeting
 from domain.store.uow import UnitOfWork
 

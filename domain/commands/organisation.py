@@ -5,11 +5,13 @@ meeting plan.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from config.organisation import Organisation
 from domain.errors import RuleViolation
+from domain.operations.meetings import create_meeting, reschedule_meeting
 from domain.rules.access import OPERATOR_ACTOR
 from domain.rules.terms import MeetingKind, MeetingStatus, MembershipRole
 from domain.store.tables import (
@@ -22,10 +24,6 @@ from domain.store.tables import (
     Person,
 )
 from domain.store.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from config.organisation import Organisation
-from domain.operations.meetings import create_meeting, reschedule_meeting
 
 
 @dataclass

@@ -41,7 +41,7 @@ from domain.rules.terms import (
     Role,
 )
 from domain.rules.voting import Choice, count_election, count_vote
-from domain.store.repositories import meeting_label
+from domain.store.rule_values import meeting_label
 from domain.store.tables import (
     AgendaItem,
     Attendance,

@@ -33,7 +33,7 @@ from domain.rules.terms import (
     DeadlineKind,
     MeetingStatus,
 )
-from domain.store.repositories import all_bodies, leaders, meeting_label, slot, upcoming_slots
+from domain.store.rule_values import all_bodies, leaders, meeting_label, slot, upcoming_slots
 from domain.store.tables import Case, Meeting, Person
 from domain.store.uow import UnitOfWork
 

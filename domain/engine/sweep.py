@@ -27,7 +27,7 @@ from domain.rules.terms import (
     DeadlineStatus,
     MeetingStatus,
 )
-from domain.store.repositories import leaders, meeting_label
+from domain.store.rule_values import leaders, meeting_label
 from domain.store.tables import Case, Deadline, Meeting, SubstituteCall, WrittenHandling
 from domain.store.uow import UnitOfWork
 

@@ -41,7 +41,7 @@ from domain.rules.terms import (
     MeetingStatus,
     Role,
 )
-from domain.store.repositories import agenda_item_for, leaders, meeting_label, upcoming_slots
+from domain.store.rule_values import agenda_item_for, leaders, meeting_label, upcoming_slots
 from domain.store.tables import (
     AgendaItem,
     Body,

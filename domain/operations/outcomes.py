@@ -35,7 +35,7 @@ from domain.rules.terms import (
     Outcome,
     Role,
 )
-from domain.store.repositories import agenda_item_for, all_bodies, meeting_label, upcoming_slots
+from domain.store.rule_values import agenda_item_for, all_bodies, meeting_label, upcoming_slots
 from domain.store.tables import Body, Case, Meeting, Treatment
 from domain.store.uow import UnitOfWork
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.rules.publicity import Exemption
 from domain.rules.scheduling import treatment_path
 from domain.rules.terms import CaseKind
-from domain.store.repositories import all_bodies
+from domain.store.rule_values import all_bodies
 from domain.store.tables import Case
 from domain.store.uow import UnitOfWork
 

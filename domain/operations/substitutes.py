@@ -22,7 +22,7 @@ from domain.rules.sitting import Sitting, leading, present_for_item
 from domain.rules.sitting import expected_present as seats_expected
 from domain.rules.terms import AbsenceKind, AlertKind, CallStatus, MeetingStatus, MembershipRole
 from domain.rules.voting import quorum_needed
-from domain.store.repositories import meeting_label
+from domain.store.rule_values import meeting_label
 from domain.store.tables import (
     Absence,
     AgendaItem,

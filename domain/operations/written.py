@@ -23,7 +23,7 @@ from domain.rules.terms import (
     WrittenStatus,
 )
 from domain.rules.voting import Choice
-from domain.store.repositories import leaders
+from domain.store.rule_values import leaders
 from domain.store.tables import (
     AgendaItem,
     Ballot,

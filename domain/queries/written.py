@@ -11,7 +11,7 @@ from domain.queries.format import INTERNAL, iso, use_zone
 from domain.rules import publicity
 from domain.rules.publicity import Audience
 from domain.rules.terms import WRITTEN_STATUS_LABELS, WrittenStatus
-from domain.store.repositories import meeting_label
+from domain.store.rule_values import meeting_label
 from domain.store.tables import (
     Meeting,
     Person,

@@ -1,6 +1,5 @@
-"""Repositories: lookups by number, ref and id, refused naming the field when nothing matches;
-the actor's roles, resolved once per unit of work; and the organisation as rule values (bodies,
-meeting slots, the council's leaders).
+"""Repositories: lookups by number, ref and id, refused naming the field when nothing matches,
+and the actor's roles, resolved once per unit of work.
 
 The repositories hang on the unit of work (``uow.cases``, ``uow.meetings``, ``uow.bodies``,
 ``uow.people``); they read and add through its session and never commit.
@@ -9,19 +8,16 @@ The repositories hang on the unit of work (``uow.cases``, ``uow.meetings``, ``uo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import bindparam, case, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from domain.errors import NotAllowed, NotFound
 from domain.rules.access import Actor
-from domain.rules.calendar import format_date
 from domain.rules.numbering import parse_case_number
-from domain.rules.scheduling import Bodies, BodyRules, MeetingSlot
-from domain.rules.terms import BodyKind, CaseKind, MeetingKind, MeetingStatus, MembershipRole, Role
+from domain.rules.terms import MembershipRole, Role
 from domain.store.tables import (
-    AgendaItem,
     Body,
     Case,
     Meeting,
@@ -29,9 +25,6 @@ from domain.store.tables import (
     Municipality,
     Person,
 )
-
-if TYPE_CHECKING:
-    from domain.store.uow import UnitOfWork
 
 _CASE_BY_NUMBER = select(Case).where(Case.year == bindparam("year"), Case.seq == bindparam("seq"))
 
@@ -154,53 +147,3 @@ _ROLES = union_all(
     _scoped(Role.CHAIR, Body.id, Body.chair_id == _PERSON),
     _scoped(Role.DEPUTY_CHAIR, Body.id, Body.deputy_chair_id == _PERSON),
 )
-
-
-def body_rules(body: Body) -> BodyRules:
-    return BodyRules(
-        id=body.id, kind=BodyKind(body.kind), name=body.name, notice_days=body.notice_days,
-        preparation_days=body.preparation_days, urgent_notice_days=body.urgent_notice_days,
-        remote_meetings=body.remote_meetings, written_handling=body.written_handling,
-        prepared_by=body.prepared_by_id,
-        urgency_authority=None if body.urgency_authority is None
-        else frozenset(CaseKind(k) for k in body.urgency_authority))
-
-
-def all_bodies(uow: UnitOfWork) -> Bodies:
-    return Bodies(body_rules(b) for b in uow.session.scalars(select(Body)))
-
-
-def slot(meeting: Meeting) -> MeetingSlot:
-    return MeetingSlot(
-        ref=meeting.ref, body_id=meeting.body_id, day=meeting.day,
-        notice_date=meeting.notice_date, preparation_deadline=meeting.preparation_deadline,
-        open=meeting.status == MeetingStatus.PLANNED, remote=meeting.remote, kind=meeting.kind)
-
-
-def upcoming_slots(uow: UnitOfWork, *, include_remote: bool = True) -> list[MeetingSlot]:
-    """Open meetings from today on, as the scheduling rules see them."""
-    start = uow.calendar.start_of(uow.today)
-    query = (select(Meeting).where(Meeting.starts_at >= start,
-                                   Meeting.status == MeetingStatus.PLANNED,
-                                   Meeting.kind != MeetingKind.WRITTEN)
-             .order_by(Meeting.starts_at))
-    slots = [slot(m) for m in uow.session.scalars(query)]
-    return slots if include_remote else [s for s in slots if not s.remote]
-
-
-def leaders(uow: UnitOfWork) -> list[str]:
-    """The council's leader and the daily leader: who hears about urgent cases."""
-    council = uow.bodies.of_kind(BodyKind.COUNCIL)
-    people = [council.chair_id, uow.council.director_id]
-    return [p for p in people if p]
-
-
-def agenda_item_for(uow: UnitOfWork, case: Case, meeting_id: int | None) -> AgendaItem | None:
-    if meeting_id is None:
-        return None
-    return uow.session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting_id, AgendaItem.case_id == case.id)).first()
-
-
-def meeting_label(uow: UnitOfWork, meeting: Meeting) -> str:
-    return f"{meeting.body.short_name} {format_date(meeting.day)} ({meeting.ref})"

@@ -61,7 +61,7 @@ def imports_of(module: str, path: Path, known: set[str]) -> list[Import]:
                     out.append(Import(module, sub if sub in known else target, child.lineno,
                                       in_function))
             elif isinstance(child, ast.If) and _is_type_checking(child):
-                continue  # imports for type checkers only never run
+                visit(child, True)  # imports for type checkers count: they hide a circle too
             else:
                 visit(child, inside)
 

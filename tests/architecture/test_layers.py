@@ -70,6 +70,14 @@ def test_the_engine_and_queries_never_import_commands() -> None:
     assert wrong == []
 
 
+def test_no_hidden_import_of_the_projects_own_modules() -> None:
+    """Below flows/, an import of the project's own modules inside a function or a
+    TYPE_CHECKING block only hides a circle."""
+    hidden = [f"{e.source}:{e.line} imports {e.target}" for e in graph()
+              if e.in_function and not e.source.startswith("flows")]
+    assert hidden == []
+
+
 def test_no_function_level_import_below_the_entry_points() -> None:
     found = []
     for module, path in project_modules().items():

@@ -1,0 +1,62 @@
+"""The organisation as the rules see it, read through a unit of work: bodies as rule values,
+meeting slots, the council's leaders, labels."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from domain.rules.calendar import format_date
+from domain.rules.scheduling import Bodies, BodyRules, MeetingSlot
+from domain.rules.terms import BodyKind, CaseKind, MeetingKind, MeetingStatus
+from domain.store.tables import AgendaItem, Body, Case, Meeting
+from domain.store.uow import UnitOfWork
+
+
+def body_rules(body: Body) -> BodyRules:
+    return BodyRules(
+        id=body.id, kind=BodyKind(body.kind), name=body.name, notice_days=body.notice_days,
+        preparation_days=body.preparation_days, urgent_notice_days=body.urgent_notice_days,
+        remote_meetings=body.remote_meetings, written_handling=body.written_handling,
+        prepared_by=body.prepared_by_id,
+        urgency_authority=None if body.urgency_authority is None
+        else frozenset(CaseKind(k) for k in body.urgency_authority))
+
+
+def all_bodies(uow: UnitOfWork) -> Bodies:
+    return Bodies(body_rules(b) for b in uow.session.scalars(select(Body)))
+
+
+def slot(meeting: Meeting) -> MeetingSlot:
+    return MeetingSlot(
+        ref=meeting.ref, body_id=meeting.body_id, day=meeting.day,
+        notice_date=meeting.notice_date, preparation_deadline=meeting.preparation_deadline,
+        open=meeting.status == MeetingStatus.PLANNED, remote=meeting.remote, kind=meeting.kind)
+
+
+def upcoming_slots(uow: UnitOfWork, *, include_remote: bool = True) -> list[MeetingSlot]:
+    """Open meetings from today on, as the scheduling rules see them."""
+    start = uow.calendar.start_of(uow.today)
+    query = (select(Meeting).where(Meeting.starts_at >= start,
+                                   Meeting.status == MeetingStatus.PLANNED,
+                                   Meeting.kind != MeetingKind.WRITTEN)
+             .order_by(Meeting.starts_at))
+    slots = [slot(m) for m in uow.session.scalars(query)]
+    return slots if include_remote else [s for s in slots if not s.remote]
+
+
+def leaders(uow: UnitOfWork) -> list[str]:
+    """The council's leader and the daily leader: who hears about urgent cases."""
+    council = uow.bodies.of_kind(BodyKind.COUNCIL)
+    people = [council.chair_id, uow.council.director_id]
+    return [p for p in people if p]
+
+
+def agenda_item_for(uow: UnitOfWork, case: Case, meeting_id: int | None) -> AgendaItem | None:
+    if meeting_id is None:
+        return None
+    return uow.session.scalars(select(AgendaItem).where(
+        AgendaItem.meeting_id == meeting_id, AgendaItem.case_id == case.id)).first()
+
+
+def meeting_label(uow: UnitOfWork, meeting: Meeting) -> str:
+    return f"{meeting.body.short_name} {format_date(meeting.day)} ({meeting.ref})"
