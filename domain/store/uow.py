@@ -27,6 +27,7 @@ from domain.rules.access import Actor
 from domain.rules.calendar import Clock, CouncilCalendar, calendar_for
 from domain.rules.terms import Role
 from domain.store.db import READONLY
+from domain.store.reads import Reads
 from domain.store.repositories import (
     BodyRepository,
     CaseRepository,
@@ -54,6 +55,7 @@ class UnitOfWork:
         self.meetings: MeetingRepository
         self.bodies: BodyRepository
         self.people: PersonRepository
+        self.reads: Reads
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
@@ -61,6 +63,7 @@ class UnitOfWork:
         self.meetings = MeetingRepository(self.session)
         self.bodies = BodyRepository(self.session)
         self.people = PersonRepository(self.session, lambda: self.council)
+        self.reads = Reads(self.session)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
