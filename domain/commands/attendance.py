@@ -12,8 +12,6 @@ from collections.abc import Iterable, Mapping
 from datetime import time
 from typing import Any
 
-from sqlalchemy import select
-
 from domain.commands.fields import CaseNumber, Clock, MeetingRef, PersonId, described
 from domain.commands.registry import CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
@@ -42,14 +40,11 @@ from domain.rules.terms import (
 from domain.store.rule_values import meeting_label
 from domain.store.tables import (
     Absence,
-    AgendaItem,
     Attendance,
-    Ballot,
     Body,
     Case,
     Meeting,
     Person,
-    Proposal,
     SubstituteCall,
 )
 from domain.store.uow import UnitOfWork
@@ -196,11 +191,7 @@ def report_absence(
             raise RuleViolation(f"Den skriftlege handsaminga av sak {case.number} er over.",
                                 "Inhabilitet vert meld medan handsaminga er i gang.",
                                 field="case")
-        voted = uow.session.scalars(select(Ballot.id).join(
-            Proposal, Proposal.id == Ballot.proposal_id).where(
-            Proposal.meeting_id == meeting.id, Proposal.case_id == case.id,
-            Ballot.voter_id == person_id)).first()
-        if voted is not None:
+        if uow.votes.has_voted(meeting.id, case.id, person_id):
             raise RuleViolation(f"{person.name} har alt røysta i sak {case.number}.",
                                 "Inhabilitet må avgjerast før røystinga; ei røysting som er "
                                 "ført, kan ikkje endrast.", field="person")
@@ -215,24 +206,14 @@ def report_absence(
         if start_pos is not None and end_pos is not None and end_pos < start_pos:
             raise InvalidInput("Siste punkt er før første punkt.", "Byt om [field:from_item] og "
                                "[field:to_item].", field="to_item")
-    same = select(Absence).where(
-        Absence.meeting_id == meeting.id, Absence.person_id == person_id,
-        Absence.kind == kind, Absence.withdrawn_at.is_(None))
-    same = same.where(Absence.case_id == case.id) if case else same.where(
-        Absence.case_id.is_(None))
     time_note = None
     if kind == AbsenceKind.PART and (from_time or to_time):
         time_note = f"kl. {from_time:%H:%M}" if from_time else "frå start"
         time_note += f"-{to_time:%H:%M}" if to_time else " og ut møtet"
-    if kind == AbsenceKind.PART:
-        # Coming late and leaving early are two partial absences; the same range twice is not.
-        if time_note is not None:
-            same = same.where(Absence.reason.like(f"%{time_note}"))
-        same = same.where(Absence.from_position.is_(start_pos) if start_pos is None
-                          else Absence.from_position == start_pos,
-                          Absence.to_position.is_(end_pos) if end_pos is None
-                          else Absence.to_position == end_pos)
-    existing = uow.session.scalars(same).first()
+    # Coming late and leaving early are two partial absences; the same range twice is not.
+    existing = uow.sitting.same_absence(
+        meeting.id, person_id, AbsenceKind(kind), case_id=case.id if case else None,
+        from_position=start_pos, to_position=end_pos, time_note=time_note)
     if existing is not None:
         raise RuleViolation(f"{person.name} har alt meldt dette forfallet til {meeting.ref}.",
                             "Sjå [cmd:absence.list] for forfall og varamedlemer.",
@@ -243,7 +224,7 @@ def report_absence(
         reason=(reason or "").strip() or None, reported_by=actor.id, reported_at=uow.now)
     if kind == AbsenceKind.PART and (from_time or to_time):
         absence.reason = f"{absence.reason + '; ' if absence.reason else ''}{time_note}"
-    uow.session.add(absence)
+    uow.add(absence)
     uow.flush()
     what = {AbsenceKind.MEETING: "heile møtet", AbsenceKind.PART: "delar av møtet",
             AbsenceKind.CASE: f"sak {case.number if case else ''} (inhabil)"}[AbsenceKind(kind)]
@@ -275,10 +256,7 @@ def _calls_for_recusal(uow: UnitOfWork, meeting: Meeting, seat: Seat, person_id:
         return False
     if seat.member_id != person_id:
         return True  # the substitute sitting in the seat is recused: the next one is asked
-    away = uow.session.scalars(select(Absence.id).where(
-        Absence.meeting_id == meeting.id, Absence.person_id == person_id,
-        Absence.kind == AbsenceKind.MEETING, Absence.withdrawn_at.is_(None))).first()
-    return away is None
+    return not uow.sitting.is_away_from(meeting.id, person_id)
 
 
 def _end_written_for_recusal(uow: UnitOfWork, actor: Actor, meeting: Meeting,
@@ -303,13 +281,9 @@ def answer_call(uow: UnitOfWork, actor: Actor, ref: str, substitute_id: str, *,
     answered call is returned: the one for the whole meeting if there is one.
     """
     meeting = open_meeting(uow, ref)
-    query = select(SubstituteCall).where(
-        SubstituteCall.meeting_id == meeting.id, SubstituteCall.substitute_id == substitute_id,
-        SubstituteCall.status == CallStatus.ASKED)
     case = uow.cases.get(case_number) if case_number is not None else None
-    if case is not None:
-        query = query.where(SubstituteCall.case_id == case.id)
-    calls = sorted(uow.session.scalars(query),
+    calls = sorted(uow.sitting.asked(meeting.id, substitute_id,
+                                     case.id if case is not None else None),
                    key=lambda c: (c.case_id is not None, c.case_id or 0, c.id))
     if not calls:
         raise RuleViolation(f"{substitute_id} er ikkje spurd om å møte i {meeting.ref}"
@@ -319,9 +293,8 @@ def answer_call(uow: UnitOfWork, actor: Actor, ref: str, substitute_id: str, *,
     person = uow.people.get(substitute_id)
     seats = {s.member_id: s for s in seats_of(uow, meeting.body_id)}
     for call in calls:
-        member = uow.session.get(Person, call.seat_id)
-        for_case = uow.session.get(Case, call.case_id) if call.case_id is not None else None
-        what = (f"{member.name if member else call.seat_id}"
+        for_case = uow.cases.find(call.case_id)
+        what = (f"{uow.people.name_of(call.seat_id)}"
                 + (f" i sak {for_case.number}" if for_case is not None else "")
                 + f" i {meeting_label(uow, meeting)}")
         call.answered_at = uow.now
@@ -334,7 +307,7 @@ def answer_call(uow: UnitOfWork, actor: Actor, ref: str, substitute_id: str, *,
             call.status = CallStatus.DECLINED
             uow.journal(actor, "substitute.decline", f"{person.name} kan ikkje møte for {what}.",
                         meeting=meeting, case=for_case)
-            absence = uow.session.get_one(Absence, call.absence_id)
+            absence = uow.sitting.absence(call.absence_id)
             call_next_substitute(uow, meeting, absence, seats[call.seat_id])
     warn_quorum(uow, meeting)
     return calls[0]
@@ -404,10 +377,8 @@ def record_attendance(
     seats = {s.member_id: s for s in seats_of(uow, meeting.body_id)}
     occupied: dict[str, str] = {}
     by_case = {number: dict(pairs) for number, pairs in (case_substitutes or {}).items()}
-    known = set(uow.session.scalars(select(Person.id).where(
-        Person.id.in_(present_set + list(substitutes)
-                      + [sub for pairs in by_case.values() for sub in pairs]),
-        Person.active.is_(True))))
+    known = uow.people.active_ids(present_set + list(substitutes)
+                                  + [sub for pairs in by_case.values() for sub in pairs])
     for person_id in present_set:
         if person_id not in known:
             uow.people.get(person_id, field="present")  # refuses, naming the unknown person
@@ -448,13 +419,9 @@ def record_attendance(
     for_cases = _case_seats(uow, meeting, by_case, seats, occupied, known)
     # What has been voted on stands: a new record of attendance may add who came late or
     # left after the items already handled, but not change who was there for them.
-    voted = list(uow.session.scalars(select(Case).where(Case.id.in_(
-        select(Proposal.case_id).where(Proposal.meeting_id == meeting.id)))))
+    voted = uow.cases.voted_in(meeting.id)
     before = {case.number: presence_for(uow, meeting, case) for case in voted}
-    for old in uow.session.scalars(select(Attendance).where(
-            Attendance.meeting_id == meeting.id)):
-        uow.session.delete(old)
-    uow.flush()
+    uow.sitting.clear_attendance(meeting.id)
     # A substitute seated for one case: a row of her own with that case (and the seat she took).
     rows = [Attendance(meeting_id=meeting.id, person_id=person_id, seat_id=seat_id,
                        case_id=case.id, role=AttendanceRole.SUBSTITUTE, from_position=None,
@@ -475,7 +442,7 @@ def record_attendance(
         rows.append(Attendance(meeting_id=meeting.id, person_id=person_id, seat_id=None,
                                role=AttendanceRole.ATTENDEE, from_position=None, to_position=None,
                                chair=False, recorded_by=actor.id, recorded_at=uow.now))
-    uow.session.add_all(rows)
+    uow.add_all(rows)
     uow.flush()
     for case in voted:
         now = presence_for(uow, meeting, case)
@@ -528,9 +495,7 @@ def _case_seats(uow: UnitOfWork, meeting: Meeting, by_case: Mapping[str, Mapping
     out: list[tuple[Case, str, str]] = []
     for number, pairs in by_case.items():
         case = uow.cases.get(number, field=field)
-        on_agenda = uow.session.scalars(select(AgendaItem.id).where(
-            AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id)).first()
-        if on_agenda is None:
+        if uow.agenda.item_for(case.id, meeting.id) is None:
             raise RuleViolation(f"Sak {case.number} står ikkje på sakslista til {meeting.ref}.",
                                 f"Varamedlem for ein inhabil vert ført for ei sak i møtet; sjå "
                                 f"[cmd:meeting.show|meeting={meeting.ref}].", field=field)
@@ -585,11 +550,9 @@ def _check_chair(uow: UnitOfWork, body: Body, chair: str, from_start: list[str])
         if leader is None or leader not in from_start:
             continue
         if chair != leader:
-            person = uow.session.get(Person, leader)
-            named = uow.session.get(Person, chair)
             raise RuleViolation(
-                f"{named.name if named else chair} kan ikkje leie møtet: {title} i {body.name}, "
-                f"{person.name if person else leader}, er til stades og leier det.",
+                f"{uow.people.name_of(chair)} kan ikkje leie møtet: {title} i {body.name}, "
+                f"{uow.people.name_of(leader)}, er til stades og leier det.",
                 f"Gje [field:chair={leader}]. Ein annan møteleiar vert vald berre når verken "
                 "leiaren eller nestleiaren er til stades.", field="chair")
         return

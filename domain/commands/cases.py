@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from pydantic import BeforeValidator
-from sqlalchemy import select
 
 from domain.commands.fields import CaseNumber, Day, MeetingRef, PersonId, Version, described, refuse
 from domain.commands.registry import CARRY_CASE, CommandInput, command
@@ -54,7 +53,7 @@ from domain.rules.terms import (
     Role,
 )
 from domain.store.rule_values import agenda_item_for, all_bodies, meeting_label, upcoming_slots
-from domain.store.tables import Case, Meeting, Municipality, Treatment
+from domain.store.tables import Case, Meeting, Treatment
 from domain.store.uow import UnitOfWork
 
 MAX_TITLE = 500
@@ -174,7 +173,7 @@ def register_case(uow: UnitOfWork, actor: Actor, data: RegisterCase) -> Case:
     case.current_body_id = case_path(uow, case)[0]
     if aim_meeting is not None:
         case.target_meeting_id = _aim(uow, case, aim_meeting).id
-    uow.session.add(case)
+    uow.add(case)
     uow.flush()
     if external_deadline is not None:
         competent = uow.bodies.get(competence.body_id)
@@ -237,10 +236,7 @@ def _origin(uow: UnitOfWork, actor: Actor, origin: Origin | None,
                 raise InvalidInput("Ei sak frå ein kommune treng kommunen.",
                                    "Gje [field:municipality].", field="municipality")
             municipality = sorted(actor.scopes(Role.MAYOR))[0]
-        if uow.session.get(Municipality, municipality) is None:
-            known = ", ".join(sorted(uow.session.scalars(select(Municipality.id))))
-            raise InvalidInput(f"Ukjend kommune «{municipality}».", f"Bruk ein av: {known}.",
-                               field="municipality")
+        uow.organisation.municipality(municipality, field="municipality")
         return Origin.MUNICIPALITY, municipality
     if origin == Origin.ENGINE:
         raise InvalidInput("Opphavet «engine» er tingflyt sitt eige.",
@@ -252,7 +248,7 @@ def _lead(uow: UnitOfWork, lead_id: str | None, municipality: str | None) -> str
     if lead_id is not None:
         return uow.people.get(lead_id, field="lead").id
     if municipality is not None:
-        mun = uow.session.get(Municipality, municipality)
+        mun = uow.organisation.find_municipality(municipality)
         if mun is not None:
             return mun.chief_executive_id
     return uow.council.director_id
@@ -425,8 +421,7 @@ def withdraw_case(uow: UnitOfWork, actor: Actor, data: WithdrawCase) -> Case:
                             "fram for neste møte (kommunelova § 11-8 (1)).", "", field="case")
     note = ""
     if state == CaseState.ON_AGENDA and case.agenda_meeting_id:
-        meeting = uow.session.get(Meeting, case.agenda_meeting_id)
-        assert meeting is not None
+        meeting = uow.meetings.by_id(case.agenda_meeting_id)
         item = agenda_item_for(uow, case, meeting.id)
         if meeting.status == MeetingStatus.PLANNED:
             take_off_agenda(uow, case, "trekkje")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from domain.commands.cases import close_implemented
 from domain.commands.fields import CaseNumber, Day, PersonId, described
 from domain.commands.registry import CARRY_CASE, CommandInput, command
@@ -19,7 +17,6 @@ from domain.rules.terms import (
 )
 from domain.store.tables import (
     Case,
-    Deadline,
 )
 from domain.store.uow import UnitOfWork
 
@@ -56,10 +53,7 @@ def assign_followup(uow: UnitOfWork, actor: Actor, data: AssignFollowup) -> Case
     if due is not None and due < uow.today:
         raise InvalidInput(f"Fristen {format_date(due)} har alt gått ut.",
                            "Vel ein dato frå i dag.", field="due")
-    current = uow.session.scalars(select(Deadline).where(
-        Deadline.case_id == case.id, Deadline.kind == DeadlineKind.FOLLOWUP,
-        Deadline.status.in_([DeadlineStatus.OPEN, DeadlineStatus.MISSED]))
-        .order_by(Deadline.id.desc())).first()
+    current = uow.deadlines.current_followup(case.id)
     new_owner = owner or (current.owner_id if current else case.lead_id)
     new_due = due or (current.due_date if current else uow.today)
     if current is not None and current.status == DeadlineStatus.OPEN:

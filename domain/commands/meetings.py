@@ -4,8 +4,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from domain.commands.fields import Clock, Day, MeetingRef, described
 from domain.commands.registry import SWEEP, CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
@@ -25,7 +23,7 @@ from domain.rules.terms import (
     Role,
 )
 from domain.store.rule_values import agenda_item_for, meeting_label
-from domain.store.tables import Case, Meeting
+from domain.store.tables import Meeting
 from domain.store.uow import UnitOfWork
 
 
@@ -132,11 +130,11 @@ def cancel_meeting(uow: UnitOfWork, actor: Actor, data: CancelMeeting) -> Meetin
                             "Berre planlagde og innkalla møte kan avlysast.", field="meeting")
 
     moved = []
-    for case in uow.session.scalars(select(Case).where(Case.agenda_meeting_id == meeting.id)):
+    for case in uow.cases.on_agenda_of(meeting.id):
         if meeting.status == MeetingStatus.PLANNED:
             item = agenda_item_for(uow, case, meeting.id)
             if item is not None:
-                uow.session.delete(item)
+                uow.delete(item)
         case.state = check("remove_from_agenda", CaseState(case.state), case.number)
         case.agenda_meeting_id = None
         case.updated_at = uow.now

@@ -7,8 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select
-
 from config.organisation import Organisation
 from domain.errors import RuleViolation
 from domain.operations.meetings import create_meeting, reschedule_meeting
@@ -17,7 +15,6 @@ from domain.rules.terms import MeetingKind, MeetingStatus, MembershipRole
 from domain.store.tables import (
     Body,
     CouncilRecord,
-    Meeting,
     Membership,
     MembershipPeriod,
     Municipality,
@@ -59,8 +56,7 @@ def _sync(obj: Any, values: dict[str, Any]) -> bool:
 
 def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
     data = org.data
-    session = uow.session
-    existing = session.scalars(select(CouncilRecord)).first()
+    existing = uow.organisation.council_record()
     if existing is not None and existing.id != data.council.id:
         raise RuleViolation(
             f"Databasen høyrer til «{existing.id}» ({existing.name}); fila {org.source} er for "
@@ -79,7 +75,7 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
         director_id=data.secretariat.director, staff_ids=list(data.secretariat.staff),
         source=org.source, digest=org.digest)
     if existing is None:
-        session.add(CouncilRecord(id=data.council.id, loaded_at=uow.now, **council_values))
+        uow.add(CouncilRecord(id=data.council.id, loaded_at=uow.now, **council_values))
         report.count(report.created, "council")
     elif _sync(existing, {k: v for k, v in council_values.items() if k != "source"}):
         existing.loaded_at = uow.now
@@ -98,7 +94,7 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
         values = dict(name=person.name, email=person.email, municipality_id=person.municipality,
                       title=person.title, active=True)
         _upsert(uow, Person, person.id, values, report, "people")
-    for person in session.scalars(select(Person).where(Person.active.is_(True))):
+    for person in uow.people.all_active():
         if person.id not in in_file:
             person.active = False
             report.deactivated.append(person.id)
@@ -128,13 +124,13 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
             for rank, pid in enumerate(ids, start=1):
                 wanted.add((ms.body, pid, ms.municipality, role, rank))
     current = {(m.body_id, m.person_id, m.municipality_id, m.role, m.rank): m
-               for m in session.scalars(select(Membership))}
+               for m in uow.organisation.memberships()}
     if set(current) != wanted:
         for key in set(current) - wanted:
-            session.execute(delete(Membership).where(Membership.id == current[key].id))
+            uow.organisation.remove_membership(current[key])
         uow.flush()
         for body_id, pid, mun, role, rank in sorted(wanted - set(current)):
-            session.add(Membership(body_id=body_id, person_id=pid, municipality_id=mun,
+            uow.add(Membership(body_id=body_id, person_id=pid, municipality_id=mun,
                                    role=role, rank=rank))
         if current:
             report.count(report.updated, "memberships")
@@ -150,9 +146,7 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
         start = planned.start or body.default_start
         end = planned.end or body.default_end
         place = None if planned.remote else (planned.place or body.default_place)
-        meeting = session.scalars(select(Meeting).where(
-            Meeting.body_id == body.id, Meeting.day == planned.date,
-            Meeting.kind == MeetingKind.PLANNED)).first()
+        meeting = uow.meetings.planned_on(body.id, planned.date)
         if meeting is None:
             if uow.calendar.notice_date(planned.date, body.notice_days) < uow.today:
                 # Its notice day has passed: history, not something the engine can act on.
@@ -167,7 +161,7 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
                 uow, meeting, start, end, place, planned.remote):
             report.count(report.updated, "meetings")
         planned_refs.add(meeting.ref)
-    for meeting in session.scalars(select(Meeting).where(Meeting.kind == MeetingKind.PLANNED)):
+    for meeting in uow.meetings.planned():
         if meeting.ref not in planned_refs:
             report.meetings_not_in_file.append(meeting.ref)
 
@@ -193,15 +187,13 @@ def _sync_membership_periods(uow: UnitOfWork, report: LoadReport, *, first_load:
     Counts go to ``created["membership_periods"]`` (opened) and
     ``updated["membership_periods"]`` (closed).
     """
-    session = uow.session
-    current = {(m.person_id, m.body_id, m.role): m for m in session.scalars(select(Membership))}
-    open_periods = {(p.person_id, p.body_id, p.role): p for p in session.scalars(
-        select(MembershipPeriod).where(MembershipPeriod.valid_to.is_(None)))}
+    current = {(m.person_id, m.body_id, m.role): m for m in uow.organisation.memberships()}
+    open_periods = {(p.person_id, p.body_id, p.role): p for p in uow.organisation.open_periods()}
     since = uow.now
-    if first_load and session.scalar(
-            select(func.count()).select_from(MembershipPeriod)) == 0:
-        period_start = session.scalars(select(CouncilRecord.period_start)).one()
-        since = uow.calendar.start_of(period_start)
+    if first_load and not uow.organisation.has_periods():
+        record = uow.organisation.council_record()
+        assert record is not None  # written above, in this unit
+        since = uow.calendar.start_of(record.period_start)
 
     for key, period in open_periods.items():
         ms = current.get(key)
@@ -213,7 +205,7 @@ def _sync_membership_periods(uow: UnitOfWork, report: LoadReport, *, first_load:
     for key, ms in sorted(current.items()):
         period = open_periods.get(key)
         if period is None or period.valid_to is not None:
-            session.add(MembershipPeriod(
+            uow.add(MembershipPeriod(
                 person_id=ms.person_id, body_id=ms.body_id, municipality_id=ms.municipality_id,
                 role=ms.role, rank=ms.rank, valid_from=since))
             report.count(report.created, "membership_periods")
@@ -222,9 +214,9 @@ def _sync_membership_periods(uow: UnitOfWork, report: LoadReport, *, first_load:
 
 def _upsert(uow: UnitOfWork, model: type, ident: str, values: dict[str, Any],
             report: LoadReport, what: str) -> None:
-    row = uow.session.get(model, ident)
+    row = uow.organisation.row(model, ident)
     if row is None:
-        uow.session.add(model(id=ident, **values))
+        uow.add(model(id=ident, **values))
         report.count(report.created, what)
     elif _sync(row, values):
         report.count(report.updated, what)

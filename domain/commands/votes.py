@@ -9,7 +9,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated
 
 from pydantic import BeforeValidator
-from sqlalchemy import func, insert, select
 
 from domain.commands.fields import CaseNumber, MeetingRef, PersonId, Version, described, refuse
 from domain.commands.registry import CARRY_CASE, CommandInput, command
@@ -44,11 +43,9 @@ from domain.rules.voting import Choice, count_election, count_vote
 from domain.store.rule_values import meeting_label
 from domain.store.tables import (
     AgendaItem,
-    Attendance,
     Ballot,
     Case,
     Meeting,
-    Person,
     Proposal,
     Treatment,
 )
@@ -156,8 +153,7 @@ def record_vote(uow: UnitOfWork, actor: Actor, data: RecordVote) -> Proposal:
     if not text:
         raise InvalidInput("Framlegget manglar tekst, og saka har inga tilråding.",
                            "Legg til [field:proposal] \"...\".", field="proposal")
-    rounds = uow.session.scalar(select(func.count(Proposal.id)).where(
-        Proposal.case_id == case.id, Proposal.meeting_id == meeting.id)) or 0
+    rounds = uow.votes.rounds(case.id, meeting.id)
     outcome_word = {True: ProposalResult.ADOPTED, False: ProposalResult.NO_CONSENSUS
                     if needs_consensus else ProposalResult.FALLEN}[bool(result.adopted)]
     row = Proposal(
@@ -168,10 +164,10 @@ def record_vote(uow: UnitOfWork, actor: Actor, data: RecordVote) -> Proposal:
         votes_against=result.votes_against, votes_blank=0, casting_vote=result.casting_vote,
         chair_id=leader, elected=None, drawn_among=None, recorded_at=uow.now,
         recorded_by=actor.id)
-    uow.session.add(row)
+    uow.add(row)
     uow.flush()
     # One multi-row INSERT for the ballots: they are written once and never changed.
-    uow.session.execute(insert(Ballot), [
+    uow.votes.add_ballots([
         {"proposal_id": row.id, "voter_id": person, "seat_id": presence.sitting[person],
          "choice": choice.value, "candidate": None} for person, choice in given.items()])
     summary = _summary(result.votes_for, result.votes_against, result.casting_vote,
@@ -208,7 +204,7 @@ def _leader(uow: UnitOfWork, case: Case, meeting: Meeting, presence: Presence,
                                 "stades eller inhabil).", "Møteleiaren må vere ein av dei "
                                 "som er med i saka.", field="chair")
         if presence.chair is not None and chair != presence.chair:
-            leader = uow.session.get(Person, presence.chair)
+            leader = uow.people.find(presence.chair)
             raise RuleViolation(
                 f"{person.name} kan ikkje leie sak {case.number}: "
                 f"{leader.name if leader else presence.chair} leier møtet i saka. Ein annan "
@@ -254,9 +250,7 @@ def record_election(uow: UnitOfWork, actor: Actor, data: RecordElection) -> Prop
                            "Gje [field:candidates] \"Namn A,Namn B\".", field="candidates")
     presence = presence_for(uow, meeting, case)
     leader = _leader(uow, case, meeting, presence, chair)
-    rounds = list(uow.session.scalars(select(Proposal).where(
-        Proposal.case_id == case.id, Proposal.meeting_id == meeting.id,
-        Proposal.kind == ProposalKind.ELECTION).order_by(Proposal.round)))
+    rounds = uow.votes.election_rounds(case.id, meeting.id)
     round_no = len(rounds) + 1
     if rounds and rounds[-1].result != ProposalResult.NEW_ROUND:
         raise RuleViolation("Valet i denne saka er alt avgjort.", "", field="case")
@@ -277,9 +271,9 @@ def record_election(uow: UnitOfWork, actor: Actor, data: RecordElection) -> Prop
         votes_against=0, votes_blank=result.blank, casting_vote=False, chair_id=leader,
         elected=result.elected, drawn_among=list(result.drawn_among) or None,
         recorded_at=uow.now, recorded_by=actor.id)
-    uow.session.add(row)
+    uow.add(row)
     uow.flush()
-    uow.session.add_all(Ballot(proposal_id=row.id, voter_id=person,
+    uow.add_all(Ballot(proposal_id=row.id, voter_id=person,
                                seat_id=presence.sitting[person],
                                choice=(Choice.BLANK if choice is None else Choice.FOR).value,
                                candidate=choice)
@@ -313,9 +307,7 @@ def record_election(uow: UnitOfWork, actor: Actor, data: RecordElection) -> Prop
 def _present_now(uow: UnitOfWork, meeting: Meeting) -> tuple[set[str], str | None]:
     """Who sits in a seat now (at the end of the agenda: not those who left, nor a substitute
     seated for one case only), and who leads."""
-    rows = list(uow.session.scalars(select(Attendance).where(
-        Attendance.meeting_id == meeting.id, Attendance.seat_id.is_not(None),
-        Attendance.case_id.is_(None))))
+    rows = uow.sitting.seated_for_meeting(meeting.id)
     present = {r.person_id for r in rows if r.to_position is None}
     meeting_chair = next((r.person_id for r in rows if r.chair), None)
     return present, leading(meeting.body, meeting_chair, present)
@@ -352,7 +344,7 @@ def take_up_unlisted(uow: UnitOfWork, actor: Actor, data: TakeUp) -> AgendaItem:
                             "Handsam henne som eit vanleg punkt ([cmd:case.vote]).",
                             field="case")
     if case.agenda_meeting_id is not None:
-        other = uow.session.get_one(Meeting, case.agenda_meeting_id)
+        other = uow.meetings.by_id(case.agenda_meeting_id)
         raise RuleViolation(
             f"Sak {case.number} står på sakslista til {other.ref}.",
             f"Ta henne av den først ([cmd:case.place|case={case.number}|remove]), og ta "
@@ -439,10 +431,7 @@ def demand_agenda(uow: UnitOfWork, actor: Actor, data: Demand) -> Meeting:
                             field="case")
     target = meeting
     if meeting.status != MeetingStatus.PLANNED or meeting.starts_at <= uow.now:
-        target = uow.session.scalars(select(Meeting).where(
-            Meeting.body_id == meeting.body_id, Meeting.status == MeetingStatus.PLANNED,
-            Meeting.starts_at > uow.now, Meeting.kind != MeetingKind.WRITTEN)
-            .order_by(Meeting.starts_at)).first()
+        target = uow.meetings.next_open(meeting.body_id, uow.now)
         if target is None:
             raise RuleViolation(f"Innkallinga til {meeting.ref} er sendt, og det finst ikkje "
                                 "noko seinare ope møte.", "Legg til eit møte først.",

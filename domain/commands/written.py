@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from domain.commands.fields import CaseNumber, Day, PersonId, described
 from domain.commands.registry import CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
@@ -84,7 +82,7 @@ def start_written(uow: UnitOfWork, actor: Actor, data: StartWritten) -> WrittenH
     cal = uow.calendar
     due = cal.at(answer_by, ANSWER_TIME)
     base = f"{council.agenda_prefix}-{uow.today.isoformat()}-S"
-    taken = set(uow.session.scalars(select(Meeting.ref).where(Meeting.ref.like(f"{base}%"))))
+    taken = uow.meetings.refs_starting(base)
     ref = written_ref(council.agenda_prefix or "", uow.today, taken)
     meeting = Meeting(
         ref=ref, body_id=council.id, kind=MeetingKind.WRITTEN, status=MeetingStatus.NOTIFIED,
@@ -94,7 +92,7 @@ def start_written(uow: UnitOfWork, actor: Actor, data: StartWritten) -> WrittenH
         reason=f"Skriftleg handsaming av sak {case.number}", created_at=uow.now,
         agenda_changed_at=uow.now, next_check_at=None)
     meeting.body = council
-    uow.session.add(meeting)
+    uow.add(meeting)
     uow.flush()
     item = add_item(uow, actor, meeting, case=case, position=1, numbered=True)
     case.state = check("place", CaseState(case.state), case.number)
@@ -103,7 +101,7 @@ def start_written(uow: UnitOfWork, actor: Actor, data: StartWritten) -> WrittenH
     handling = WrittenHandling(case_id=case.id, meeting_id=meeting.id, proposal=text,
                                answer_by=due, status=WrittenStatus.OPEN, started_by=actor.id,
                                started_at=uow.now, next_check_at=due)
-    uow.session.add(handling)
+    uow.add(handling)
     uow.flush()
     members = [s.member_id for s in seats_of(uow, council.id)]
     number_text = agenda_number(council.agenda_prefix, item.number, item.year)
@@ -136,7 +134,7 @@ def answer_written(uow: UnitOfWork, actor: Actor, data: AnswerWritten) -> Writte
     person_id, agrees_proposal, agrees_written = data.person, data.proposal, data.written
     case = uow.cases.get(data.case)
     handling = open_handling(uow, case)
-    meeting = uow.session.get_one(Meeting, handling.meeting_id)
+    meeting = uow.meetings.by_id(handling.meeting_id)
     members = [s.member_id for s in seats_of(uow, meeting.body_id)]
     if person_id not in members:
         raise RuleViolation(f"{person_id} er ikkje medlem av {meeting.body.name}.",
@@ -145,13 +143,12 @@ def answer_written(uow: UnitOfWork, actor: Actor, data: AnswerWritten) -> Writte
         raise RuleViolation(
             f"Svarfristen gjekk ut {uow.calendar.local(handling.answer_by):%d.%m.%Y kl. %H:%M}.",
             "Den skriftlege handsaminga er over; saka går til eit møte.", field="case")
-    existing = uow.session.scalars(select(WrittenAnswer).where(
-        WrittenAnswer.written_id == handling.id, WrittenAnswer.person_id == person_id)).first()
+    existing = uow.written.answer_of(handling.id, person_id)
     person = uow.people.get(person_id, field="person")
     if existing is not None:
         raise RuleViolation(f"{person.name} har alt svart.", "Eit svar kan ikkje endrast.",
                             field="person")
-    uow.session.add(WrittenAnswer(written_id=handling.id, person_id=person_id,
+    uow.add(WrittenAnswer(written_id=handling.id, person_id=person_id,
                                   agrees_proposal=agrees_proposal,
                                   agrees_written=agrees_written, answered_at=uow.now))
     uow.flush()
@@ -165,8 +162,7 @@ def answer_written(uow: UnitOfWork, actor: Actor, data: AnswerWritten) -> Writte
                       f"{person.name} sa nei til " + ("framlegget" if not agrees_proposal
                                                         else "skriftleg handsaming") + ".")
         return handling
-    answered = set(uow.session.scalars(select(WrittenAnswer.person_id).where(
-        WrittenAnswer.written_id == handling.id)))
+    answered = uow.written.answered(handling.id)
     if set(members) <= answered:
         adopt(uow, actor, handling, case, meeting, members)
     return handling

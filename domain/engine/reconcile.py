@@ -8,8 +8,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, select
-
 from domain.operations.agenda import place_by_rule, place_on_agenda, take_off_agenda
 from domain.operations.deadlines import close_deadlines, open_deadline
 from domain.operations.paths import closed_meeting_required, remaining_path
@@ -34,8 +32,8 @@ from domain.rules.terms import (
     MeetingStatus,
 )
 from domain.store.rule_values import all_bodies, leaders, meeting_label, slot, upcoming_slots
-from domain.store.tables import Case, Meeting, Person
-from domain.store.uow import UnitOfWork
+from domain.store.tables import Case
+from domain.store.uow import Engine, UnitOfWork
 
 #: Steps a case can take on its own before it must wait (a guard against loops).
 MAX_STEPS = 12
@@ -117,7 +115,7 @@ def _start_preparation(uow: UnitOfWork, actor: Actor, case: Case, *, again: bool
     if state != CaseState.IN_PREPARATION:
         case.state = check("start_preparation", state, case.number)
     admin = uow.bodies.of_kind("admin_committee")
-    lead = uow.session.get(Person, case.lead_id) if case.lead_id else None
+    lead = uow.people.find(case.lead_id) if case.lead_id else None
     lead_text = f" Ansvarleg: {lead.name}." if lead else ""
     if target is None:
         previous = case.preparation_deadline
@@ -133,7 +131,7 @@ def _start_preparation(uow: UnitOfWork, actor: Actor, case: Case, *, again: bool
         return _log(uow, actor, case, "case.prepare",
                     f"Sendt til utgreiing i {admin.short_name}; ingen møte i {body.name} å sikte "
                     f"mot, så fristen vert sett når eit møte kjem i planen.{lead_text}")
-    meeting = uow.session.scalars(select(Meeting).where(Meeting.ref == target.ref)).one()
+    meeting = uow.meetings.get(target.ref)
     body = uow.bodies.get(case.current_body_id)
     due = target.preparation_deadline
     note = ""
@@ -163,7 +161,7 @@ def _preparation_target(uow: UnitOfWork, case: Case, *, again: bool) -> MeetingS
     """The meeting a preparation aims at: the one staff chose at registration while its
     deadline still holds, else the next meeting whose preparation deadline is ahead."""
     if case.target_meeting_id is not None and not again:
-        aimed = uow.session.get(Meeting, case.target_meeting_id)
+        aimed = uow.meetings.find(case.target_meeting_id)
         if aimed is not None and aimed.status == MeetingStatus.PLANNED \
                 and aimed.preparation_deadline >= uow.today:
             return slot(aimed)
@@ -186,7 +184,7 @@ def _move_to_meeting_in_time(uow: UnitOfWork, actor: Actor, case: Case) -> str |
     deadline = case.external_deadline
     if deadline is None or case.agenda_meeting_id is None:
         return None
-    current = uow.session.get(Meeting, case.agenda_meeting_id)
+    current = uow.meetings.find(case.agenda_meeting_id)
     if current is None or current.status != MeetingStatus.PLANNED or current.day <= deadline:
         return None
     slots = upcoming_slots(uow, include_remote=not closed_meeting_required(case))
@@ -194,7 +192,7 @@ def _move_to_meeting_in_time(uow: UnitOfWork, actor: Actor, case: Case) -> str |
                           by_preparation_deadline=False, exclude=[current.ref])
     if sooner is None or sooner.day > deadline:
         return None
-    meeting = uow.session.scalars(select(Meeting).where(Meeting.ref == sooner.ref)).one()
+    meeting = uow.meetings.get(sooner.ref)
     take_off_agenda(uow, case, "flytte")
     place_on_agenda(uow, actor, case, meeting, step="move", reason=(
         f"Flytt frå {current.ref}: det møtet er etter den eksterne fristen "
@@ -219,7 +217,7 @@ def _route_for(uow: UnitOfWork, case: Case) -> list[MeetingSlot] | None:
     slots = upcoming_slots(uow, include_remote=not closed_meeting_required(case))
     current = None
     if state == CaseState.ON_AGENDA and case.agenda_meeting_id is not None:
-        meeting = uow.session.get(Meeting, case.agenda_meeting_id)
+        meeting = uow.meetings.find(case.agenda_meeting_id)
         current = slot(meeting) if meeting is not None else None
     needs_prep = state in (CaseState.REGISTERED, CaseState.IN_PREPARATION, CaseState.SENT_BACK,
                            CaseState.RECOMMENDED) and CaseKind(case.kind) not in NO_PREPARATION

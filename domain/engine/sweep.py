@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, select
-
 from domain.engine.reconcile import reconcile_case
 from domain.errors import TingflytError
 from domain.operations.agenda import freeze_agenda
@@ -29,7 +27,7 @@ from domain.rules.terms import (
 )
 from domain.store.rule_values import leaders, meeting_label
 from domain.store.tables import Case, Deadline, Meeting, SubstituteCall, WrittenHandling
-from domain.store.uow import UnitOfWork
+from domain.store.uow import Engine, UnitOfWork
 
 #: Rows handled per query in one sweep round.
 BATCH = 200
@@ -40,8 +38,8 @@ def process_deadline(uow: UnitOfWork, deadline: Deadline) -> str | None:
     if deadline.status != DeadlineStatus.OPEN:
         deadline.next_check_at = None
         return None
-    case = uow.session.get(Case, deadline.case_id) if deadline.case_id else None
-    meeting = uow.session.get(Meeting, deadline.meeting_id) if deadline.meeting_id else None
+    case = uow.cases.find(deadline.case_id)
+    meeting = uow.meetings.find(deadline.meeting_id)
     what = DEADLINE_KIND_LABELS[DeadlineKind(deadline.kind)]
     subject = f"sak {case.number}" if case else (meeting.ref if meeting else "")
     recipients = {r for r in (deadline.owner_id, uow.council.director_id) if r}
@@ -85,9 +83,8 @@ def process_meeting(uow: UnitOfWork, meeting: Meeting) -> str | None:
         if uow.now < meeting.ends_at:
             meeting.next_check_at = meeting.ends_at
             return None
-        waiting = [c.number for c in uow.session.scalars(select(Case).where(
-            Case.agenda_meeting_id == meeting.id, Case.state == CaseState.ON_AGENDA)
-            .order_by(Case.year, Case.seq))]
+        waiting = [c.number for c in uow.cases.on_agenda_of(
+            meeting.id, state=CaseState.ON_AGENDA, ordered=True)]
         if not waiting:
             return None
         message = (f"Møtet {meeting_label(uow, meeting)} er over, men utfallet er ikkje ført "
@@ -139,11 +136,7 @@ class SweepReport:
 
 def due_ids(uow: UnitOfWork, model: Any, limit: int = BATCH,
             skip: set[int] | frozenset[int] = frozenset()) -> list[int]:
-    column = model.next_check_at
-    query = select(model.id).where(column.is_not(None), column <= uow.now)
-    if skip:
-        query = query.where(model.id.not_in(skip))
-    return list(uow.session.scalars(query.order_by(column).limit(limit)))
+    return uow.due.ids(model, uow.now, limit=limit, skip=skip)
 
 
 def sweep(engine: Engine, clock: Clock, *, max_rounds: int = 20) -> SweepReport:
@@ -170,7 +163,7 @@ def sweep(engine: Engine, clock: Clock, *, max_rounds: int = 20) -> SweepReport:
                 progressed = True
                 try:
                     with UnitOfWork(engine, clock) as uow:
-                        record = handler(uow, uow.session.get_one(model, row_id), report)
+                        record = handler(uow, uow.due.row(model, row_id), report)
                         uow.commit()
                     if record is not None:
                         record()  # only what was committed goes into the report
@@ -213,7 +206,4 @@ def _meeting_step(uow: UnitOfWork, meeting: Meeting, report: SweepReport) -> Any
 def next_due_at(engine: Engine, clock: Clock) -> datetime | None:
     """The earliest moment anything becomes due (for schedulers and the demo's season)."""
     with UnitOfWork(engine, clock, readonly=True) as uow:
-        times = [uow.session.scalar(select(func.min(model.next_check_at)))
-                 for model in (Case, Deadline, Meeting, SubstituteCall, WrittenHandling)]
-    present = [t for t in times if t is not None]
-    return min(present) if present else None
+        return uow.due.next_at()

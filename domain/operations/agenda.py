@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
-
 from domain.errors import (
     IllegalTransition,
     NotFound,
@@ -47,7 +45,6 @@ from domain.store.tables import (
     Body,
     Case,
     Meeting,
-    Treatment,
 )
 from domain.store.uow import UnitOfWork
 
@@ -62,11 +59,9 @@ def freeze_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> bool:
             f"Møtet {meeting.ref} er alt {status_label(meeting)}; sakslista kan ikkje "
             "frysast på nytt.", "Sjå [cmd:meeting.show] for sakslista.", field="meeting")
     body = meeting.body
-    session = uow.session
     _add_standing_items(uow, actor, meeting)
-    items = list(session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)))
-    cases = {c.id: c for c in session.scalars(select(Case).where(
-        Case.id.in_([i.case_id for i in items if i.case_id is not None])))}
+    items = uow.agenda.items_of(meeting.id)
+    cases = uow.cases.by_ids(i.case_id for i in items if i.case_id is not None)
 
     def order(item: AgendaItem) -> tuple[int, int, int, int]:
         return order_key(item.section, item.kind, item.position, item.id)
@@ -116,32 +111,19 @@ def _label_for(body: Body, items: list[AgendaItem], case: Case) -> str:
 
 def _add_standing_items(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> None:
     """Approval of the last minutes, and every unreported urgency decision for this body."""
-    session = uow.session
     # Minutes of every earlier meeting of this body that no other agenda approves yet (meetings
     # can be added out of order, so "the last meeting" is not enough).
-    approved = select(AgendaItem.related_meeting_id).where(
-        AgendaItem.kind == AgendaItemKind.MINUTES_APPROVAL,
-        AgendaItem.related_meeting_id.is_not(None))
-    earlier = session.scalars(
-        select(Meeting).where(Meeting.body_id == meeting.body_id,
-                              Meeting.starts_at < meeting.starts_at,
-                              Meeting.status.in_([MeetingStatus.NOTIFIED, MeetingStatus.HELD]),
-                              Meeting.id.not_in(approved))
-        .order_by(Meeting.starts_at)).all()
-    for previous in earlier:
+    for previous in uow.meetings.minutes_unapproved_before(meeting):
         add_item(uow, actor, meeting, kind=AgendaItemKind.MINUTES_APPROVAL, position=0,
                  title=minutes_approval_title(previous.day, previous.ref,
                                               written=previous.kind == MeetingKind.WRITTEN),
                  related_meeting=previous)
     # A report of an urgency decision must be on the body's next agenda (KL § 11-8 (1)).
     # One set on a later meeting's agenda is moved here: the agenda is not frozen without it.
-    reports = list(session.scalars(select(Case).where(
-        Case.kind == CaseKind.URGENCY_REPORT, Case.current_body_id == meeting.body_id,
-        Case.state.in_([CaseState.REGISTERED, CaseState.RECOMMENDED, CaseState.ON_AGENDA]))))
-    for report in reports:
+    for report in uow.cases.unreported_urgency(meeting.body_id):
         step = "place"
         if report.state == CaseState.ON_AGENDA:
-            other = session.get(Meeting, report.agenda_meeting_id)
+            other = uow.meetings.find(report.agenda_meeting_id)
             if other is None or other.id == meeting.id or other.status != MeetingStatus.PLANNED \
                     or other.starts_at <= meeting.starts_at:
                 continue
@@ -162,8 +144,7 @@ def add_item(uow: UnitOfWork, actor: Actor, meeting: Meeting, *, case: Case | No
     placing) or a standing item. ``numbered`` gives it its agenda number at once: for an agenda
     already frozen (a case taken up in the meeting) or a written handling."""
     if position is None:
-        position = (uow.session.scalar(select(func.max(AgendaItem.position)).where(
-            AgendaItem.meeting_id == meeting.id)) or 0) + 1
+        position = uow.agenda.last_position(meeting.id) + 1
     section = section_for(CaseKind(case.kind)) if case is not None else AgendaSection.STANDING
     item = AgendaItem(meeting_id=meeting.id, body_id=meeting.body_id,
                       case_id=case.id if case is not None else None, kind=kind,
@@ -173,7 +154,7 @@ def add_item(uow: UnitOfWork, actor: Actor, meeting: Meeting, *, case: Case | No
     if numbered:
         item.year = meeting.day.year
         item.number = uow.next_number(f"agenda:{meeting.body_id}", item.year)
-    uow.session.add(item)
+    uow.add(item)
     return item
 
 
@@ -196,8 +177,7 @@ def place_on_agenda(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
 
 def take_off_agenda(uow: UnitOfWork, case: Case, verb: str) -> Meeting:
     """Take a case off an open agenda. Refused once the notice has gone out."""
-    meeting = uow.session.get(Meeting, case.agenda_meeting_id) if case.agenda_meeting_id \
-        else None
+    meeting = uow.meetings.find(case.agenda_meeting_id)
     if meeting is None:
         raise IllegalTransition(f"Sak {case.number} står ikkje på noka saksliste.", "")
     if meeting.status != MeetingStatus.PLANNED:
@@ -208,7 +188,7 @@ def take_off_agenda(uow: UnitOfWork, case: Case, verb: str) -> Meeting:
             field="meeting")
     item = agenda_item_for(uow, case, meeting.id)
     if item is not None:
-        uow.session.delete(item)
+        uow.delete(item)
     meeting.agenda_changed_at = uow.now
     case.agenda_meeting_id = None
     return meeting
@@ -253,7 +233,7 @@ def place_by_rule(uow: UnitOfWork, actor: Actor, case: Case) -> Meeting | None:
                   f"{body.name}. Legg til møte ([cmd:meeting.add]).",
                   recipients=[uow.council.director_id], case=case)
         return None
-    meeting = uow.session.scalars(select(Meeting).where(Meeting.ref == target.ref)).one()
+    meeting = uow.meetings.get(target.ref)
     if reason is None:
         reason = {
             CaseState.RECOMMENDED: "Første møte der fristen for saksutgreiing enno held.",
@@ -268,9 +248,7 @@ def place_by_rule(uow: UnitOfWork, actor: Actor, case: Case) -> Meeting | None:
 
 def last_treatment_meeting(uow: UnitOfWork, case: Case) -> Meeting | None:
 
-    return uow.session.scalars(
-        select(Meeting).join(Treatment, Treatment.meeting_id == Meeting.id)
-        .where(Treatment.case_id == case.id).order_by(Meeting.starts_at.desc())).first()
+    return uow.meetings.last_treated(case.id)
 
 
 def check_report_target(uow: UnitOfWork, case: Case, meeting_ref: str | None,
@@ -278,10 +256,7 @@ def check_report_target(uow: UnitOfWork, case: Case, meeting_ref: str | None,
     """A report of an urgency decision goes on the body's next meeting whose agenda is still
     open, and stays there (KL § 11-8 (1))."""
     body = uow.bodies.get(case.current_body_id)
-    following = uow.session.scalars(select(Meeting).where(
-        Meeting.body_id == body.id, Meeting.status == MeetingStatus.PLANNED,
-        Meeting.starts_at > uow.now, Meeting.kind != MeetingKind.WRITTEN)
-        .order_by(Meeting.starts_at)).first()
+    following = uow.meetings.next_open(body.id, uow.now)
     where = f"neste møte i {body.name}" + (f", {following.ref}" if following else "")
     if remove:
         raise RuleViolation(
@@ -303,8 +278,7 @@ def position_of(uow: UnitOfWork, meeting: Meeting, value: str | int | None,
     """An agenda item given as its number (``RR 14/26``), case number or position."""
     if value is None:
         return None
-    items = list(uow.session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)))
+    items = uow.agenda.items_of(meeting.id, ordered=True)
     text = str(value).strip()
     for item in items:
         label = agenda_number(meeting.body.agenda_prefix, item.number, item.year)

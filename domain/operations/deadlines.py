@@ -5,10 +5,6 @@ them.
 from __future__ import annotations
 
 from datetime import date, time, timedelta
-from typing import Any
-
-from sqlalchemy import bindparam, literal, update
-from sqlalchemy import case as sa_case
 
 from domain.rules.terms import DeadlineStatus
 from domain.store.tables import Case, Deadline, Meeting
@@ -41,25 +37,8 @@ def open_deadline(
         kind=kind, case_id=case.id if case else None, meeting_id=meeting.id if meeting else None,
         due_date=due_date, due_at=due_at, remind_at=remind_at, status=DeadlineStatus.OPEN,
         owner_id=owner_id, note=note, next_check_at=remind_at or due_at)
-    uow.session.add(deadline)
+    uow.add(deadline)
     return deadline
-
-
-def _close_statement(owner: str, cancelled: bool) -> Any:
-    table = Deadline.__table__
-    status: Any = literal(DeadlineStatus.CANCELLED.value) if cancelled else sa_case(
-        (table.c.due_date >= bindparam("today"), DeadlineStatus.MET.value),
-        else_=DeadlineStatus.MISSED.value)
-    return (update(table)
-            .where(table.c[owner] == bindparam("owner"),
-                   table.c.kind.in_(bindparam("kinds", expanding=True)),
-                   table.c.status == DeadlineStatus.OPEN.value)
-            .values(status=status, closed_at=bindparam("now"), next_check_at=None))
-
-
-# Built once: closing deadlines happens in almost every command.
-_CLOSE = {(owner, cancelled): _close_statement(owner, cancelled)
-          for owner in ("case_id", "meeting_id") for cancelled in (False, True)}
 
 
 def close_deadlines(
@@ -72,11 +51,5 @@ def close_deadlines(
 ) -> int:
     """Mark open deadlines met (or cancelled): one UPDATE. Met after its day means missed."""
     owner, owner_id = ("case_id", case.id) if case is not None else ("meeting_id", meeting.id)
-    result = uow.session.connection().execute(
-        _CLOSE[(owner, cancelled)],
-        {"owner": owner_id, "kinds": list(kinds), "today": uow.today, "now": uow.now})
-    # Deadline rows already loaded in this unit are stale now: reload them when next read.
-    for obj in list(uow.session.identity_map.values()):
-        if isinstance(obj, Deadline) and getattr(obj, owner) == owner_id:
-            uow.session.expire(obj)
-    return int(result.rowcount or 0)
+    return uow.deadlines.close(owner=owner, owner_id=owner_id, kinds=kinds, cancelled=cancelled,
+                               today=uow.today, now=uow.now)

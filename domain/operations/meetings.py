@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, select
-
 from domain.errors import InvalidInput, RuleViolation
 from domain.operations.deadlines import close_deadlines, open_deadline
 from domain.rules.access import OPERATOR_ACTOR, Actor
@@ -15,12 +13,11 @@ from domain.rules.calendar import format_date
 from domain.rules.numbering import meeting_ref
 from domain.rules.terms import (
     MEETING_STATUS_LABELS,
-    CaseState,
     DeadlineKind,
     MeetingKind,
     MeetingStatus,
 )
-from domain.store.tables import Body, Case, Meeting
+from domain.store.tables import Body, Meeting
 from domain.store.uow import UnitOfWork
 
 #: Local time at which the sweep sends a meeting's notice on its notice day.
@@ -34,8 +31,7 @@ LATE_NOTICE_TIME = time(16, 0)
 
 def _ref_for(uow: UnitOfWork, body: Body, day: date) -> str:
     base = f"{body.agenda_prefix}-{day.isoformat()}"
-    taken = set(uow.session.scalars(select(Meeting.ref).where(Meeting.ref.like(f"{base}%"))))
-    return meeting_ref(body.agenda_prefix or "", day, taken)
+    return meeting_ref(body.agenda_prefix or "", day, uow.meetings.refs_starting(base))
 
 
 def notice_days_for(body: Body, kind: str) -> int:
@@ -75,9 +71,7 @@ def create_meeting(
         period = f"{format_date(council.period_start)}-{format_date(council.period_end)}"
         raise InvalidInput(f"{format_date(day)} er utanfor valperioden ({period}).",
                            "Vel ein dato i valperioden.", field="date")
-    same_day = uow.session.scalars(select(Meeting.ref).where(
-        Meeting.body_id == body.id, Meeting.day == day,
-        Meeting.status != MeetingStatus.CANCELLED)).first()
+    same_day = uow.meetings.held_on(body.id, day)
     if same_day is not None:
         raise RuleViolation(f"{body.name} har alt eit møte {format_date(day)} ({same_day}).",
                             "Set sakene på det møtet, eller vel ein annan dag.", field="date")
@@ -102,7 +96,7 @@ def create_meeting(
         notified_at=None, notice_late=False, reason=reason, created_at=uow.now,
         agenda_changed_at=None, next_check_at=notice_at)
     meeting.body = body
-    uow.session.add(meeting)
+    uow.add(meeting)
     uow.flush()
     open_deadline(uow, kind=DeadlineKind.NOTICE, due_date=notice,
                   reminder_days=body.reminder_days, meeting=meeting,
@@ -139,8 +133,7 @@ def reschedule_meeting(uow: UnitOfWork, meeting: Meeting, start: time, end: time
     preparation = cal.preparation_deadline(notice, body.preparation_days)
     changes: list[str] = []
     if remote and not meeting.remote:
-        closed = [c.number for c in uow.session.scalars(select(Case).where(
-            Case.agenda_meeting_id == meeting.id, Case.exempt_offl_section == 13))]
+        closed = [c.number for c in uow.cases.confidential_on_agenda_of(meeting.id)]
         if closed:
             raise RuleViolation(
                 f"Møtet {meeting.ref} kan ikkje bli fjernmøte: sak {', '.join(closed)} er "
@@ -169,9 +162,7 @@ def reschedule_meeting(uow: UnitOfWork, meeting: Meeting, start: time, end: time
                       owner_id=uow.council.director_id,
                       note=f"Innkalling til {meeting.ref}; sakslista vert fryst då")
         changes.append("innkallingsdato og utgreiingsfrist")
-        for case in uow.session.scalars(select(Case).where(
-                Case.target_meeting_id == meeting.id,
-                Case.state == CaseState.IN_PREPARATION)):
+        for case in uow.cases.in_preparation_for(meeting.id):
             close_deadlines(uow, kinds=(DeadlineKind.PREPARATION,), case=case, cancelled=True)
             open_deadline(uow, kind=DeadlineKind.PREPARATION, due_date=preparation,
                           reminder_days=body.reminder_days, case=case, owner_id=case.lead_id,
@@ -187,13 +178,7 @@ def reschedule_meeting(uow: UnitOfWork, meeting: Meeting, start: time, end: time
 
 def wake_waiting_cases(uow: UnitOfWork, body: Body) -> None:
     """A new meeting may give waiting or urgent cases a place: let the engine look again."""
-    waiting = select(Case).where(
-        and_(Case.current_body_id == body.id,
-             Case.state.in_([CaseState.RECOMMENDED, CaseState.POSTPONED, CaseState.REFERRED,
-                             CaseState.REGISTERED, CaseState.IN_PREPARATION,
-                             CaseState.SENT_BACK]))
-        | Case.urgent.is_(True))  # an urgent case may need any body's meeting on its path
-    for case in uow.session.scalars(waiting):
+    for case in uow.cases.waiting_for_body(body.id):
         if case.next_check_at is None or case.next_check_at > uow.now:
             case.next_check_at = uow.now
 

@@ -5,8 +5,6 @@ the same transaction.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from domain.errors import Conflict, IllegalTransition, InvalidInput, RuleViolation
 from domain.operations.agenda import check_report_target, place_on_agenda
 from domain.operations.deadlines import close_deadlines
@@ -82,8 +80,7 @@ def case_in_session(uow: UnitOfWork, actor: Actor, number: str,
     if state != CaseState.ON_AGENDA or case.agenda_meeting_id is None:
         check("decide", state, case.number)
         raise IllegalTransition(f"Sak {case.number} står ikkje på noka saksliste.", "")
-    meeting = uow.session.get(Meeting, case.agenda_meeting_id)
-    assert meeting is not None
+    meeting = uow.meetings.by_id(case.agenda_meeting_id)
     if meeting.kind == MeetingKind.WRITTEN:
         raise RuleViolation(
             f"Sak {case.number} er til skriftleg handsaming ({meeting.ref}): ho er vedteken "
@@ -154,7 +151,7 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
     if basis_override is not None:
         basis = basis_override
 
-    with uow.session.no_autoflush:  # read first, so the case is written once, at the end
+    with uow.no_autoflush():  # read first, so the case is written once, at the end
         item = agenda_item_for(uow, case, meeting.id)
         path = case_path(uow, case)
     case.state = check(_OUTCOME_STEP[result], state, case.number)
@@ -164,7 +161,7 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
         authoritative=result in AUTHORITATIVE, recorded_at=uow.now, recorded_by_id=actor.id,
         recorded_role=actor.role_for_journal((Role.CHAIR, Role.DEPUTY_CHAIR)),
         proposal_id=proposal_id, vote_summary=vote_summary)
-    uow.session.add(treatment)
+    uow.add(treatment)
     if meeting.status == MeetingStatus.NOTIFIED:
         meeting.status = MeetingStatus.HELD
     case.agenda_meeting_id = None
@@ -258,7 +255,7 @@ def _report_urgency_decision(uow: UnitOfWork, actor: Actor, case: Case,
                       else None),
         external_deadline=None, urgent=False, hold=False, related_case_id=case.id,
         registered_at=uow.now, updated_at=uow.now, next_check_at=uow.now)
-    uow.session.add(report)
+    uow.add(report)
     uow.flush()
     uow.journal(actor, "case.urgency_report",
                 f"Melding om hastevedtaket er registrert som sak {report.number} til "
@@ -273,10 +270,7 @@ def _report_urgency_decision(uow: UnitOfWork, actor: Actor, case: Case,
 def report_target(uow: UnitOfWork, body: Body) -> Meeting | None:
     """The meeting a report of an urgency decision goes on: the body's next meeting whose agenda
     is still open (not a written handling). The same rule as ``check_report_target``."""
-    return uow.session.scalars(select(Meeting).where(
-        Meeting.body_id == body.id, Meeting.status == MeetingStatus.PLANNED,
-        Meeting.starts_at > uow.now, Meeting.kind != MeetingKind.WRITTEN)
-        .order_by(Meeting.starts_at)).first()
+    return uow.meetings.next_open(body.id, uow.now)
 
 
 def _place_report(uow: UnitOfWork, report: Case, assembly: Body) -> Meeting | None:

@@ -5,31 +5,24 @@ speak."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from domain.operations.substitutes import seats_of
 from domain.rules.recipients import Recipient, Sitting, attend_and_speak_people
 from domain.rules.recipients import call_in_recipients as _call_ins
 from domain.rules.recipients import notice_recipients as _notices
-from domain.rules.terms import AbsenceKind, CallStatus, MembershipRole
-from domain.store.tables import Absence, Case, Meeting, Membership, SubstituteCall
+from domain.rules.terms import CallStatus
+from domain.store.tables import Meeting
 from domain.store.uow import UnitOfWork
 
 
 def sitting_of(uow: UnitOfWork, meeting: Meeting) -> Sitting:
     """The seats of ``meeting`` as the recipients rule reads them."""
     members = tuple(seat.member_id for seat in seats_of(uow, meeting.body_id))
-    absent = frozenset(uow.session.scalars(select(Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.kind == AbsenceKind.MEETING,
-        Absence.withdrawn_at.is_(None))))
+    absent = frozenset(uow.sitting.away_from(meeting.id))
     substitutes: dict[str, str] = {}
     case_substitutes: dict[str, tuple[str, str]] = {}
     asked: dict[str, str] = {}
-    numbers = {c.id: c.number for c in uow.session.scalars(select(Case).join(
-        SubstituteCall, SubstituteCall.case_id == Case.id).where(
-        SubstituteCall.meeting_id == meeting.id))}
-    for call in uow.session.scalars(select(SubstituteCall).where(
-            SubstituteCall.meeting_id == meeting.id).order_by(SubstituteCall.id)):
+    numbers = uow.cases.called_for_in(meeting.id)
+    for call in uow.sitting.calls_of(meeting.id):
         if call.status == CallStatus.ACCEPTED and call.case_id is None:
             substitutes[call.substitute_id] = call.seat_id
         elif call.status == CallStatus.ACCEPTED:
@@ -39,9 +32,7 @@ def sitting_of(uow: UnitOfWork, meeting: Meeting) -> Sitting:
     body = meeting.body
     groups = {}
     for group in body.attend_and_speak or []:
-        groups[group] = list(uow.session.scalars(select(Membership.person_id).where(
-            Membership.body_id == group, Membership.role == MembershipRole.MEMBER)
-            .order_by(Membership.municipality_id, Membership.rank)))
+        groups[group] = uow.bodies.member_ids(group)
     council = uow.council
     speakers = attend_and_speak_people(body.attend_and_speak or [],
                                        director=council.director_id,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from domain.rules.access import Scope
-from domain.store.tables import Meeting
 from domain.store.uow import UnitOfWork
 
 
@@ -20,7 +19,6 @@ def case_body(uow: UnitOfWork, data: Any) -> Scope:
     """The body whose chair may act on the case named by ``data.case``: that of the meeting it
     is on, else the body it is with now."""
     case = uow.cases.get(data.case)
-    meeting = uow.session.get(Meeting, case.agenda_meeting_id) if case.agenda_meeting_id \
-        else None
+    meeting = uow.meetings.find(case.agenda_meeting_id)
     body = meeting.body if meeting is not None else uow.bodies.get(case.current_body_id)
     return Scope(body=body.id, body_name=body.name)

@@ -14,23 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
-
 from domain.errors import RuleViolation
 from domain.rules.access import SYSTEM_ACTOR
 from domain.rules.sitting import Sitting, leading, present_for_item
 from domain.rules.sitting import expected_present as seats_expected
-from domain.rules.terms import AbsenceKind, AlertKind, CallStatus, MeetingStatus, MembershipRole
+from domain.rules.terms import AbsenceKind, AlertKind, CallStatus, MeetingStatus
 from domain.rules.voting import quorum_needed
 from domain.store.rule_values import meeting_label
 from domain.store.tables import (
     Absence,
-    AgendaItem,
-    Attendance,
     Case,
     Meeting,
-    Membership,
-    Person,
     SubstituteCall,
 )
 from domain.store.uow import UnitOfWork
@@ -55,36 +49,22 @@ class Seat:
 
 
 def seats_of(uow: UnitOfWork, body_id: str) -> list[Seat]:
-    rows = uow.session.scalars(select(Membership).where(
-        Membership.body_id == body_id, Membership.role == MembershipRole.MEMBER)
-        .order_by(Membership.municipality_id, Membership.rank))
-    return [Seat(m.person_id, m.municipality_id) for m in rows]
+    return [Seat(m.person_id, m.municipality_id) for m in uow.bodies.members(body_id)]
 
 
 def substitutes_for(uow: UnitOfWork, body_id: str, seat: Seat) -> list[str]:
     """The seat's group's substitutes, in their numbered order."""
-    rows = uow.session.scalars(select(Membership).where(
-        Membership.body_id == body_id, Membership.role == MembershipRole.SUBSTITUTE,
-        Membership.municipality_id == seat.municipality_id).order_by(Membership.rank))
-    return [m.person_id for m in rows]
+    return uow.bodies.substitute_ids(body_id, seat.municipality_id)
 
 
 def recused_in(uow: UnitOfWork, meeting: Meeting, case: Case | None = None) -> set[str]:
     """Who has reported herself recused (inhabil) in ``meeting``: in ``case``, or in any case."""
-    query = select(Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.kind == AbsenceKind.CASE,
-        Absence.withdrawn_at.is_(None))
-    if case is not None:
-        query = query.where(Absence.case_id == case.id)
-    return set(uow.session.scalars(query))
+    return uow.sitting.recused(meeting.id, case.id if case is not None else None)
 
 
 def sitting_substitute(uow: UnitOfWork, meeting: Meeting, person_id: str) -> Seat | None:
     """The seat a substitute sits in for the whole meeting (she said yes), if any."""
-    call = uow.session.scalars(select(SubstituteCall).where(
-        SubstituteCall.meeting_id == meeting.id, SubstituteCall.substitute_id == person_id,
-        SubstituteCall.status == CallStatus.ACCEPTED,
-        SubstituteCall.case_id.is_(None))).first()
+    call = uow.sitting.seat_taken_by(meeting.id, person_id)
     if call is None:
         return None
     return next((s for s in seats_of(uow, meeting.body_id) if s.member_id == call.seat_id), None)
@@ -100,8 +80,7 @@ def call_next_substitute(uow: UnitOfWork, meeting: Meeting, absence: Absence,
     meeting), nobody else is asked.
     """
     case_id = absence.case_id if absence.kind == AbsenceKind.CASE else None
-    calls = list(uow.session.scalars(select(SubstituteCall).where(
-        SubstituteCall.meeting_id == meeting.id)))
+    calls = uow.sitting.calls_of(meeting.id)
     active = next((c for c in calls if c.seat_id == seat.member_id and c.case_id == case_id
                    and c.status in ACTIVE), None)
     if active is not None:
@@ -116,20 +95,17 @@ def call_next_substitute(uow: UnitOfWork, meeting: Meeting, absence: Absence,
     else:
         # Asked for the meeting (she sits, or said no to it), or asked for this case already.
         busy = {c.substitute_id for c in calls if c.case_id is None or c.case_id == case_id}
-    away = set(uow.session.scalars(select(Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.kind == AbsenceKind.MEETING,
-        Absence.withdrawn_at.is_(None))))
+    away = uow.sitting.away_from(meeting.id)
     members = {s.member_id for s in seats_of(uow, meeting.body_id)}
-    case = uow.session.get(Case, case_id) if case_id is not None else None
+    case = uow.cases.find(case_id)
     if case is not None and case.agenda_meeting_id != meeting.id:
         return None  # the case has left this meeting's agenda: no one is needed for it here
     for_case = f" i sak {case.number}" if case is not None else ""
-    member = uow.session.get(Person, seat.member_id)
-    member_name = member.name if member else seat.member_id
+    member_name = uow.people.name_of(seat.member_id)
     for rank, candidate in enumerate(substitutes_for(uow, meeting.body_id, seat), start=1):
         if candidate in busy or candidate in away or candidate in members:
             continue
-        person = uow.session.get(Person, candidate)
+        person = uow.people.find(candidate)
         if person is None or not person.active:
             continue
         answer_by = min(uow.now + ANSWER_WINDOW, meeting.starts_at - ANSWER_MARGIN)
@@ -138,7 +114,7 @@ def call_next_substitute(uow: UnitOfWork, meeting: Meeting, absence: Absence,
             meeting_id=meeting.id, absence_id=absence.id, seat_id=seat.member_id,
             substitute_id=candidate, case_id=case_id, rank=rank, status=CallStatus.ASKED,
             asked_at=uow.now, answer_by=answer_by, next_check_at=answer_by)
-        uow.session.add(call)
+        uow.add(call)
         uow.flush()
         uow.journal(SYSTEM_ACTOR, "substitute.ask",
                     f"Varamedlem nr. {rank} {person.name} er spurd om å møte for "
@@ -161,17 +137,16 @@ def process_call(uow: UnitOfWork, call: SubstituteCall) -> str | None:
     if call.status != CallStatus.ASKED or uow.now < call.answer_by:
         call.next_check_at = call.answer_by if call.status == CallStatus.ASKED else None
         return None
-    meeting = uow.session.get_one(Meeting, call.meeting_id)
+    meeting = uow.meetings.by_id(call.meeting_id)
     call.status = CallStatus.EXPIRED
-    person = uow.session.get(Person, call.substitute_id)
-    case = uow.session.get(Case, call.case_id) if call.case_id is not None else None
-    message = (f"{person.name if person else call.substitute_id} svarte ikkje innan fristen; "
+    case = uow.cases.find(call.case_id)
+    message = (f"{uow.people.name_of(call.substitute_id)} svarte ikkje innan fristen; "
                f"neste varamedlem vert spurd ({meeting.ref}"
                + (f", sak {case.number})." if case is not None else ")."))
     uow.journal(SYSTEM_ACTOR, "substitute.expired", message, meeting=meeting, case=case)
     if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.NOTIFIED) \
             and uow.now < meeting.starts_at:
-        absence = uow.session.get_one(Absence, call.absence_id)
+        absence = uow.sitting.absence(call.absence_id)
         seat = next(s for s in seats_of(uow, meeting.body_id) if s.member_id == call.seat_id)
         call_next_substitute(uow, meeting, absence, seat)
         warn_quorum(uow, meeting)
@@ -205,11 +180,8 @@ class SeatState:
 def seat_states(uow: UnitOfWork, meeting: Meeting) -> list[SeatState]:
     """Each seat: the member's absence for the meeting (a part counts), who sits instead or is
     asked, who said no; and the substitutes for the cases she is recused in."""
-    absences = list(uow.session.scalars(select(Absence).where(
-        Absence.meeting_id == meeting.id, Absence.withdrawn_at.is_(None),
-        Absence.kind != AbsenceKind.CASE)))
-    calls = list(uow.session.scalars(select(SubstituteCall).where(
-        SubstituteCall.meeting_id == meeting.id).order_by(SubstituteCall.id)))
+    absences = uow.sitting.absences_from_meeting(meeting.id)
+    calls = uow.sitting.calls_of(meeting.id)
     out = []
     for seat in seats_of(uow, meeting.body_id):
         state = SeatState(seat.member_id, seat.municipality_id)
@@ -261,7 +233,7 @@ def warn_quorum(uow: UnitOfWork, meeting: Meeting) -> list[str]:
     if present < needed:
         warnings.append(f"{meeting_label(uow, meeting)}: berre {present} av {seats} plassar er "
                         f"dekte; minst {needed} trengst for å vere vedtaksføre.")
-    for case in uow.session.scalars(select(Case).where(Case.agenda_meeting_id == meeting.id)):
+    for case in uow.cases.on_agenda_of(meeting.id):
         in_case = expected_present(uow, meeting, case)
         if in_case < needed <= present:
             warnings.append(f"Sak {case.number} i {meeting.ref}: berre {in_case} av {seats} kan "
@@ -286,8 +258,7 @@ class Presence:
 def attendance_rows(uow: UnitOfWork, meeting: Meeting) -> list[Sitting]:
     """The recorded attendance of ``meeting`` as the sitting rules read it."""
     return [Sitting(r.person_id, r.seat_id, r.from_position, r.to_position, r.case_id, r.chair)
-            for r in uow.session.scalars(select(Attendance).where(
-                Attendance.meeting_id == meeting.id).order_by(Attendance.id))]
+            for r in uow.sitting.attendance_of(meeting.id)]
 
 
 def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
@@ -304,8 +275,7 @@ def presence_for(uow: UnitOfWork, meeting: Meeting, case: Case) -> Presence:
                             "Før kven som møtte først: "
                             f"[cmd:meeting.attend|meeting={meeting.ref}|present=...|chair=...].",
                             field="meeting")
-    item = uow.session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id)).first()
+    item = uow.agenda.item_for(case.id, meeting.id)
     position = item.position if item is not None else None
     recused = frozenset(recused_in(uow, meeting, case))
     sitting = present_for_item(rows, position, recused, case.id)

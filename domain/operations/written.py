@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import time, timedelta
 
-from sqlalchemy import select
-
 from domain.errors import RuleViolation
 from domain.operations.outcomes import apply_outcome
 from domain.operations.substitutes import seats_of
@@ -25,13 +23,10 @@ from domain.rules.terms import (
 from domain.rules.voting import Choice
 from domain.store.rule_values import leaders
 from domain.store.tables import (
-    AgendaItem,
     Ballot,
     Case,
     Meeting,
-    Person,
     Proposal,
-    WrittenAnswer,
     WrittenHandling,
 )
 from domain.store.uow import UnitOfWork
@@ -42,13 +37,11 @@ ANSWER_TIME = time(23, 59, 59)
 
 def handling_at(uow: UnitOfWork, meeting: Meeting) -> WrittenHandling:
     """The written handling a written-handling meeting holds (one per such meeting)."""
-    return uow.session.scalars(select(WrittenHandling).where(
-        WrittenHandling.meeting_id == meeting.id)).one()
+    return uow.written.of_meeting(meeting.id)
 
 
 def open_handling(uow: UnitOfWork, case: Case) -> WrittenHandling:
-    handling = uow.session.scalars(select(WrittenHandling).where(
-        WrittenHandling.case_id == case.id, WrittenHandling.status == WrittenStatus.OPEN)).first()
+    handling = uow.written.open_for(case.id)
     if handling is None:
         raise RuleViolation(f"Sak {case.number} er ikkje til skriftleg handsaming no.",
                             "Start ho med [cmd:written.start].", field="case")
@@ -65,9 +58,9 @@ def adopt(uow: UnitOfWork, actor: Actor, handling: WrittenHandling, case: Case,
         "handsaming (kommunelova § 11-8 (2)).", votes_for=len(members),
         votes_against=0, votes_blank=0, casting_vote=False, chair_id=None, elected=None,
         drawn_among=None, recorded_at=uow.now, recorded_by=actor.id)
-    uow.session.add(proposal)
+    uow.add(proposal)
     uow.flush()
-    uow.session.add_all(Ballot(proposal_id=proposal.id, voter_id=m, seat_id=m, choice=Choice.FOR,
+    uow.add_all(Ballot(proposal_id=proposal.id, voter_id=m, seat_id=m, choice=Choice.FOR,
                                candidate=None) for m in members)
     handling.status = WrittenStatus.ADOPTED
     handling.closed_at = uow.now
@@ -88,8 +81,7 @@ def fail_handling(uow: UnitOfWork, actor: Actor, handling: WrittenHandling, case
     handling.closed_at = uow.now
     handling.next_check_at = None
     handling.outcome_note = why
-    item = uow.session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id)).first()
+    item = uow.agenda.item_for(case.id, meeting.id)
     if item is not None:
         item.withdrawn = True  # the numbered item stays in the record, without a decision
     case.state = CaseState.RECOMMENDED
@@ -114,14 +106,12 @@ def process_written(uow: UnitOfWork, handling: WrittenHandling) -> str | None:
     if uow.now <= handling.answer_by:
         handling.next_check_at = handling.answer_by + timedelta(seconds=1)
         return None
-    case = uow.session.get_one(Case, handling.case_id)
-    meeting = uow.session.get_one(Meeting, handling.meeting_id)
+    case = uow.cases.by_id(handling.case_id)
+    meeting = uow.meetings.by_id(handling.meeting_id)
     members = [s.member_id for s in seats_of(uow, meeting.body_id)]
-    answered = set(uow.session.scalars(select(WrittenAnswer.person_id).where(
-        WrittenAnswer.written_id == handling.id)))
+    answered = uow.written.answered(handling.id)
     missing = [m for m in members if m not in answered]
-    names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
-        Person.id.in_(missing)))}
+    names = uow.people.names(missing)
     fail_handling(uow, SYSTEM_ACTOR, handling, case, meeting,
                   f"ingen svar frå {', '.join(names.get(m, m) for m in missing)} innan fristen.")
     return f"Skriftleg handsaming av sak {case.number} fall (manglande svar)."

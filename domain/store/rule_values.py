@@ -3,11 +3,9 @@ meeting slots, the council's leaders, labels."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from domain.rules.calendar import format_date
 from domain.rules.scheduling import Bodies, BodyRules, MeetingSlot
-from domain.rules.terms import BodyKind, CaseKind, MeetingKind, MeetingStatus
+from domain.rules.terms import BodyKind, CaseKind, MeetingStatus
 from domain.store.tables import AgendaItem, Body, Case, Meeting
 from domain.store.uow import UnitOfWork
 
@@ -23,7 +21,7 @@ def body_rules(body: Body) -> BodyRules:
 
 
 def all_bodies(uow: UnitOfWork) -> Bodies:
-    return Bodies(body_rules(b) for b in uow.session.scalars(select(Body)))
+    return Bodies(body_rules(b) for b in uow.bodies.all())
 
 
 def slot(meeting: Meeting) -> MeetingSlot:
@@ -35,12 +33,7 @@ def slot(meeting: Meeting) -> MeetingSlot:
 
 def upcoming_slots(uow: UnitOfWork, *, include_remote: bool = True) -> list[MeetingSlot]:
     """Open meetings from today on, as the scheduling rules see them."""
-    start = uow.calendar.start_of(uow.today)
-    query = (select(Meeting).where(Meeting.starts_at >= start,
-                                   Meeting.status == MeetingStatus.PLANNED,
-                                   Meeting.kind != MeetingKind.WRITTEN)
-             .order_by(Meeting.starts_at))
-    slots = [slot(m) for m in uow.session.scalars(query)]
+    slots = [slot(m) for m in uow.meetings.open_from(uow.calendar.start_of(uow.today))]
     return slots if include_remote else [s for s in slots if not s.remote]
 
 
@@ -52,10 +45,7 @@ def leaders(uow: UnitOfWork) -> list[str]:
 
 
 def agenda_item_for(uow: UnitOfWork, case: Case, meeting_id: int | None) -> AgendaItem | None:
-    if meeting_id is None:
-        return None
-    return uow.session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting_id, AgendaItem.case_id == case.id)).first()
+    return uow.agenda.item_for(case.id, meeting_id)
 
 
 def meeting_label(uow: UnitOfWork, meeting: Meeting) -> str:

@@ -3,14 +3,17 @@
 Every staff action and every automatic step runs inside one ``UnitOfWork``: it reads, checks,
 changes, writes its journal entry, and commits, or it raises and nothing is written. It keeps
 the transaction, the clock (and the council's calendar), the journal and alerts, and the mapping
-of a lost race to ``Conflict``; lookups are its repositories (``uow.cases``, ``uow.meetings``,
-``uow.bodies``, ``uow.people``).
+of a lost race to ``Conflict``; every statement is one of its repositories (``uow.cases``,
+``uow.meetings``, ...: see ``domain.store.repositories``) or of its read side (``uow.reads``).
+Outside the store nothing touches the session: rows are added and removed with ``uow.add`` and
+``uow.delete``.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -29,12 +32,23 @@ from domain.rules.terms import Role
 from domain.store.db import READONLY
 from domain.store.reads import Reads
 from domain.store.repositories import (
+    AgendaRepository,
     BodyRepository,
     CaseRepository,
+    DeadlineRepository,
+    DueRepository,
     MeetingRepository,
+    OrganisationRepository,
     PersonRepository,
+    SittingRepository,
+    VoteRepository,
+    WrittenRepository,
 )
 from domain.store.tables import Alert, Case, CouncilRecord, Counter, JournalEntry, Meeting
+
+#: The type of a database handle, for the callers that pass one on (so that nothing outside the
+#: store needs to import SQLAlchemy for it).
+__all__ = ["Engine", "UnitOfWork"]
 
 # -- the unit of work ---------------------------------------------------------------------------
 
@@ -53,16 +67,31 @@ class UnitOfWork:
         self.committed = False
         self.cases: CaseRepository
         self.meetings: MeetingRepository
+        self.agenda: AgendaRepository
         self.bodies: BodyRepository
         self.people: PersonRepository
+        self.organisation: OrganisationRepository
+        self.sitting: SittingRepository
+        self.votes: VoteRepository
+        self.written: WrittenRepository
+        self.deadlines: DeadlineRepository
+        self.due: DueRepository
         self.reads: Reads
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
-        self.cases = CaseRepository(self.session)
-        self.meetings = MeetingRepository(self.session)
-        self.bodies = BodyRepository(self.session)
-        self.people = PersonRepository(self.session, lambda: self.council)
+        session = self.session
+        self.cases = CaseRepository(session)
+        self.meetings = MeetingRepository(session)
+        self.agenda = AgendaRepository(session)
+        self.bodies = BodyRepository(session)
+        self.people = PersonRepository(session, lambda: self.council)
+        self.organisation = OrganisationRepository(session)
+        self.sitting = SittingRepository(session)
+        self.votes = VoteRepository(session)
+        self.written = WrittenRepository(session)
+        self.deadlines = DeadlineRepository(session)
+        self.due = DueRepository(session)
         self.reads = Reads(self.session)
         return self
 
@@ -96,6 +125,22 @@ class UnitOfWork:
     def flush(self) -> None:
         """Flush now (to get ids); a lost race surfaces as ``Conflict`` when the unit ends."""
         self.session.flush()
+
+    # -- new and removed rows ----------------------------------------------------------------
+    def add(self, row: Any) -> None:
+        """A new row, written with the unit (or at the next flush)."""
+        self.session.add(row)
+
+    def add_all(self, rows: Iterable[Any]) -> None:
+        self.session.add_all(list(rows))
+
+    def delete(self, row: Any) -> None:
+        """A row to remove, with the unit."""
+        self.session.delete(row)
+
+    def no_autoflush(self) -> AbstractContextManager[Any]:
+        """Read without writing pending changes first (so a changed row is written once)."""
+        return self.session.no_autoflush
 
     # -- council and calendar ---------------------------------------------------------------
     @property

@@ -1,0 +1,200 @@
+"""The organisation: bodies with their members and substitutes in order, people and the actor's
+roles, and what loading the organisation file keeps in step (the council row, municipalities,
+membership and its history)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import bindparam, case, delete, func, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from domain.errors import InvalidInput, NotAllowed, NotFound
+from domain.rules.access import Actor
+from domain.rules.terms import MembershipRole, Role
+from domain.store.tables import (
+    Body,
+    CouncilRecord,
+    Membership,
+    MembershipPeriod,
+    Municipality,
+    Person,
+)
+
+
+class BodyRepository:
+    """Bodies by id and kind, and who sits in them."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, body_id: str, *, field: str = "body") -> Body:
+        body = self.session.get(Body, body_id)
+        if body is None:
+            known = ", ".join(sorted(self.session.scalars(select(Body.id))))
+            raise NotFound(f"Ukjend organ «{body_id}».", f"Bruk eitt av: {known}.", field=field)
+        return body
+
+    def of_kind(self, kind: str) -> Body:
+        body = self.session.scalars(select(Body).where(Body.kind == kind)).first()
+        if body is None:
+            raise NotFound(f"Organisasjonen har ikkje noko organ av typen «{kind}».",
+                           "Legg det til i organisasjonsfila og køyr [cmd:init] på nytt.")
+        return body
+
+    def all(self) -> list[Body]:
+        """Every body."""
+        return list(self.session.scalars(select(Body)))
+
+    def members(self, body_id: str) -> list[Membership]:
+        """The body's members, by municipality and rank (the seats)."""
+        return list(self.session.scalars(select(Membership).where(
+            Membership.body_id == body_id, Membership.role == MembershipRole.MEMBER)
+            .order_by(Membership.municipality_id, Membership.rank)))
+
+    def member_ids(self, body_id: str) -> list[str]:
+        """The ids of the body's members, by municipality and rank."""
+        return list(self.session.scalars(select(Membership.person_id).where(
+            Membership.body_id == body_id, Membership.role == MembershipRole.MEMBER)
+            .order_by(Membership.municipality_id, Membership.rank)))
+
+    def substitute_ids(self, body_id: str, municipality_id: str) -> list[str]:
+        """The substitutes of one group (municipality) in the body, in their numbered order."""
+        return list(self.session.scalars(select(Membership.person_id).where(
+            Membership.body_id == body_id, Membership.role == MembershipRole.SUBSTITUTE,
+            Membership.municipality_id == municipality_id).order_by(Membership.rank)))
+
+
+class PersonRepository:
+    """People by id, and the actor's roles, resolved once per unit of work with one query (the
+    organisation changes only with ``init``)."""
+
+    def __init__(self, session: Session, council: Callable[[], Any]) -> None:
+        self.session = session
+        self._council = council
+        self._actors: dict[str, Actor] = {}
+
+    def get(self, person_id: str, *, field: str = "person") -> Person:
+        person = self.session.get(Person, person_id)
+        if person is None or not person.active:
+            raise NotFound(f"Ukjend person «{person_id}».",
+                           "Sjå [cmd:org.show] for id-ane til personane.", field=field)
+        return person
+
+    def find(self, person_id: str | None) -> Person | None:
+        """The person with this id (also one no longer in the organisation), or None."""
+        return self.session.get(Person, person_id) if person_id is not None else None
+
+    def name_of(self, person_id: str | None) -> str | None:
+        """The person's name, else the id as given (a person no longer on file keeps it)."""
+        person = self.find(person_id)
+        return person.name if person is not None else person_id
+
+    def names(self, ids: Iterable[str]) -> dict[str, str]:
+        """Names of the people with these ids, by id (those not on file are left out)."""
+        wanted = list(ids)
+        if not wanted:
+            return {}
+        return {p.id: p.name for p in self.session.scalars(select(Person).where(
+            Person.id.in_(wanted)))}
+
+    def active_ids(self, ids: Iterable[str]) -> set[str]:
+        """Which of these ids are people active in the organisation."""
+        return set(self.session.scalars(select(Person.id).where(
+            Person.id.in_(list(ids)), Person.active.is_(True))))
+
+    def all_active(self) -> list[Person]:
+        """Everyone active in the organisation."""
+        return list(self.session.scalars(select(Person).where(Person.active.is_(True))))
+
+    def actor(self, person_id: str | None) -> Actor:
+        if person_id is None:
+            raise NotAllowed("Denne handlinga krev at du seier kven du er.",
+                             "Gje [field:as] (sjå [cmd:org.show] for id-ane), eller set "
+                             "TINGFLYT_AS.", field="as")
+        if person_id not in self._actors:
+            self._actors[person_id] = self._resolve(person_id)
+        return self._actors[person_id]
+
+    def _resolve(self, person_id: str) -> Actor:
+        """The person's roles from the organisation: one statement for the person and every
+        scoped role, and the council row the unit of work holds anyway."""
+        rows = self.session.execute(_ROLES, {"person": person_id}).all()
+        name = next((scope for role, scope in rows if role == "person"), None)
+        if name is None:
+            raise NotFound(f"Ukjend person «{person_id}».",
+                           "Sjå [cmd:org.show] for id-ane til personane.", field="as")
+        roles: set[tuple[Role, str | None]] = {
+            (Role(role), scope) for role, scope in rows if role != "person"}
+        council = self._council()
+        if person_id == council.director_id:
+            roles.update({(Role.DIRECTOR, None), (Role.STAFF, None)})
+        if person_id in (council.staff_ids or []):
+            roles.add((Role.STAFF, None))
+        return Actor(person_id, name, frozenset(roles))
+
+
+def _scoped(role: Role | None, scope: Any, where: Any) -> Any:
+    label = literal("person") if role is None else literal(role.value)
+    return select(label.label("role"), scope.label("scope")).where(where)
+
+
+_PERSON = bindparam("person")
+#: Who the person is, and each role she holds with its scope (a municipality or a body).
+_ROLES = union_all(
+    _scoped(None, Person.name, (Person.id == _PERSON) & Person.active.is_(True)),
+    _scoped(Role.MAYOR, Municipality.id, Municipality.mayor_id == _PERSON),
+    _scoped(Role.CHIEF_EXECUTIVE, Municipality.id, Municipality.chief_executive_id == _PERSON),
+    select(case((Membership.role == MembershipRole.MEMBER, literal(Role.MEMBER.value)),
+                else_=literal(Role.SUBSTITUTE.value)).label("role"),
+           Membership.body_id.label("scope")).where(Membership.person_id == _PERSON),
+    _scoped(Role.CHAIR, Body.id, Body.chair_id == _PERSON),
+    _scoped(Role.DEPUTY_CHAIR, Body.id, Body.deputy_chair_id == _PERSON),
+)
+
+
+class OrganisationRepository:
+    """The council row, municipalities, membership and its history: what ``init`` keeps in step
+    with the organisation file."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def council_record(self) -> CouncilRecord | None:
+        """The council row as a table object (to change it), if the database has one."""
+        return self.session.scalars(select(CouncilRecord)).first()
+
+    def row(self, model: type, ident: str) -> Any:
+        """A council, municipality, person or body row by id, or None."""
+        return self.session.get(model, ident)
+
+    def municipality(self, municipality_id: str, *, field: str = "municipality") -> Municipality:
+        """A municipality by id, refused naming the field (with the ids there are)."""
+        found = self.session.get(Municipality, municipality_id)
+        if found is None:
+            known = ", ".join(sorted(self.session.scalars(select(Municipality.id))))
+            raise InvalidInput(f"Ukjend kommune «{municipality_id}».", f"Bruk ein av: {known}.",
+                               field=field)
+        return found
+
+    def find_municipality(self, municipality_id: str) -> Municipality | None:
+        """A municipality by id, or None."""
+        return self.session.get(Municipality, municipality_id)
+
+    def memberships(self) -> list[Membership]:
+        """Every current membership."""
+        return list(self.session.scalars(select(Membership)))
+
+    def remove_membership(self, membership: Membership) -> None:
+        """Delete one current membership (its history stays in ``membership_periods``)."""
+        self.session.execute(delete(Membership).where(Membership.id == membership.id))
+
+    def open_periods(self) -> list[MembershipPeriod]:
+        """Membership periods not yet ended."""
+        return list(self.session.scalars(select(MembershipPeriod).where(
+            MembershipPeriod.valid_to.is_(None))))
+
+    def has_periods(self) -> bool:
+        """Whether any membership history is recorded."""
+        return bool(self.session.scalar(select(func.count()).select_from(MembershipPeriod)))
