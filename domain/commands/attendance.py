@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import time
 from typing import Any
 
-from domain.commands.fields import CaseNumber, Clock, MeetingRef, PersonId, described
+from domain.commands.fields import CaseNumber, Clock, MaybeLine, MeetingRef, PersonId, described
 from domain.commands.registry import CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import position_of
@@ -26,6 +26,7 @@ from domain.operations.substitutes import (
     sitting_substitute,
     substitutes_for,
     warn_quorum,
+    withdraw_yes,
 )
 from domain.operations.written import fail_handling, handling_at
 from domain.rules.access import CHAIR_OF_BODY, HERSELF, SECRETARIAT, Actor, Scope, allowed
@@ -65,7 +66,7 @@ class ReportAbsence(CommandInput):
     to_time: Clock | None = described("Til klokka", "to time", default=None)
     case: CaseNumber | None = described("Saka medlemen er inhabil i", "the case she is "
                                         "recused in", default=None)
-    reason: str | None = described("Grunnen (intern)", "reason (internal)", default=None,
+    reason: MaybeLine = described("Grunnen (intern)", "reason (internal)", default=None,
                                    max_length=2000)
 
 
@@ -168,9 +169,8 @@ def report_absence(
         else open_meeting(uow, ref)
     person = uow.people.get(person_id, field="person")
     sitting = sitting_substitute(uow, meeting, person_id)
-    # A substitute who sits for someone may be recused too; otherwise it is a member's seat.
-    seat = sitting if kind == AbsenceKind.CASE and sitting is not None \
-        else _seat(uow, meeting, person_id)
+    # A substitute who said yes to sit for someone may be recused, or fall ill, like a member.
+    seat = sitting if sitting is not None else _seat(uow, meeting, person_id)
     case = None
     start_pos = end_pos = None
     if kind == AbsenceKind.CASE:
@@ -206,6 +206,11 @@ def report_absence(
         if start_pos is not None and end_pos is not None and end_pos < start_pos:
             raise InvalidInput("Siste punkt er før første punkt.", "Byt om [field:from_item] og "
                                "[field:to_item].", field="to_item")
+        if from_time is not None and to_time is not None and to_time <= from_time:
+            raise InvalidInput(f"Forfallet sluttar kl. {to_time:%H:%M}, før det byrjar "
+                               f"kl. {from_time:%H:%M}.", "Byt om [field:from_time] og "
+                               "[field:to_time], eller meld to forfall (kjem seint, går tidleg).",
+                               field="to_time")
     time_note = None
     if kind == AbsenceKind.PART and (from_time or to_time):
         time_note = f"kl. {from_time:%H:%M}" if from_time else "frå start"
@@ -233,6 +238,13 @@ def report_absence(
                 reason=absence.reason, role=(Role.DIRECTOR, Role.STAFF, Role.MEMBER))
     if meeting.kind == MeetingKind.WRITTEN:
         _end_written_for_recusal(uow, actor, meeting, case, person)
+        return absence
+    if kind == AbsenceKind.MEETING and seat.member_id != person_id:
+        # She said yes for the whole meeting and cannot come: the next in order is asked.
+        for call in uow.sitting.calls_to(meeting.id, person_id, CallStatus.ACCEPTED):
+            if call.case_id is None:
+                withdraw_yes(uow, actor, meeting, call, "meldt forfall")
+        warn_quorum(uow, meeting)
         return absence
     if kind == AbsenceKind.CASE:
         calls = _calls_for_recusal(uow, meeting, seat, person_id)
@@ -282,9 +294,19 @@ def answer_call(uow: UnitOfWork, actor: Actor, ref: str, substitute_id: str, *,
     """
     meeting = open_meeting(uow, ref)
     case = uow.cases.get(case_number) if case_number is not None else None
-    calls = sorted(uow.sitting.asked(meeting.id, substitute_id,
-                                     case.id if case is not None else None),
+    case_id = case.id if case is not None else None
+    calls = sorted(uow.sitting.calls_to(meeting.id, substitute_id, CallStatus.ASKED, case_id),
                    key=lambda c: (c.case_id is not None, c.case_id or 0, c.id))
+    if not calls and not accept:
+        # She said yes before and takes it back: the seat is not left covered by a yes that no
+        # longer stands.
+        taken = sorted(uow.sitting.calls_to(meeting.id, substitute_id, CallStatus.ACCEPTED,
+                                            case_id), key=lambda c: c.id)
+        for call in taken:
+            withdraw_yes(uow, actor, meeting, call, "tok attende jaet")
+        if taken:
+            warn_quorum(uow, meeting)
+            return taken[0]
     if not calls:
         raise RuleViolation(f"{substitute_id} er ikkje spurd om å møte i {meeting.ref}"
                             + (f" i sak {case.number}" if case is not None else "") + " no.",

@@ -8,7 +8,19 @@ from typing import Annotated
 
 from pydantic import BeforeValidator
 
-from domain.commands.fields import CaseNumber, Day, MeetingRef, PersonId, Version, described, refuse
+from domain.commands.fields import (
+    CaseNumber,
+    Day,
+    Line,
+    MaybeLine,
+    MaybeText,
+    MeetingRef,
+    PersonId,
+    Text,
+    Version,
+    described,
+    refuse,
+)
 from domain.commands.registry import CARRY_CASE, CommandInput, command
 from domain.errors import IllegalTransition, InvalidInput, RuleViolation
 from domain.operations.agenda import (
@@ -17,7 +29,7 @@ from domain.operations.agenda import (
     place_on_agenda,
     take_off_agenda,
 )
-from domain.operations.deadlines import close_deadlines, open_deadline
+from domain.operations.deadlines import close_deadlines, followup_owner, open_deadline
 from domain.operations.outcomes import VOTED, apply_outcome, case_in_session, check_version, touch
 from domain.operations.paths import case_path, closed_meeting_required
 from domain.operations.scopes import case_body
@@ -81,28 +93,29 @@ Kind = Annotated[CaseKind, BeforeValidator(_kind), described(
 OutcomeField = Annotated[Outcome, BeforeValidator(_outcome), described(
     "Utfall: postponed, sent_back, withdrawn, taken_for_information",
     "outcome that is not a decision")]
-Reason = Annotated[str, described("Grunngjeving", "reason", max_length=2000)]
+Reason = Annotated[Line, described("Grunngjeving", "reason", max_length=2000)]
 
 
 class RegisterCase(CommandInput):
     """Motta og registrere ei sak (register a case)."""
 
-    title: str = described("Sakstittel", "title", max_length=10_000)
+    title: Line = described("Sakstittel", "title", max_length=10_000)
     kind: Kind = CaseKind.ORDINARY
-    description: str | None = described("Skildring", "description", default=None)
+    description: MaybeText = described("Skildring", "description", default=None,
+                                       max_length=50_000)
     principled: bool = described("Prinsipiell sak", "principled case", default=False)
-    exempt: str | None = described(
+    exempt: MaybeLine = described(
         "Unnateken offentlegheit, med heimel (t.d. «offl. § 13 jf. fvl. § 13 første ledd nr. "
         "1»)", "exempt from public access, with its legal basis", default=None)
-    public_title: str | None = described("Nøytral tittel for ålmenta (unnatekne saker)",
-                                         "neutral public title (exempt cases)", default=None)
+    public_title: MaybeLine = described("Nøytral tittel for ålmenta (unnatekne saker)",
+                                        "neutral public title (exempt cases)", default=None)
     deadline: Day | None = described("Ekstern frist for vedtak", "external deadline",
                                       default=None)
-    body: str | None = described("Organ som skal avgjere, der sakstypen tillét val",
+    body: MaybeLine = described("Organ som skal avgjere, der sakstypen tillét val",
                                  "deciding body, where the kind allows a choice", default=None)
     origin: Origin | None = described("Opphav: director, admin_committee eller municipality",
                                       "origin", default=None)
-    municipality: str | None = described("Kommunen saka kjem frå (opphav municipality)",
+    municipality: MaybeLine = described("Kommunen saka kjem frå (opphav municipality)",
                                          "the municipality the case comes from", default=None)
     lead: PersonId | None = described("Ansvarleg for utgreiinga", "who prepares the case",
                                       default=None)
@@ -244,9 +257,19 @@ def _origin(uow: UnitOfWork, actor: Actor, origin: Origin | None,
     return origin, None
 
 
+#: Who prepares cases (saksutgreiing): the chief executives, the daily leader and her staff.
+PREPARERS = (Role.CHIEF_EXECUTIVE, Role.DIRECTOR, Role.STAFF)
+
+
 def _lead(uow: UnitOfWork, lead_id: str | None, municipality: str | None) -> str:
     if lead_id is not None:
-        return uow.people.get(lead_id, field="lead").id
+        person = uow.people.get(lead_id, field="lead")
+        if not uow.people.actor(person.id).any_of(PREPARERS):
+            raise RuleViolation(
+                f"{person.name} kan ikkje greie ut saker.",
+                "Ein kommunedirektør, dagleg leiar eller nokon i sekretariatet greier ut; sjå "
+                "[cmd:org.show] for kven det er.", field="lead")
+        return person.id
     if municipality is not None:
         mun = uow.organisation.find_municipality(municipality)
         if mun is not None:
@@ -258,7 +281,7 @@ class RecommendCase(CommandInput):
     """Leggje fram tilråding (the recommendation is written)."""
 
     case: CaseNumber
-    text: str = described("Tilrådinga (innstillinga)", "the recommendation", max_length=50_000)
+    text: Text = described("Tilrådinga (innstillinga)", "the recommendation", max_length=50_000)
     expect_version: Version = None
 
 
@@ -295,7 +318,7 @@ class PlaceCase(CommandInput):
                                            "meeting to place or move the case to", default=None)
     remove: bool = described("Ta saka av sakslista", "take the case off the agenda",
                              default=False)
-    reason: str | None = described("Grunngjeving", "reason", default=None, max_length=2000)
+    reason: MaybeLine = described("Grunngjeving", "reason", default=None, max_length=2000)
     expect_version: Version = None
 
 
@@ -446,7 +469,8 @@ class RecordOutcome(CommandInput):
 
     case: CaseNumber
     outcome: OutcomeField
-    text: str | None = described("Grunngjeving eller merknad", "reason or note", default=None)
+    text: MaybeText = described("Grunngjeving eller merknad", "reason or note", default=None,
+                                max_length=50_000)
     expect_version: Version = None
 
 
@@ -478,7 +502,7 @@ class CloseCase(CommandInput):
 
 
 def owner_of_followup(uow: UnitOfWork, data: CloseCase) -> Scope:
-    return Scope(owner=uow.cases.get(data.case).lead_id)
+    return Scope(owner=followup_owner(uow, uow.cases.get(data.case)))
 
 
 @command("case.close", CloseCase, what="avslutte saka", scope=owner_of_followup,

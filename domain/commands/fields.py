@@ -14,8 +14,9 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from domain.rules.calendar import parse_day
+from domain.rules.calendar import PLAUSIBLE_YEARS, parse_day, plausible
 from domain.rules.numbering import CASE_NUMBER
+from domain.rules.text import clean_text
 
 
 def refuse(message: str, hint: str) -> PydanticCustomError:
@@ -24,12 +25,14 @@ def refuse(message: str, hint: str) -> PydanticCustomError:
 
 
 def _day(value: Any) -> Any:
-    if not isinstance(value, str):
-        return value
-    day = parse_day(value)
+    day = parse_day(value) if isinstance(value, str) else value
     if day is None:
         raise refuse(f"Ugyldig dato «{value}» i [field:__field__].",
                      "Skriv datoen som ÅÅÅÅ-MM-DD, t.d. 2026-09-24.")
+    if isinstance(day, date) and not plausible(day):
+        raise refuse(f"Året {day.year} i [field:__field__] er ikkje rimeleg.",
+                     f"Skriv ein dato mellom {PLAUSIBLE_YEARS.start} og "
+                     f"{PLAUSIBLE_YEARS.stop - 1}; sjå etter ein skrivefeil i året.")
     return day
 
 
@@ -56,14 +59,36 @@ def described(nn: str, en: str, **kwargs: Any) -> Any:
     return Field(description=f"{nn} ({en})", **kwargs)
 
 
-CaseNumber = Annotated[str, AfterValidator(_case_number),
-                       described("Saksnummer, t.d. 2026/17", "case number, e.g. 2026/17")]
-MeetingRef = Annotated[str, described("Møte, t.d. RR-2026-09-24", "meeting, e.g. RR-2026-09-24",
-                                      min_length=1, max_length=40)]
-PersonId = Annotated[str, described("Person-id frå organisasjonsfila", "person id from the "
-                                    "organisation file", min_length=1, max_length=80)]
 Day = Annotated[date, BeforeValidator(_day)]
 Clock = Annotated[time, BeforeValidator(_clock)]
 Version = Annotated[int | None, described(
     "Gjer det berre om saka framleis har denne versjonen", "only if the case still has this "
     "version (optimistic locking)", default=None, ge=0)]
+
+
+def _text(multiline: bool) -> Any:
+    def check(value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return clean_text(value, multiline=multiline)
+        except ValueError as exc:
+            raise refuse(f"Teksten i [field:__field__] kan ikkje lagrast: {exc}.",
+                         "Skriv han på nytt utan teiknet (lim ikkje inn frå eit anna program "
+                         "utan å sjå over).") from None
+    return BeforeValidator(check)
+
+
+#: One line of text: a title, a place, a name, a short reason.
+Line = Annotated[str, _text(multiline=False)]
+#: Text that may run over several lines: a proposal, a decision, a recommendation, a note.
+Text = Annotated[str, _text(multiline=True)]
+MaybeLine = Annotated[str | None, _text(multiline=False)]
+MaybeText = Annotated[str | None, _text(multiline=True)]
+
+CaseNumber = Annotated[str, AfterValidator(_case_number),
+                       described("Saksnummer, t.d. 2026/17", "case number, e.g. 2026/17")]
+MeetingRef = Annotated[Line, described("Møte, t.d. RR-2026-09-24", "meeting, e.g. RR-2026-09-24",
+                                      min_length=1, max_length=40)]
+PersonId = Annotated[Line, described("Person-id frå organisasjonsfila", "person id from the "
+                                    "organisation file", min_length=1, max_length=80)]

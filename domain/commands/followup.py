@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from domain.commands.cases import close_implemented
-from domain.commands.fields import CaseNumber, Day, PersonId, described
+from domain.commands.fields import CaseNumber, Day, PersonId, Text, described
 from domain.commands.registry import CARRY_CASE, CommandInput, command
 from domain.errors import InvalidInput, NotAllowed, RuleViolation
-from domain.operations.deadlines import open_deadline
+from domain.operations.deadlines import followup_owner, open_deadline
 from domain.rules.access import OWNER, SECRETARIAT, Actor, Scope, allowed
 from domain.rules.calendar import format_date
 from domain.rules.terms import (
@@ -64,8 +64,7 @@ def assign_followup(uow: UnitOfWork, actor: Actor, data: AssignFollowup) -> Case
     open_deadline(uow, kind=DeadlineKind.FOLLOWUP, due_date=new_due,
                   reminder_days=body.reminder_days, case=case, owner_id=new_owner,
                   note="Effektuering av vedtaket")
-    case.lead_id = new_owner
-    case.updated_at = uow.now
+    case.updated_at = uow.now  # the case's preparation lead stays who she was
     uow.journal(actor, "followup.assign",
                 f"Oppfølging: ansvarleg {new_owner}, frist {format_date(new_due)}.",
                 case=case, role=(Role.DIRECTOR, Role.STAFF))
@@ -76,11 +75,11 @@ class FollowupDone(CommandInput):
     """Melde vedtaket sett i verk: saka vert avslutta (the decision is carried out)."""
 
     case: CaseNumber
-    note: str = described("Kva som er gjort", "what was done", default="", max_length=2000)
+    note: Text = described("Kva som er gjort", "what was done", default="", max_length=2000)
 
 
 def _owner(uow: UnitOfWork, data: FollowupDone) -> Scope:
-    return Scope(owner=uow.cases.get(data.case).lead_id)
+    return Scope(owner=followup_owner(uow, uow.cases.get(data.case)))
 
 
 @command("followup.done", FollowupDone, what="melde vedtaket sett i verk", scope=_owner,

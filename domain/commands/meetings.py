@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from domain.commands.fields import Clock, Day, MeetingRef, described
+from domain.commands.fields import Clock, Day, Line, MaybeLine, MeetingRef, described
 from domain.commands.registry import SWEEP, CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import freeze_agenda
@@ -30,15 +30,15 @@ from domain.store.uow import UnitOfWork
 class AddMeeting(CommandInput):
     """Leggje til eit ekstra møte eller eit hastefjernmøte (add an extra or urgent meeting)."""
 
-    body: str = described("Organ-id, t.d. council", "body id, e.g. council", min_length=1)
+    body: Line = described("Organ-id, t.d. council", "body id, e.g. council", min_length=1)
     date: Day = described("Møtedato", "meeting day")
     start: Clock | None = described("Starttid", "start time", default=None)
     end: Clock | None = described("Sluttid", "end time", default=None)
-    place: str | None = described("Møtestad", "place", default=None, max_length=300)
+    place: MaybeLine = described("Møtestad", "place", default=None, max_length=300)
     remote: bool = described("Fjernmøte (KL § 11-7)", "remote meeting", default=False)
     urgent: bool = described("Hastefjernmøte med kortare varsel (KL § 11-8 (3))",
                              "urgent remote meeting with shorter notice", default=False)
-    reason: str | None = described("Kvifor møtet trengst", "why the meeting is needed",
+    reason: MaybeLine = described("Kvifor møtet trengst", "why the meeting is needed",
                                    default=None, max_length=2000)
 
 
@@ -111,7 +111,7 @@ class CancelMeeting(CommandInput):
     """Avlyse eit møte (cancel a meeting)."""
 
     meeting: MeetingRef
-    reason: str = described("Kvifor møtet vert avlyst", "why it is cancelled", default="",
+    reason: Line = described("Kvifor møtet vert avlyst", "why it is cancelled", default="",
                             max_length=2000)
 
 

@@ -8,9 +8,19 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, Field
 
-from domain.commands.fields import CaseNumber, MeetingRef, PersonId, Version, described, refuse
+from domain.commands.fields import (
+    CaseNumber,
+    Line,
+    MaybeLine,
+    MaybeText,
+    MeetingRef,
+    PersonId,
+    Version,
+    described,
+    refuse,
+)
 from domain.commands.registry import CARRY_CASE, CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import (
@@ -102,8 +112,8 @@ class RecordVote(CommandInput):
         default_factory=dict)
     unanimous: bool = described("Alle som er til stades røystar for", "everyone present votes "
                                 "for", default=False)
-    proposal: str | None = described("Framlegget (elles tilrådinga)", "the proposal (else the "
-                                      "recommendation)", default=None, max_length=50_000)
+    proposal: MaybeText = described("Framlegget (elles tilrådinga)", "the proposal (else the "
+                                    "recommendation)", default=None, max_length=50_000)
     proposer: PersonId | None = described("Kven som sette fram framlegget", "who proposed it",
                                           default=None)
     chair: PersonId | None = described("Møteleiar vald for saka (berre når verken leiaren eller "
@@ -133,7 +143,8 @@ def record_vote(uow: UnitOfWork, actor: Actor, data: RecordVote) -> Proposal:
     if CaseKind(case.kind) in INFORMATION_ONLY:
         raise RuleViolation(f"Sak {case.number} er ei {CaseKind(case.kind).label}; ho vert "
                             "teken til orientering utan røysting.",
-                            f"Bruk [cmd:case.decide|case={case.number}|outcome=decided].",
+                            f"Bruk [cmd:case.decide|case={case.number}|"
+                            "outcome=taken_for_information].",
                             field="case")
     presence = presence_for(uow, meeting, case)
     leader = _leader(uow, case, meeting, presence, chair)
@@ -153,6 +164,16 @@ def record_vote(uow: UnitOfWork, actor: Actor, data: RecordVote) -> Proposal:
     if not text:
         raise InvalidInput("Framlegget manglar tekst, og saka har inga tilråding.",
                            "Legg til [field:proposal] \"...\".", field="proposal")
+    same = next((p for p in uow.votes.fallen(case.id, meeting.id)
+                 if " ".join(p.text.split()) == " ".join(text.split())), None)
+    if same is not None:
+        raise RuleViolation(
+            f"Framlegget i sak {case.number} er alt røysta over i {meeting.ref} og fall "
+            f"({same.votes_for} for, {same.votes_against} mot); same framlegg kan ikkje "
+            "setjast fram att i same møtet.",
+            "Røyst over eit anna framlegg ([field:proposal]), send saka attende "
+            f"([cmd:case.decide|case={case.number}|outcome=sent_back]) eller utset henne "
+            f"([cmd:case.decide|case={case.number}|outcome=postponed]).", field="proposal")
     rounds = uow.votes.rounds(case.id, meeting.id)
     outcome_word = {True: ProposalResult.ADOPTED, False: ProposalResult.NO_CONSENSUS
                     if needs_consensus else ProposalResult.FALLEN}[bool(result.adopted)]
@@ -219,19 +240,23 @@ def _leader(uow: UnitOfWork, case: Case, meeting: Meeting, presence: Presence,
     return presence.chair
 
 
+#: A candidate in an election, as the meeting named her.
+Candidate = Annotated[Line, Field(min_length=1, max_length=300)]
+
+
 class RecordElection(CommandInput):
     """Val (an election or appointment)."""
 
     case: CaseNumber
-    candidates: tuple[str, ...] = described("Kandidatane", "the candidates", min_length=1)
+    candidates: tuple[Candidate, ...] = described("Kandidatane", "the candidates", min_length=1)
     ballots: dict[PersonId, str | None] = described(
         "Kvar som er til stades: kandidaten, eller null for blank", "each person present: the "
         "candidate, or null for blank", default_factory=dict)
-    what: str = described("Kva valet gjeld (t.d. «Leiar»)", "what the election is for",
+    what: Line = described("Kva valet gjeld (t.d. «Leiar»)", "what the election is for",
                           min_length=1, max_length=500)
     chair: PersonId | None = described("Møteleiar vald for saka", "chair elected for this case",
                                        default=None)
-    drawn: str | None = described(
+    drawn: MaybeLine = described(
         "Kven loddtrekninga i møtet gav, når møtet trekte sjølv; elles trekkjer tingflyt",
         "who the lot drawn in the meeting gave; otherwise tingflyt draws", default=None)
 

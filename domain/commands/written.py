@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.commands.fields import CaseNumber, Day, PersonId, described
+from domain.commands.fields import CaseNumber, Day, MaybeText, PersonId, described
 from domain.commands.registry import CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import add_item, take_off_agenda
@@ -32,8 +32,8 @@ class StartWritten(CommandInput):
     """Sende ei hastesak til skriftleg handsaming i regionrådet (KL § 11-8 (2))."""
 
     case: CaseNumber
-    proposal: str | None = described("Framlegget (elles tilrådinga)", "the proposal (else the "
-                                      "recommendation)", default=None, max_length=50_000)
+    proposal: MaybeText = described("Framlegget (elles tilrådinga)", "the proposal (else the "
+                                    "recommendation)", default=None, max_length=50_000)
     answer_by: Day = described("Svarfrist (svar innan utgangen av dagen)", "answers due by the "
                                "end of this day")
 

@@ -41,6 +41,13 @@ def open_deadline(
     return deadline
 
 
+def followup_owner(uow: UnitOfWork, case: Case) -> str | None:
+    """Who owns carrying out the case's decision: the owner of its current follow-up, else the
+    one who prepared it (the follow-up starts with her)."""
+    current = uow.deadlines.current_followup(case.id)
+    return current.owner_id if current is not None and current.owner_id else case.lead_id
+
+
 def close_deadlines(
     uow: UnitOfWork,
     *,

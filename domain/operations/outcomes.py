@@ -100,6 +100,12 @@ def case_in_session(uow: UnitOfWork, actor: Actor, number: str,
     return case, meeting
 
 
+def _vote_hint(case: Case) -> str:
+    """How a decision (or a recommendation to another body) is made: by a vote."""
+    return (f"før røystinga med [cmd:case.vote|case={case.number}|for=...|against=...], eller "
+            "[field:unanimous] når alle som er til stades røystar for")
+
+
 def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
                   result: Outcome, *, text: str | None = None, urgency: bool = False,
                   proposal_id: int | None = None, vote_summary: str | None = None,
@@ -113,8 +119,8 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
     basis = DecisionBasis(case.decision_basis) if competent else DecisionBasis.ORDINARY
     if result == Outcome.TAKEN_FOR_INFORMATION and kind not in INFORMATION_ONLY:
         raise RuleViolation(f"Sak {case.number} er ei {kind.label} og skal avgjerast, ikkje "
-                            "berre takast til orientering.", "Bruk [field:outcome=decided].",
-                            field="outcome")
+                            "berre takast til orientering.",
+                            "Avgjerda krev røysting: " + _vote_hint(case) + ".", field="outcome")
     if urgency:
         _check_urgency_authority(uow, case, body)
         basis = DecisionBasis.URGENCY
@@ -125,8 +131,8 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
     elif not competent:
         nxt = uow.bodies.get(case.competent_body_id)
         if result in (Outcome.DECIDED, Outcome.NOT_ADOPTED):
-            hint = ("Bruk [field:outcome=referred] (innstilling), postponed, sent_back eller "
-                    "withdrawn.")
+            hint = (f"Innstillinga vert gjeven ved røysting ({_vote_hint(case)}); elles "
+                    "[field:outcome=postponed], sent_back eller withdrawn.")
             if kind in ASSEMBLY_ONLY:
                 hint += f" Ei sak av typen «{kind.label}» avgjer berre {nxt.name}."
             elif body.kind == BodyKind.COUNCIL \
@@ -140,8 +146,8 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
                 hint, field="outcome")
     elif result == Outcome.REFERRED:
         raise RuleViolation(f"{body.name} avgjer sak {case.number} sjølv; det finst ikkje noko "
-                            "organ å innstille til.", "Bruk [field:outcome=decided].",
-                            field="outcome")
+                            "organ å innstille til.",
+                            "Avgjerda krev røysting: " + _vote_hint(case) + ".", field="outcome")
     text = (text or "").strip() or None
     if result in (Outcome.DECIDED, Outcome.REFERRED) and text is None:
         text = case.recommendation

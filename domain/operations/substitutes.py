@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from domain.errors import RuleViolation
-from domain.rules.access import SYSTEM_ACTOR
+from domain.rules.access import SYSTEM_ACTOR, Actor
 from domain.rules.sitting import Sitting, leading, present_for_item
 from domain.rules.sitting import expected_present as seats_expected
 from domain.rules.terms import AbsenceKind, AlertKind, CallStatus, MeetingStatus
@@ -129,6 +129,23 @@ def call_next_substitute(uow: UnitOfWork, meeting: Meeting, absence: Absence,
               message, recipients=[uow.council.director_id], meeting=meeting, case=case)
     uow.journal(SYSTEM_ACTOR, "substitute.none", message, meeting=meeting, case=case)
     return None
+
+
+def withdraw_yes(uow: UnitOfWork, actor: Actor, meeting: Meeting, call: SubstituteCall,
+                 why: str) -> None:
+    """A substitute who said yes cannot come after all: her yes is withdrawn and the next in
+    the seat's order is asked (she is not asked again for this meeting)."""
+    call.status = CallStatus.WITHDRAWN
+    call.next_check_at = None
+    case = uow.cases.find(call.case_id)
+    what = (f"{uow.people.name_of(call.seat_id)}"
+            + (f" i sak {case.number}" if case is not None else "")
+            + f" i {meeting_label(uow, meeting)}")
+    uow.journal(actor, "substitute.withdraw",
+                f"{uow.people.name_of(call.substitute_id)} kan likevel ikkje møte for {what} "
+                f"({why}); neste varamedlem vert spurd.", meeting=meeting, case=case)
+    seat = next(s for s in seats_of(uow, meeting.body_id) if s.member_id == call.seat_id)
+    call_next_substitute(uow, meeting, uow.sitting.absence(call.absence_id), seat)
 
 
 def process_call(uow: UnitOfWork, call: SubstituteCall) -> str | None:

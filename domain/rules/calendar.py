@@ -168,6 +168,16 @@ class CouncilCalendar:
             day += timedelta(days=1)
 
 
+#: The years a date may fall in: a mistyped year (9999, 0001, 2062 for 2026) is refused rather
+#: than planned for. Wide enough for the archive of earlier periods and plans decades ahead.
+PLAUSIBLE_YEARS = range(2000, 2100)
+
+
+def plausible(day: date) -> bool:
+    """Whether ``day`` is in a year the council can mean (``PLAUSIBLE_YEARS``)."""
+    return day.year in PLAUSIBLE_YEARS
+
+
 def parse_day(text: str) -> date | None:
     """A day as people write it: ``2026-09-24`` or ``24.9.2026``; None if it is not one."""
     text = text.strip()

@@ -294,6 +294,7 @@ class CallStatus(StrEnum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     EXPIRED = "expired"  # no answer in time counts as no
+    WITHDRAWN = "withdrawn"  # said yes, then could not come after all
 
 
 class AttendanceRole(StrEnum):

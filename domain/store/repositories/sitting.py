@@ -83,12 +83,13 @@ class SittingRepository:
             SubstituteCall.status == CallStatus.ACCEPTED,
             SubstituteCall.case_id.is_(None))).first()
 
-    def asked(self, meeting_id: int, substitute_id: str,
-              case_id: int | None = None) -> list[SubstituteCall]:
-        """The calls waiting for the substitute's answer (only the one for a case if given)."""
+    def calls_to(self, meeting_id: int, substitute_id: str, status: CallStatus,
+                 case_id: int | None = None) -> list[SubstituteCall]:
+        """The substitute's calls for the meeting in this status (only the one for a case if
+        given): those waiting for her answer, or those she said yes to."""
         query = select(SubstituteCall).where(
             SubstituteCall.meeting_id == meeting_id, SubstituteCall.substitute_id == substitute_id,
-            SubstituteCall.status == CallStatus.ASKED)
+            SubstituteCall.status == status)
         if case_id is not None:
             query = query.where(SubstituteCall.case_id == case_id)
         return list(self.session.scalars(query))

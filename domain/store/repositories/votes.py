@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from domain.rules.terms import ProposalKind
+from domain.rules.terms import ProposalKind, ProposalResult
 from domain.store.tables import Ballot, Proposal
 
 
@@ -22,6 +22,14 @@ class VoteRepository:
         """How many votes are recorded in the case at the meeting."""
         return self.session.scalar(select(func.count(Proposal.id)).where(
             Proposal.case_id == case_id, Proposal.meeting_id == meeting_id)) or 0
+
+    def fallen(self, case_id: int, meeting_id: int) -> list[Proposal]:
+        """Proposals in the case at the meeting that were voted down (or got no consensus)."""
+        return list(self.session.scalars(select(Proposal).where(
+            Proposal.case_id == case_id, Proposal.meeting_id == meeting_id,
+            Proposal.kind == ProposalKind.PROPOSAL,
+            Proposal.result.in_([ProposalResult.FALLEN, ProposalResult.NO_CONSENSUS]))
+            .order_by(Proposal.round)))
 
     def election_rounds(self, case_id: int, meeting_id: int) -> list[Proposal]:
         """The election rounds in the case at the meeting, in order."""
