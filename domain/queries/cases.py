@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from domain.errors import InvalidInput
 from domain.operations.paths import case_path
 from domain.queries.format import INTERNAL, iso, use_zone
@@ -35,12 +33,9 @@ from domain.rules.terms import (
 )
 from domain.store.tables import (
     AgendaItem,
-    Body,
     Case,
     Deadline,
     JournalEntry,
-    Meeting,
-    Proposal,
     Treatment,
 )
 from domain.store.uow import UnitOfWork
@@ -68,11 +63,10 @@ def content_hidden(case: Case, audience: Audience) -> bool:
 def _agenda_ref(uow: UnitOfWork, case: Case) -> dict[str, Any] | None:
     if case.agenda_meeting_id is None:
         return None
-    meeting = uow.session.get(Meeting, case.agenda_meeting_id)
+    meeting = uow.reads.meeting_by_id(case.agenda_meeting_id)
     if meeting is None:
         return None
-    item = uow.session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id)).first()
+    item = uow.reads.agenda_item_for(meeting, case)
     return {"meeting": meeting.ref, "date": iso(meeting.day),
             "agenda_number": agenda_number(meeting.body.agenda_prefix,
                                            item.number if item else None,
@@ -109,7 +103,7 @@ def case_summary(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> 
 
 
 def body_name(uow: UnitOfWork, body_id: str) -> str:
-    body = uow.session.get(Body, body_id)
+    body = uow.reads.body_by_id(body_id)
     return body.short_name if body else body_id
 
 
@@ -134,23 +128,16 @@ def case_detail(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> d
         "urgency_reason": case.urgency_reason,
         "urgency_options": case.urgency_options or [],
         "related_case": _related(uow, case),
-        "treatments": [treatment_view(uow, t, hidden) for t in uow.session.scalars(
-            select(Treatment).where(Treatment.case_id == case.id)
-            .order_by(Treatment.recorded_at, Treatment.id))],
-        "deadlines": [deadline_view(d) for d in uow.session.scalars(
-            select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id))],
+        "treatments": [treatment_view(uow, t, hidden) for t in uow.reads.treatments_of(case)],
+        "deadlines": [deadline_view(d) for d in uow.reads.deadlines_of(case)],
         "trace": _trace(uow, case, hidden),
     })
     return data
 
 
 def _trace(uow: UnitOfWork, case: Case, hidden: bool) -> list[dict[str, Any]]:
-    entries = list(uow.session.scalars(select(JournalEntry).where(
-        JournalEntry.case_id == case.id).order_by(JournalEntry.at, JournalEntry.id)))
-    meeting_ids = {e.meeting_id for e in entries if e.meeting_id}
-    refs = {row.id: row.ref for row in uow.session.execute(
-        select(Meeting.id, Meeting.ref).where(Meeting.id.in_(meeting_ids)))} \
-        if meeting_ids else {}
+    entries = uow.reads.journal_of_case(case)
+    refs = uow.reads.meeting_refs({e.meeting_id for e in entries if e.meeting_id})
     return [journal_view(e, hidden, case=case.number, meeting=refs.get(e.meeting_id))
             for e in entries]
 
@@ -158,13 +145,13 @@ def _trace(uow: UnitOfWork, case: Case, hidden: bool) -> list[dict[str, Any]]:
 def _related(uow: UnitOfWork, case: Case) -> str | None:
     if case.related_case_id is None:
         return None
-    related = uow.session.get(Case, case.related_case_id)
+    related = uow.reads.case_by_id(case.related_case_id)
     return related.number if related else None
 
 
 def treatment_view(uow: UnitOfWork, treatment: Treatment, hidden: bool) -> dict[str, Any]:
-    meeting = uow.session.get(Meeting, treatment.meeting_id)
-    item = uow.session.get(AgendaItem, treatment.agenda_item_id) \
+    meeting = uow.reads.meeting_by_id(treatment.meeting_id)
+    item = uow.reads.agenda_item_by_id(treatment.agenda_item_id) \
         if treatment.agenda_item_id else None
     outcome = Outcome(treatment.outcome)
     return {
@@ -192,7 +179,7 @@ def proposal_kind(uow: UnitOfWork, treatment: Treatment) -> str | None:
     """The kind of the proposal a treatment was decided on (a vote or an election), if any."""
     if treatment.proposal_id is None:
         return None
-    proposal = uow.session.get(Proposal, treatment.proposal_id)
+    proposal = uow.reads.proposal_by_id(treatment.proposal_id)
     return proposal.kind if proposal is not None else None
 
 
@@ -231,29 +218,23 @@ def journal_view(entry: JournalEntry, hidden: bool = False, *, case: str | None 
 def case_list(uow: UnitOfWork, *, state: str | None = None, body: str | None = None,
               urgent: bool = False, open_only: bool = False,
               actor_id: str | None = None) -> list[dict[str, Any]]:
-
-    query = select(Case).order_by(Case.year, Case.seq)
+    wanted: CaseState | None = None
     if state is not None:
         try:
-            query = query.where(Case.state == CaseState(state))
+            wanted = CaseState(state)
         except ValueError:
             states = ", ".join(s.value for s in CaseState)
             raise InvalidInput(f"Ukjend tilstand «{state}».", f"Bruk ein av: {states}.",
                                field="state") from None
-    if body is not None:
-        query = query.where(Case.current_body_id == uow.bodies.get(body).id)
-    if urgent:
-        query = query.where(Case.urgent.is_(True))
-    if open_only:
-        query = query.where(Case.state != CaseState.CLOSED)
-    return [case_summary(uow, c, case_audience(uow, actor_id, c))
-            for c in uow.session.scalars(query)]
+    current = uow.bodies.get(body) if body is not None else None
+    cases = uow.reads.cases(state=wanted, current_body=current, urgent=urgent,
+                            open_only=open_only)
+    return [case_summary(uow, c, case_audience(uow, actor_id, c)) for c in cases]
 
 
 def treatment_of(uow: UnitOfWork, case: Case) -> list[Treatment]:
-    return list(uow.session.scalars(select(Treatment).where(Treatment.case_id == case.id)
-                                    .order_by(Treatment.recorded_at, Treatment.id)))
+    return uow.reads.treatments_of(case)
 
 
 def items_of(uow: UnitOfWork, case: Case) -> list[AgendaItem]:
-    return list(uow.session.scalars(select(AgendaItem).where(AgendaItem.case_id == case.id)))
+    return uow.reads.agenda_items_of_case(case)

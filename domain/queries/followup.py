@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from domain.queries.cases import case_title, content_hidden
 from domain.queries.format import INTERNAL, iso, use_zone
 from domain.rules import publicity
@@ -14,17 +12,7 @@ from domain.rules.terms import (
     CASE_STATE_LABELS,
     CaseState,
     ClosedReason,
-    DeadlineKind,
     DeadlineStatus,
-    Outcome,
-)
-from domain.store.tables import (
-    Body,
-    Case,
-    Deadline,
-    Meeting,
-    Person,
-    Treatment,
 )
 from domain.store.uow import UnitOfWork
 
@@ -34,20 +22,15 @@ def followup_list(uow: UnitOfWork, *, body: str | None = None,
     """Oppfølgingsliste: every decision that needs carrying out, with owner, due day and whether
     it is done, per deciding body."""
     use_zone(uow)
-    query = select(Treatment, Case).join(Case, Case.id == Treatment.case_id).where(
-        Treatment.authoritative.is_(True), Treatment.outcome == Outcome.DECIDED)
-    if body is not None:
-        query = query.where(Treatment.body_id == uow.bodies.get(body).id)
+    of_body = uow.bodies.get(body) if body is not None else None
     rows = []
-    names = {p.id: p.name for p in uow.session.scalars(select(Person))}
-    bodies = {b.id: b.short_name for b in uow.session.scalars(select(Body))}
-    for treatment, case in uow.session.execute(query.order_by(Treatment.recorded_at)):
+    names = {p.id: p.name for p in uow.reads.people()}
+    bodies = uow.reads.body_short_names()
+    for treatment, case in uow.reads.decisions_to_follow_up(of_body):
         if case.closed_reason == ClosedReason.TAKEN_FOR_INFORMATION:
             continue
-        deadline = uow.session.scalars(select(Deadline).where(
-            Deadline.case_id == case.id, Deadline.kind == DeadlineKind.FOLLOWUP)
-            .order_by(Deadline.id.desc())).first()
-        meeting = uow.session.get(Meeting, treatment.meeting_id)
+        deadline = uow.reads.latest_followup_deadline(case)
+        meeting = uow.reads.meeting_by_id(treatment.meeting_id)
         owner = deadline.owner_id if deadline else case.lead_id
         done = case.state == CaseState.CLOSED and case.closed_reason == ClosedReason.IMPLEMENTED
         if done:

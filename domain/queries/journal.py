@@ -6,27 +6,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from domain.errors import NotAllowed
 from domain.queries.cases import journal_view
 from domain.queries.format import iso, use_zone
 from domain.rules.terms import (
     Role,
 )
-from domain.store.tables import (
-    Alert,
-    Case,
-    JournalEntry,
-    Meeting,
-)
+from domain.store.tables import Alert
 from domain.store.uow import UnitOfWork
 
 
 def alert_view(alert: Alert, uow: UnitOfWork) -> dict[str, Any]:
     use_zone(uow)
-    case = uow.session.get(Case, alert.case_id) if alert.case_id else None
-    meeting = uow.session.get(Meeting, alert.meeting_id) if alert.meeting_id else None
+    case = uow.reads.case_by_id(alert.case_id) if alert.case_id else None
+    meeting = uow.reads.meeting_by_id(alert.meeting_id) if alert.meeting_id else None
     return {"raised_at": iso(alert.raised_at), "kind": alert.kind, "severity": alert.severity,
             "case": case.number if case else None, "meeting": meeting.ref if meeting else None,
             "recipients": alert.recipients, "message": alert.message}
@@ -47,27 +40,19 @@ def journal_list(uow: UnitOfWork, *, actor_id: str | None, case: str | None = No
                  meeting: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     require_internal(uow, actor_id)
     use_zone(uow)
-    query = select(JournalEntry)
-    if case is not None:
-        query = query.where(JournalEntry.case_id == uow.cases.get(case).id)
-    if meeting is not None:
-        query = query.where(JournalEntry.meeting_id == uow.meetings.get(meeting).id)
-    entries = list(uow.session.scalars(
-        query.order_by(JournalEntry.at.desc(), JournalEntry.id.desc()).limit(limit)))
+    of_case = uow.cases.get(case) if case is not None else None
+    of_meeting = uow.meetings.get(meeting) if meeting is not None else None
+    entries = uow.reads.latest_journal_entries(limit, case=of_case, meeting=of_meeting)
     entries.reverse()
-    case_ids = {e.case_id for e in entries if e.case_id}
-    meeting_ids = {e.meeting_id for e in entries if e.meeting_id}
-    numbers = {c.id: c.number for c in uow.session.scalars(
-        select(Case).where(Case.id.in_(case_ids)))} if case_ids else {}
-    refs = {row.id: row.ref for row in uow.session.execute(select(Meeting.id, Meeting.ref).where(
-        Meeting.id.in_(meeting_ids)))} if meeting_ids else {}
+    numbers = {c.id: c.number for c in uow.reads.cases_by_id(
+        {e.case_id for e in entries if e.case_id}).values()}
+    refs = uow.reads.meeting_refs({e.meeting_id for e in entries if e.meeting_id})
     return [journal_view(e, case=numbers.get(e.case_id), meeting=refs.get(e.meeting_id))
             for e in entries]
 
 
 def alert_list(uow: UnitOfWork, *, actor_id: str | None, limit: int = 30) -> list[dict[str, Any]]:
     require_internal(uow, actor_id, "varsla")
-    alerts = list(uow.session.scalars(
-        select(Alert).order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit)))
+    alerts = uow.reads.latest_alerts(limit)
     alerts.reverse()
     return [alert_view(a, uow) for a in alerts]

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from domain.operations.substitutes import expected_present, seat_states
 from domain.queries.cases import case_title
 from domain.queries.format import INTERNAL, iso, use_zone
@@ -18,23 +16,13 @@ from domain.rules.scheduling import NO_PREPARATION
 from domain.rules.terms import (
     MEETING_KIND_LABELS,
     MEETING_STATUS_LABELS,
-    AbsenceKind,
     AgendaItemKind,
     CaseKind,
     MeetingKind,
     MeetingStatus,
-    Outcome,
 )
 from domain.rules.voting import quorum_needed
-from domain.store.tables import (
-    Absence,
-    AgendaItem,
-    Case,
-    Meeting,
-    Municipality,
-    Person,
-    Treatment,
-)
+from domain.store.tables import Case, Meeting
 from domain.store.uow import UnitOfWork
 
 #: Under an item that comes without the chief executives' recommendation (KL § 11-3).
@@ -56,11 +44,7 @@ def comes_without_recommendation(kind: str, recommendation: str | None,
 
 def referred_elsewhere(uow: UnitOfWork, meeting: Meeting, case_ids: list[int]) -> set[int]:
     """The cases among ``case_ids`` that an earlier body referred here (in another meeting)."""
-    if not case_ids:
-        return set()
-    return set(uow.session.scalars(select(Treatment.case_id).where(
-        Treatment.case_id.in_(case_ids), Treatment.outcome == Outcome.REFERRED,
-        Treatment.meeting_id != meeting.id)))
+    return uow.reads.cases_referred_from_elsewhere(meeting, case_ids)
 
 
 def recommendation_facts(case: Case | None, referred: set[int]) -> dict[str, Any]:
@@ -97,9 +81,7 @@ def meeting_summary(uow: UnitOfWork, meeting: Meeting) -> dict[str, Any]:
         and meeting.preparation_deadline >= uow.today,
         "notified_at": iso(meeting.notified_at),
         "notice_late": meeting.notice_late,
-        "items": uow.session.scalar(
-            select(func.count(AgendaItem.id))
-            .where(AgendaItem.meeting_id == meeting.id)) or 0,
+        "items": uow.reads.agenda_item_count(meeting),
         "version": meeting.version,
     }
 
@@ -113,10 +95,8 @@ def meeting_detail(uow: UnitOfWork, meeting: Meeting,
 
 
 def agenda_view(uow: UnitOfWork, meeting: Meeting, audience: Audience) -> list[dict[str, Any]]:
-    items = list(uow.session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position, AgendaItem.id)))
-    cases = {c.id: c for c in uow.session.scalars(select(Case).where(
-        Case.id.in_([i.case_id for i in items if i.case_id])))}
+    items = uow.reads.agenda_items_of(meeting)
+    cases = uow.reads.cases_by_id([i.case_id for i in items if i.case_id])
     referred = referred_elsewhere(uow, meeting, list(cases))
     out = []
     for item in items:
@@ -141,14 +121,9 @@ def agenda_view(uow: UnitOfWork, meeting: Meeting, audience: Audience) -> list[d
 
 def meeting_list(uow: UnitOfWork, *, body: str | None = None, start: Any = None,
                  end: Any = None) -> list[dict[str, Any]]:
-    query = select(Meeting).order_by(Meeting.starts_at)
-    if body is not None:
-        query = query.where(Meeting.body_id == uow.bodies.get(body).id)
-    if start is not None:
-        query = query.where(Meeting.day >= start)
-    if end is not None:
-        query = query.where(Meeting.day <= end)
-    return [meeting_summary(uow, m) for m in uow.session.scalars(query)]
+    of_body = uow.bodies.get(body) if body is not None else None
+    return [meeting_summary(uow, m)
+            for m in uow.reads.meetings(body=of_body, start=start, end=end)]
 
 
 def seats_view(uow: UnitOfWork, meeting: Meeting, audience: Audience = INTERNAL
@@ -157,20 +132,16 @@ def seats_view(uow: UnitOfWork, meeting: Meeting, audience: Audience = INTERNAL
     reasons for absence are personal: the public version leaves them out."""
 
     states = seat_states(uow, meeting)
-    recused_rows = list(uow.session.execute(select(Absence.case_id, Absence.person_id).where(
-        Absence.meeting_id == meeting.id, Absence.kind == AbsenceKind.CASE,
-        Absence.withdrawn_at.is_(None))))
+    recused_rows = uow.reads.recusals_at(meeting)
     ids = {s.member_id for s in states} | {s.substitute for s in states if s.substitute} | {
         s.asked for s in states if s.asked} | {d for s in states for d in s.declined} | {
         r.person_id for r in recused_rows} | {
         p for s in states for p in (*s.case_substitutes.values(), *s.case_asked.values())}
-    names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
-        Person.id.in_(ids)))}
-    places = {m.id: m.short_name for m in uow.session.scalars(select(Municipality))}
+    names = uow.reads.names_of(ids)
+    places = uow.reads.municipality_short_names()
     seats = len(states)
     cases = []
-    for case in uow.session.scalars(select(Case).where(Case.agenda_meeting_id == meeting.id)
-                                    .order_by(Case.year, Case.seq)):
+    for case in uow.reads.cases_on_agenda_of(meeting):
         recused = [r.person_id for r in recused_rows if r.case_id == case.id]
         covering = {s.member_id: s.case_substitutes[case.id] for s in states
                     if case.id in s.case_substitutes}

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from domain.errors import RuleViolation
 from domain.operations.substitutes import recused_in, seats_of
 from domain.operations.written import handling_at
@@ -25,7 +23,6 @@ from domain.rules.terms import (
     OUTCOME_LABELS,
     WRITTEN_STATUS_LABELS,
     AbsenceKind,
-    AgendaItemKind,
     AttendanceRole,
     DecisionBasis,
     MeetingKind,
@@ -35,24 +32,12 @@ from domain.rules.terms import (
     WrittenStatus,
 )
 from domain.rules.voting import CHOICE_LABELS, Choice
-from domain.store.tables import (
-    Absence,
-    AgendaItem,
-    Attendance,
-    Case,
-    Meeting,
-    Person,
-    Proposal,
-    Treatment,
-    WrittenAnswer,
-)
+from domain.store.tables import Meeting, Proposal
 from domain.store.uow import UnitOfWork
 
 
 def names_of(uow: UnitOfWork, ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    return {p.id: p.name for p in uow.session.scalars(select(Person).where(Person.id.in_(ids)))}
+    return uow.reads.names_of(ids)
 
 
 def minutes_view(uow: UnitOfWork, meeting: Meeting,
@@ -64,17 +49,13 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
                             "Før frammøte og vedtak først ([cmd:meeting.attend], [cmd:case.vote]).",
                             field="meeting")
     public = publicity.is_public(audience)
-    attendance = list(uow.session.scalars(select(Attendance).where(
-        Attendance.meeting_id == meeting.id)))
-    absences = list(uow.session.scalars(select(Absence).where(
-        Absence.meeting_id == meeting.id, Absence.withdrawn_at.is_(None))))
-    items = list(uow.session.scalars(select(AgendaItem).where(
-        AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position, AgendaItem.id)))
+    attendance = uow.reads.attendances_at(meeting)
+    absences = uow.reads.absences_at(meeting)
+    items = uow.reads.agenda_items_of(meeting)
     seats = seats_of(uow, meeting.body_id)
     ids = {a.person_id for a in attendance} | {s.member_id for s in seats} | {
         a.person_id for a in absences}
-    proposals = list(uow.session.scalars(select(Proposal).where(
-        Proposal.meeting_id == meeting.id).order_by(Proposal.id)))
+    proposals = uow.reads.proposals_at(meeting)
     ids |= {b.voter_id for p in proposals for b in p.ballots}
     ids |= {p.chair_id for p in proposals if p.chair_id}
     names = names_of(uow, ids)
@@ -111,10 +92,8 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
                  for a in attendance if a.seat_id is None]
     chair = next((p for p in present if p["chair"]), None)
 
-    cases = {c.id: c for c in uow.session.scalars(select(Case).where(
-        Case.id.in_([i.case_id for i in items if i.case_id])))}
-    treatments = {t.case_id: t for t in uow.session.scalars(select(Treatment).where(
-        Treatment.meeting_id == meeting.id))}
+    cases = uow.reads.cases_by_id([i.case_id for i in items if i.case_id])
+    treatments = {t.case_id: t for t in uow.reads.treatments_at(meeting)}
     referred = referred_elsewhere(uow, meeting, list(cases))
     out_items = []
     for item in items:
@@ -162,11 +141,8 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
                         treatment.vote_summary, proposal_kind(uow, treatment), hidden)})
         out_items.append(entry)
 
-    approval = uow.session.scalars(select(AgendaItem).where(
-        AgendaItem.kind == AgendaItemKind.MINUTES_APPROVAL,
-        AgendaItem.related_meeting_id == meeting.id)
-    ).first()
-    approving = uow.session.get(Meeting, approval.meeting_id) if approval else None
+    approval = uow.reads.minutes_approval_item(meeting)
+    approving = uow.reads.meeting_by_id(approval.meeting_id) if approval else None
     summary = meeting_summary(uow, meeting)
     return {
         "meeting": summary,
@@ -192,10 +168,9 @@ def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
     and the result with its reason."""
 
     handling = handling_at(uow, meeting)
-    case = uow.session.get_one(Case, handling.case_id)
+    case = uow.reads.existing_case(handling.case_id)
     hidden = content_hidden(case, audience)
-    answers = {a.person_id: a for a in uow.session.scalars(select(WrittenAnswer).where(
-        WrittenAnswer.written_id == handling.id))}
+    answers = {a.person_id: a for a in uow.reads.written_answers_to(handling)}
     recused = recused_in(uow, meeting)
     rows = []
     for seat in seats_of(uow, meeting.body_id):

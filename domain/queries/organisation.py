@@ -7,29 +7,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, or_, select
-
 from domain.queries.format import iso, use_zone
 from domain.rules.terms import MembershipRole
-from domain.store.tables import (
-    Body,
-    Membership,
-    MembershipPeriod,
-    Municipality,
-    Person,
-)
 from domain.store.uow import UnitOfWork
 
 
 def org_view(uow: UnitOfWork) -> dict[str, Any]:
     use_zone(uow)
     council = uow.council
-    session = uow.session
-    people = {p.id: p for p in session.scalars(select(Person))}
-    municipalities = list(session.scalars(select(Municipality).order_by(Municipality.name)))
-    bodies = list(session.scalars(select(Body).order_by(Body.id)))
-    memberships = list(session.scalars(select(Membership).order_by(
-        Membership.body_id, Membership.municipality_id, Membership.role, Membership.rank)))
+    people = {p.id: p for p in uow.reads.people()}
+    municipalities = uow.reads.municipalities()
+    bodies = uow.reads.bodies()
+    memberships = uow.reads.memberships()
 
     def person(pid: str | None) -> dict[str, Any] | None:
         if pid is None or pid not in people:
@@ -91,13 +80,7 @@ def membership_at(uow: UnitOfWork, body_id: str, when: datetime) -> list[dict[st
         raise ValueError(f"naive datetime {when!r}: give it a zone")
     use_zone(uow)
     body = uow.bodies.get(body_id)
-    period = MembershipPeriod
-    rows = uow.session.execute(
-        select(period, Person.name).join(Person, Person.id == period.person_id)
-        .where(period.body_id == body.id, period.valid_from <= when,
-               or_(period.valid_to.is_(None), period.valid_to > when))
-        .order_by(case((period.role == MembershipRole.MEMBER, 0), else_=1), period.municipality_id,
-                  period.rank, period.valid_from))
+    rows = uow.reads.membership_periods_at(body, when)
     return [{"person_id": p.person_id, "name": name, "municipality": p.municipality_id,
              "role": p.role, "rank": p.rank, "valid_from": iso(p.valid_from),
              "valid_to": iso(p.valid_to)} for p, name in rows]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from domain.errors import RuleViolation
 from domain.operations.substitutes import recused_in, seats_of
 from domain.queries.cases import case_title, content_hidden
@@ -12,12 +10,6 @@ from domain.rules import publicity
 from domain.rules.publicity import Audience
 from domain.rules.terms import WRITTEN_STATUS_LABELS, WrittenStatus
 from domain.store.rule_values import meeting_label
-from domain.store.tables import (
-    Meeting,
-    Person,
-    WrittenAnswer,
-    WrittenHandling,
-)
 from domain.store.uow import UnitOfWork
 
 
@@ -26,19 +18,16 @@ def written_view(uow: UnitOfWork, number: str, audience: Audience = INTERNAL) ->
     reads an exempt case's handling without the proposal."""
     use_zone(uow)
     case = uow.cases.get(number)
-    handling = uow.session.scalars(select(WrittenHandling).where(
-        WrittenHandling.case_id == case.id).order_by(WrittenHandling.id.desc())).first()
+    handling = uow.reads.latest_written_handling(case)
     if handling is None:
         raise RuleViolation(f"Sak {case.number} har ikkje vore til skriftleg handsaming.",
                             f"Start ho med [cmd:written.start|case={case.number}].",
                             field="case")
     hidden = content_hidden(case, audience)
-    meeting = uow.session.get_one(Meeting, handling.meeting_id)
+    meeting = uow.reads.existing_meeting(handling.meeting_id)
     members = [s.member_id for s in seats_of(uow, meeting.body_id)]
-    names = {p.id: p.name for p in uow.session.scalars(select(Person).where(
-        Person.id.in_(members)))}
-    answers = {a.person_id: a for a in uow.session.scalars(select(WrittenAnswer).where(
-        WrittenAnswer.written_id == handling.id))}
+    names = uow.reads.names_of(members)
+    answers = {a.person_id: a for a in uow.reads.written_answers_to(handling)}
     recused = recused_in(uow, meeting)
     return {
         "case": case.number, "title": case_title(case, audience),
