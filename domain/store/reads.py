@@ -138,6 +138,10 @@ class Reads:
         return list(self.session.scalars(
             select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)))
 
+    def deadlines(self) -> list[Deadline]:
+        """Every deadline, of cases and meetings."""
+        return list(self.session.scalars(select(Deadline).order_by(Deadline.id)))
+
     def latest_followup_deadline(self, case: Case) -> Deadline | None:
         """The case's most recent follow-up deadline, or None."""
         return self.session.scalars(select(Deadline).where(

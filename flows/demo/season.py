@@ -504,21 +504,17 @@ class Season:
 
 
 def _planned_refs(uow: Any, body_id: str) -> list[str]:
-    from sqlalchemy import select
+    from domain.rules.terms import MeetingKind
 
-    from domain.store.tables import Meeting
-
-    return list(uow.session.scalars(select(Meeting.ref).where(
-        Meeting.body_id == body_id, Meeting.kind == "planned").order_by(Meeting.starts_at)))
+    return [m.ref for m in uow.reads.meetings(body=uow.bodies.get(body_id))
+            if m.kind == MeetingKind.PLANNED]
 
 
 def _present(uow: Any, number: str) -> list[str]:
     from domain.operations.substitutes import presence_for
-    from domain.store.tables import Meeting
 
     case = uow.cases.get(number)
-    return list(presence_for(uow, uow.session.get(Meeting, case.agenda_meeting_id),
-                             case).sitting)
+    return list(presence_for(uow, uow.meetings.by_id(case.agenda_meeting_id), case).sitting)
 
 
 def _choice(option: dict[str, Any]) -> str:
@@ -548,29 +544,24 @@ def _zone(org: dict[str, Any]) -> Any:
 # -- summary ----------------------------------------------------------------------------------
 
 def build_summary(engine: Any, clock: Any) -> dict[str, Any]:
-    from sqlalchemy import select
-
     from domain.queries.cases import case_detail
     from domain.queries.format import PUBLIC
     from domain.queries.journal import alert_list
     from domain.queries.meetings import meeting_detail
     from domain.queries.minutes import minutes_view
     from domain.queries.organisation import org_view
-    from domain.store.tables import Case, Deadline, Meeting
+    from domain.rules.terms import MeetingStatus
     from flows.app import read
 
     def collect(uow: Any) -> dict[str, Any]:
-        cases = [case_detail(uow, c) for c in uow.session.scalars(
-            select(Case).order_by(Case.year, Case.seq))]
-        meetings = [meeting_detail(uow, m) for m in uow.session.scalars(
-            select(Meeting).order_by(Meeting.starts_at))]
-        public = [meeting_detail(uow, m, PUBLIC) for m in uow.session.scalars(
-            select(Meeting).order_by(Meeting.starts_at))]
-        deadlines = Counter((d.kind, d.status) for d in uow.session.scalars(select(Deadline)))
+        cases = [case_detail(uow, c) for c in uow.reads.cases()]
+        all_meetings = uow.reads.meetings()
+        meetings = [meeting_detail(uow, m) for m in all_meetings]
+        public = [meeting_detail(uow, m, PUBLIC) for m in all_meetings]
+        deadlines = Counter((d.kind, d.status) for d in uow.reads.deadlines())
         org = org_view(uow)
         alerts = alert_list(uow, actor_id=org["secretariat"]["director"]["id"], limit=10000)
-        held = [m for m in uow.session.scalars(select(Meeting).order_by(Meeting.starts_at))
-                if m.status == "held"]
+        held = [m for m in all_meetings if m.status == MeetingStatus.HELD]
         minutes = [(minutes_view(uow, m), minutes_view(uow, m, PUBLIC)) for m in held]
         return {"cases": cases, "meetings": meetings, "public_meetings": public,
                 "minutes": minutes,
