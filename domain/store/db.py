@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from domain.errors import InvalidInput, NotInitialised
+from domain.store.tables import Base, postgresql_conditions
 
 READONLY = "tingflyt_readonly"
 
@@ -49,7 +50,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+        engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
+        postgresql_conditions(Base.metadata)  # the dialect is loaded now: no cost to declare
+        return engine
     raise InvalidInput(
         f"Databasen «{parsed.get_backend_name()}» er ikkje støtta.",
         "Bruk SQLite (sqlite:///...) eller PostgreSQL (postgresql+psycopg://...).",
