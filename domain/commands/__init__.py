@@ -1,12 +1,3 @@
 """Entry points of change: each command is an input model, a permission, an effect and what
-follows. Importing this package registers every command (``registry.REGISTRY``)."""
-
-from domain.commands import (  # noqa: F401 - imported to register their commands
-    attendance,
-    cases,
-    followup,
-    init,
-    meetings,
-    votes,
-    written,
-)
+follows. Each module registers its commands when imported; ``registry`` knows which module
+registers which command and imports only that one to run it (``registry.MODULES``)."""

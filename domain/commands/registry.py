@@ -3,8 +3,7 @@
 A command is a name (``case.register``), a frozen input model whose fields carry their
 descriptions (Nynorsk and English) and constraints, who may do it (a scoped ``Permission``), its
 effect in one transaction, and what follows it (carry the case on, sweep). The CLI, the demo,
-the tests, the Prefect forms and the web run a command the same way (importing this module
-imports ``domain.commands``, whose ``__init__`` registers every command)::
+the tests, the Prefect forms and the web run a command the same way::
 
     done = run("case.register", {"title": "...", "kind": "ordinary"}, "dagleg-leiar",
                engine=engine, clock=clock)
@@ -13,23 +12,30 @@ imports ``domain.commands``, whose ``__init__`` registers every command)::
 ``run`` parses the input once (a wrong field is refused naming the field), resolves the actor's
 roles, checks the permission for this actor and this case or meeting, runs the effect, writes
 the journal (the effect does) and commits; or it changes nothing.
+
+Each command module registers its commands when it is imported. ``MODULES`` names, for every
+command, the module that registers it, so running one command imports that module (and what it
+needs) and not the other commands, their operations and input models: a whole process runs one
+command, and the rest cost start-up (``make bench``, figure 5). ``load_all`` imports every module,
+for what lists them all; ``tests/architecture/test_registry.py`` holds the table to what the
+modules register.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
-from sqlalchemy import Engine
 
 from domain.errors import InvalidInput, NotFound
 from domain.rules.access import Actor, Permission, Scope
 from domain.rules.calendar import Clock
 from domain.store.tables import Case
-from domain.store.uow import UnitOfWork
+from domain.store.uow import Engine, UnitOfWork
 
 
 class CommandInput(BaseModel):
@@ -79,6 +85,32 @@ class Command(Generic[In]):
 
 REGISTRY: dict[str, Command[Any]] = {}
 
+#: Every command and the module that registers it (``run`` imports only that one).
+MODULES: dict[str, str] = {
+    "absence.report": "domain.commands.attendance",
+    "case.close": "domain.commands.cases",
+    "case.decide": "domain.commands.cases",
+    "case.defer": "domain.commands.votes",
+    "case.demand": "domain.commands.votes",
+    "case.elect": "domain.commands.votes",
+    "case.place": "domain.commands.cases",
+    "case.recommend": "domain.commands.cases",
+    "case.register": "domain.commands.cases",
+    "case.take_up": "domain.commands.votes",
+    "case.vote": "domain.commands.votes",
+    "case.withdraw": "domain.commands.cases",
+    "followup.assign": "domain.commands.followup",
+    "followup.done": "domain.commands.followup",
+    "init": "domain.commands.init",
+    "meeting.add": "domain.commands.meetings",
+    "meeting.attend": "domain.commands.attendance",
+    "meeting.cancel": "domain.commands.meetings",
+    "meeting.notice": "domain.commands.meetings",
+    "substitute.answer": "domain.commands.attendance",
+    "written.answer": "domain.commands.written",
+    "written.start": "domain.commands.written",
+}
+
 
 def _no_scope(uow: UnitOfWork, data: Any) -> Scope:
     return Scope()
@@ -103,11 +135,21 @@ def command(name: str, input: type[In], *, allowed: Permission, what: str,
 
 
 def get(name: str) -> Command[Any]:
+    """The command ``name``, its module imported if it is not yet."""
+    if name not in REGISTRY and name in MODULES:
+        importlib.import_module(MODULES[name])
     try:
         return REGISTRY[name]
     except KeyError:
         raise NotFound(f"Ukjend kommando «{name}».",
-                       f"Kommandoane er: {', '.join(sorted(REGISTRY))}.", field="command") from None
+                       f"Kommandoane er: {', '.join(sorted(MODULES))}.", field="command") from None
+
+
+def load_all() -> dict[str, Command[Any]]:
+    """Every command, all their modules imported."""
+    for module in sorted(set(MODULES.values())):
+        importlib.import_module(module)
+    return REGISTRY
 
 
 # -- input ---------------------------------------------------------------------------------
@@ -210,4 +252,5 @@ def check(cmd: Command[In], uow: UnitOfWork, actor: Actor, data: In) -> None:
 
 def who_may(language: str = "en") -> list[tuple[str, str]]:
     """Every command and who may run it, for the README's table."""
-    return [(name, REGISTRY[name].allowed.describe(language)) for name in sorted(REGISTRY)]
+    commands = load_all()
+    return [(name, commands[name].allowed.describe(language)) for name in sorted(commands)]

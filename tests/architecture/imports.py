@@ -128,3 +128,32 @@ def cycles(edges: list[Import]) -> list[list[str]]:
         if vertex not in index:
             strong(vertex)
     return found
+
+
+def imports_by_name(module: str, path: Path) -> list[Import]:
+    """Where ``module`` imports a module named at run time (``importlib.import_module(...)``,
+    ``__import__(...)``): no import statement shows those, so the graph above cannot. The target
+    is the module named if the call names it literally, else ``"?"``."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if (isinstance(func, ast.Attribute) and func.attr == "import_module") or (
+                isinstance(func, ast.Name) and func.id in ("import_module", "__import__")):
+            first = node.args[0] if node.args else None
+            target = first.value if isinstance(first, ast.Constant) else "?"
+            found.append(Import(module, str(target), node.lineno, True))
+    return found
+
+
+def string_table(path: Path, name: str) -> dict[str, str]:
+    """A module-level ``name = {"key": "value", ...}`` of literal strings, read from the source."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        target = node.target if isinstance(node, ast.AnnAssign) else (
+            node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None)
+        if isinstance(target, ast.Name) and target.id == name and isinstance(node.value, ast.Dict):
+            return {k.value: v.value for k, v in zip(node.value.keys, node.value.values,
+                                                     strict=True)
+                    if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)}
+    raise LookupError(f"{path}: no table {name}")

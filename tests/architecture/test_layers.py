@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import ast
 
-from tests.architecture.imports import ROOT, cycles, graph, project_modules
+from tests.architecture.imports import (
+    ROOT,
+    cycles,
+    graph,
+    imports_by_name,
+    project_modules,
+    string_table,
+)
 
 #: Floors from the ground up; a module may import its own floor and those below.
 FLOORS = [
@@ -21,6 +28,17 @@ FLOORS = [
 #: Third-party packages that a module below flows/ may import inside a function, and why.
 LAZY_THIRD_PARTY = {
     ("domain.rules.calendar", "holidays"): "80 ms of start-up that read commands never need",
+}
+
+#: Modules below flows/ that import a module named at run time, and why; nothing else may (a
+#: name in a string hides an import from every check here). The registry's table is checked below
+#: and in test_registry.py; its imports are not edges of the graph: each command module imports
+#: the registry to register itself and the registry names it back in a string, the one circle
+#: allowed, closed only when a command runs.
+IMPORTS_BY_NAME = {
+    "domain.commands.registry": "runs a command importing only the module that registers it "
+    "(MODULES), not all of them with their operations and input models: each process runs one "
+    "command, and the others were most of a write's start-up (make bench, figure 5)",
 }
 
 FORBIDDEN_IN_DOMAIN = ("prefect", "typer", "jinja2", "icalendar", "emails", "smtplib", "rich",
@@ -100,6 +118,24 @@ def test_no_function_level_import_below_the_entry_points() -> None:
                         continue
                     found.append(f"{module}:{inner.lineno} imports {name} inside a function")
     assert found == []
+
+
+def test_no_import_by_name_below_the_entry_points_but_the_registrys() -> None:
+    found = {imp.source: f"{imp.source}:{imp.line} imports {imp.target} by name"
+             for module, path in project_modules().items() if not module.startswith("flows")
+             for imp in imports_by_name(module, path)}
+    assert set(found) == set(IMPORTS_BY_NAME), sorted(found.values())
+
+
+def test_the_registry_imports_by_name_only_command_modules() -> None:
+    """What the registry may import by name is its MODULES table: command modules beside it, in
+    its own floor, never a module above it."""
+    modules = project_modules()
+    table = string_table(modules["domain.commands.registry"], "MODULES")
+    assert table, "the registry's MODULES table is empty or not literal"
+    wrong = sorted(m for m in set(table.values())
+                   if m not in modules or not m.startswith("domain.commands."))
+    assert wrong == []
 
 
 def test_domain_imports_no_prefect_smtp_calendar_templates_or_cli() -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
+import subprocess
+import sys
 
 import pytest
 from pydantic import BaseModel
@@ -22,7 +25,26 @@ STAFF_COMMANDS = {
 
 
 def test_every_staff_command_is_registered_and_nothing_else() -> None:
-    assert set(registry.REGISTRY) == STAFF_COMMANDS
+    assert set(registry.load_all()) == STAFF_COMMANDS
+
+
+def test_the_registry_knows_which_module_registers_each_command() -> None:
+    """``registry.MODULES`` is what the modules register: running a command by name imports the
+    module that holds it, and no command is left out or named in the wrong module."""
+    registered = {name: cmd.effect.__module__ for name, cmd in registry.load_all().items()}
+    assert registered == registry.MODULES
+
+
+def test_running_one_command_imports_its_module_and_not_the_others() -> None:
+    probe = ("import json, sys\nfrom domain.commands import registry\n"
+             "registry.get('case.register')\n"
+             "print(json.dumps([m for m in sys.modules if m.startswith('domain.commands.')]))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60, check=True)
+    loaded = set(json.loads(result.stdout))
+    assert "domain.commands.cases" in loaded
+    others = set(registry.MODULES.values()) - {"domain.commands.cases"}
+    assert loaded & others == set(), "registry.get imported other commands' modules"
 
 
 @pytest.mark.parametrize("name", sorted(STAFF_COMMANDS))
@@ -53,7 +75,8 @@ def test_the_input_is_refused_naming_the_field() -> None:
 
 
 def _effects() -> set[tuple[str, str]]:
-    return {(cmd.effect.__module__, cmd.effect.__name__) for cmd in registry.REGISTRY.values()}
+    return {(cmd.effect.__module__, cmd.effect.__name__)
+            for cmd in registry.load_all().values()}
 
 
 def test_no_command_effect_is_imported_outside_the_commands() -> None:
