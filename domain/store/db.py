@@ -13,12 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from domain.errors import InvalidInput, NotInitialised
-from domain.store.tables import Base, postgresql_conditions
+from domain.store.tables import Base, CouncilRecord, postgresql_conditions
 
 READONLY = "tingflyt_readonly"
 
@@ -106,3 +106,26 @@ def require_schema(engine: Engine) -> None:
             f"Databasen {where} er ikkje klargjord.",
             "Køyr [cmd:init] først (han lagar tabellane og les inn organisasjonsfila).",
         )
+
+
+def council_source(engine: Engine) -> str | None:
+    """The organisation file this database was last loaded from (``council.source``); None if
+    it has no council yet or does not answer (``tingflyt init`` reports that itself)."""
+    path = sqlite_file(engine)
+    if path is not None and not path.exists():
+        return None  # asking would create an empty SQLite file
+    try:
+        if not inspect(engine).has_table("council"):
+            return None
+        with engine.connect() as connection:
+            return connection.execute(select(CouncilRecord.source)).scalar()
+    except DBAPIError:
+        return None
+
+
+def database_failure(error: BaseException) -> str | None:
+    """If ``error`` is the database failing at its own work (the server gone, the disk full, a
+    file it cannot open), the first line of what it said; None for anything else."""
+    if not isinstance(error, OperationalError):
+        return None
+    return str(error.orig).strip().splitlines()[0] if error.orig else str(error)

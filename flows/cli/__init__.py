@@ -99,10 +99,10 @@ def main(argv: list[str] | None = None) -> int:
                  json_requested or json_mode.get(),
                  line=exc.one_line(field_style, command_style))
             return code
-        from sqlalchemy.exc import OperationalError
+        from domain.store.db import database_failure
 
-        if isinstance(exc, OperationalError):  # the database's operation, not our code
-            first = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        first = database_failure(exc)
+        if first is not None:  # the database's operation, not our code
             fail({"code": "database", "message": f"Databasefeil: {first}.",
                   "hint": "Sjekk TINGFLYT_DATABASE_URL, at tenaren køyrer og at det er plass "
                   "på disken.", "field": "database_url"}, 5, json_requested)

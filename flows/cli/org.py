@@ -40,22 +40,11 @@ def _default_org_file(engine: Any, config: Any) -> Path:
     else Hallingdal's."""
     if "org_file" in config.given:
         return Path(config.org_file)
-    from sqlalchemy import inspect, select
-    from sqlalchemy.exc import DBAPIError
+    from domain.store.db import council_source
 
-    from domain.store.db import sqlite_file
-    from domain.store.tables import CouncilRecord
-
-    path = sqlite_file(engine)
-    if path is None or path.exists():
-        try:
-            if inspect(engine).has_table("council"):
-                with engine.connect() as connection:
-                    source = connection.execute(select(CouncilRecord.source)).scalar()
-                if source and Path(source).exists():
-                    return Path(source)
-        except DBAPIError:
-            pass  # init reports a database it cannot reach itself, in one line
+    source = council_source(engine)  # None if it cannot be read: init reports that itself
+    if source and Path(source).exists():
+        return Path(source)
     return Path(config.org_file)
 
 

@@ -44,14 +44,13 @@ def emit_seats(s: Session, ref: str, actor: str | None) -> None:
     from domain.queries.cases import case_audience
     from domain.queries.written import written_view
     from domain.rules.terms import MeetingKind
-    from domain.store.tables import Case
     from flows.output import render_seats, render_written
 
     def build(uow: Any) -> tuple[str, dict[str, Any]]:
         meeting = uow.meetings.get(ref)
         if meeting.kind != MeetingKind.WRITTEN:
             return "seats", seats(uow, ref, actor)
-        case = uow.session.get_one(Case, handling_at(uow, meeting).case_id)
+        case = uow.cases.by_id(handling_at(uow, meeting).case_id)
         return "written", written_view(uow, case.number, case_audience(uow, actor, case))
 
     kind, data = s.read(build)
