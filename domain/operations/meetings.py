@@ -71,7 +71,7 @@ def create_meeting(
         period = f"{format_date(council.period_start)}-{format_date(council.period_end)}"
         raise InvalidInput(f"{format_date(day)} er utanfor valperioden ({period}).",
                            "Vel ein dato i valperioden.", field="date")
-    same_day = uow.meetings.held_on(body.id, day)
+    same_day = uow.meetings.ref_on_day(body.id, day)
     if same_day is not None:
         raise RuleViolation(f"{body.name} har alt eit møte {format_date(day)} ({same_day}).",
                             "Set sakene på det møtet, eller vel ein annan dag.", field="date")

@@ -62,7 +62,7 @@ class MeetingRepository:
             Meeting.body_id == body_id, Meeting.day == day,
             Meeting.kind == MeetingKind.PLANNED)).first()
 
-    def held_on(self, body_id: str, day: date) -> str | None:
+    def ref_on_day(self, body_id: str, day: date) -> str | None:
         """The ref of a meeting of the body on ``day`` that is not cancelled."""
         return self.session.scalars(select(Meeting.ref).where(
             Meeting.body_id == body_id, Meeting.day == day,
