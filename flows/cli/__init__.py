@@ -8,17 +8,24 @@ its flag), exits non-zero and writes nothing; the exit codes are in ``flows.cli.
 
 One module per subject (``org``, ``meetings``, ``cases``, ``session``, ``written``,
 ``followup``, ``engine``); each imports only ``flows.cli.common``, and this module puts them
-together. At load time only typer is imported, so ``tingflyt --help`` stays fast.
+together (``COMMANDS``). At load time only typer is imported, so ``tingflyt --help`` stays fast.
+
+A run builds only what it runs: ``tingflyt case list`` imports the module of ``case`` and makes
+the click command of ``list`` alone, not the other 33 commands with their options (typer reads
+every parameter of every function it is given). Anything else (``--help`` before a command, no
+command, a name that is not one) gets the whole app, so help, suggestions and refusals are
+those of the whole app.
 """
 
 from __future__ import annotations
 
+import copy
+import importlib
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from flows.cli import cases, engine, followup, meetings, org, session, written
 from flows.cli.common import (
     command_style,
     exit_code,
@@ -30,13 +37,26 @@ from flows.cli.common import (
     running,
 )
 
-app = typer.Typer(
-    name="tingflyt", no_args_is_help=True, add_completion=False,
-    pretty_exceptions_enable=False, rich_markup_mode=None,
-    help="Sakshandsaming for interkommunale politiske råd: saker, møte, frister og flyt.")
+#: Every top-level command and group, in the order ``tingflyt --help`` lists them: the name and
+#: where it lives (module, attribute: a command's function or a group's typer app).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("flows.cli.org", "init"),
+    "sweep": ("flows.cli.engine", "sweep_command"),
+    "journal": ("flows.cli.engine", "journal_command"),
+    "alerts": ("flows.cli.engine", "alerts_command"),
+    "attend": ("flows.cli.session", "attend"),
+    "vote": ("flows.cli.session", "vote"),
+    "minutes": ("flows.cli.session", "minutes"),
+    "org": ("flows.cli.org", "app"),
+    "meeting": ("flows.cli.meetings", "app"),
+    "case": ("flows.cli.cases", "app"),
+    "absence": ("flows.cli.session", "absence_app"),
+    "substitute": ("flows.cli.session", "substitute_app"),
+    "written": ("flows.cli.written", "app"),
+    "followup": ("flows.cli.followup", "app"),
+}
 
 
-@app.callback()
 def main_options(
     now: Annotated[str | None, typer.Option(
         "--now", help="Køyr som om klokka var dette (ÅÅÅÅ-MM-DD eller \"ÅÅÅÅ-MM-DD TT:MM\", "
@@ -49,20 +69,51 @@ def main_options(
         now_override.set(parse_now(now))
 
 
-app.command("init")(org.init)
-app.command("sweep")(engine.sweep_command)
-app.command("journal")(engine.journal_command)
-app.command("alerts")(engine.alerts_command)
-app.command("attend")(session.attend)
-app.command("vote")(session.vote)
-app.command("minutes")(session.minutes)
-app.add_typer(org.app, name="org")
-app.add_typer(meetings.app, name="meeting")
-app.add_typer(cases.app, name="case")
-app.add_typer(session.absence_app, name="absence")
-app.add_typer(session.substitute_app, name="substitute")
-app.add_typer(written.app, name="written")
-app.add_typer(followup.app, name="followup")
+def build_app(name: str | None = None, sub: str | None = None) -> typer.Typer:
+    """The ``tingflyt`` app; with ``name``, that command or group alone, and with ``sub``, that
+    group with only its command ``sub`` (if it has one by that name)."""
+    root = typer.Typer(
+        name="tingflyt", no_args_is_help=True, add_completion=False,
+        pretty_exceptions_enable=False, rich_markup_mode=None,
+        help="Sakshandsaming for interkommunale politiske råd: saker, møte, frister og flyt.")
+    root.callback()(main_options)
+    for word, (module, attribute) in COMMANDS.items():
+        if name is not None and word != name:
+            continue
+        target = getattr(importlib.import_module(module), attribute)
+        if isinstance(target, typer.Typer):
+            root.add_typer(_only(target, sub) if sub is not None else target, name=word)
+        else:
+            root.command(word)(target)
+    return root
+
+
+def _only(group: typer.Typer, sub: str) -> typer.Typer:
+    """``group`` with its command ``sub`` alone; the whole group if it has none by that name."""
+    chosen = [info for info in group.registered_commands if info.name == sub]
+    if len(chosen) != 1 or group.registered_groups:
+        return group
+    narrowed = copy.copy(group)
+    narrowed.registered_commands = chosen
+    return narrowed
+
+
+def app_for(args: list[str]) -> typer.Typer:
+    """The app that runs ``args``: only the command named, when one is (after the global
+    ``--now``), else the whole app (help, no command, an unknown one)."""
+    i = 0
+    while i < len(args) and (args[i] == "--now" or args[i].startswith("--now=")):
+        i += 2 if args[i] == "--now" else 1
+    if i >= len(args) or args[i] not in COMMANDS:
+        return build_app()
+    following = args[i + 1] if i + 1 < len(args) else None
+    return build_app(args[i], following)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "app":  # the whole app, for whoever asks for it by name
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     now_override.set(None)
     running.set(None)
     try:
-        result = app(args=from_args, prog_name="tingflyt", standalone_mode=False)
+        result = app_for(from_args)(args=from_args, prog_name="tingflyt", standalone_mode=False)
         return int(result) if isinstance(result, int) else 0
     except UsageError as exc:
         message = nynorsk(exc.format_message())
