@@ -130,16 +130,16 @@ def case_detail(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> d
         "related_case": _related(uow, case),
         "treatments": [treatment_view(uow, t, hidden) for t in uow.reads.treatments_of(case)],
         "deadlines": [deadline_view(d) for d in uow.reads.deadlines_of(case)],
-        "trace": _trace(uow, case, hidden),
+        "trace": _trace(uow, case, hidden, publicity.is_public(audience)),
     })
     return data
 
 
-def _trace(uow: UnitOfWork, case: Case, hidden: bool) -> list[dict[str, Any]]:
+def _trace(uow: UnitOfWork, case: Case, hidden: bool, public: bool) -> list[dict[str, Any]]:
     entries = uow.reads.journal_of_case(case)
     refs = uow.reads.meeting_refs({e.meeting_id for e in entries if e.meeting_id})
-    return [journal_view(e, hidden, case=case.number, meeting=refs.get(e.meeting_id))
-            for e in entries]
+    return [journal_view(e, hidden, case=case.number, meeting=refs.get(e.meeting_id),
+                         public=public) for e in entries]
 
 
 def _related(uow: UnitOfWork, case: Case) -> str | None:
@@ -196,7 +196,7 @@ def deadline_view(deadline: Deadline) -> dict[str, Any]:
 
 
 def journal_view(entry: JournalEntry, hidden: bool = False, *, case: str | None = None,
-                 meeting: str | None = None) -> dict[str, Any]:
+                 meeting: str | None = None, public: bool = False) -> dict[str, Any]:
     role = entry.actor_role
     try:
         role_label = ROLE_LABELS[Role(role)]
@@ -209,7 +209,8 @@ def journal_view(entry: JournalEntry, hidden: bool = False, *, case: str | None 
         "role_label": role_label,
         "action": entry.action,
         "summary": entry.summary,
-        "reason": publicity.journal_reason_for(entry.reason, hidden),
+        "reason": publicity.journal_reason_for(entry.reason, hidden, action=entry.action,
+                                               public=public),
         "case": case,
         "meeting": meeting,
     }

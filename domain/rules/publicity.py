@@ -132,9 +132,19 @@ def written_proposal_for(proposal: str | None, hidden: bool) -> str | None:
     return content_for(proposal, hidden)
 
 
-def journal_reason_for(reason: str | None, hidden: bool) -> str | None:
-    """The reason of an entry in a case's trace (a vote count, a recusal, a demand): internal
-    for an exempt case; the summary of the step stays readable."""
+#: Journal actions whose reason is a person's own (why she is away, why she is recused, why a
+#: substitute cannot come): never shown to the public, in any case.
+PERSONAL_ACTIONS = frozenset({"absence.report", "substitute.accept", "substitute.decline",
+                              "substitute.withdraw"})
+
+
+def journal_reason_for(reason: str | None, hidden: bool, *, action: str | None = None,
+                       public: bool = False) -> str | None:
+    """The reason of an entry in a case's trace (a vote count, a demand, why it was placed
+    where it was): internal for an exempt case, and a person's own reasons (``PERSONAL_ACTIONS``)
+    internal always; the summary of the step stays readable."""
+    if public and action in PERSONAL_ACTIONS:
+        return None
     return None if hidden else reason
 
 
@@ -178,3 +188,11 @@ def recusal_reason_for(reason: str | None, hidden: bool) -> str | None:
     of interest and appears in the public minutes (KL § 11-4), unless the case is exempt: then
     it stays internal with the case's content."""
     return None if hidden else reason
+
+
+def recusal_basis_for(basis: str | None, hidden: bool) -> str | None:
+    """The legal ground of a recusal (forvaltningslova § 6, a ``RecusalBasis`` label) is what the
+    public minutes record (KL § 11-4), unless the case is exempt: then it stays internal with
+    the case's content. The note behind it (who is related to whom) is never public: see
+    ``absence_reason_for``."""
+    return None if hidden else basis

@@ -287,6 +287,39 @@ class AbsenceKind(StrEnum):
     CASE = "case"
 
 
+class RecusalBasis(StrEnum):
+    """The legal ground of a recusal (ugildskap), forvaltningslova § 6 via kommunelova § 11-10.
+
+    The ground is public: the minutes must say that a member was recused and why in law. What
+    lies behind it (who is related to whom) is a note for the secretariat only."""
+
+    PARTY = "fvl6-1a"  # sjølv part i saka
+    RELATED = "fvl6-1b"  # i slekt eller svogerskap med ein part
+    SPOUSE = "fvl6-1c"  # gift, sambuar, forlova med ein part
+    GUARDIAN = "fvl6-1d"  # verje eller fullmektig for ein part
+    BOARD = "fvl6-1e"  # leiar, styremedlem e.l. i ein organisasjon eller eit selskap som er part
+    SPECIAL = "fvl6-2"  # andre særeigne forhold som svekkjer tilliten til at ein er upartisk
+
+    @property
+    def label(self) -> str:
+        return RECUSAL_BASIS_LABELS[self]
+
+
+RECUSAL_BASIS_LABELS: dict[RecusalBasis, str] = {
+    RecusalBasis.PARTY: "forvaltningslova § 6 første ledd bokstav a (part i saka)",
+    RecusalBasis.RELATED: "forvaltningslova § 6 første ledd bokstav b (i slekt eller svogerskap "
+                          "med ein part)",
+    RecusalBasis.SPOUSE: "forvaltningslova § 6 første ledd bokstav c (gift, sambuar eller "
+                         "forlova med ein part)",
+    RecusalBasis.GUARDIAN: "forvaltningslova § 6 første ledd bokstav d (verje eller fullmektig "
+                           "for ein part)",
+    RecusalBasis.BOARD: "forvaltningslova § 6 første ledd bokstav e (leiar eller styremedlem i "
+                        "ein part)",
+    RecusalBasis.SPECIAL: "forvaltningslova § 6 andre ledd (særeigne forhold som svekkjer "
+                          "tilliten til at ein er upartisk)",
+}
+
+
 class CallStatus(StrEnum):
     """A substitute asked to sit (innkalling av varamedlem)."""
 

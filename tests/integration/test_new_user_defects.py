@@ -175,3 +175,19 @@ def test_every_hint_for_a_decision_leads_to_the_vote(db: Db) -> None:
         db.run("case.decide", CHAIR, case=budget, outcome="taken_for_information")
     for refusal in (decided.value, information.value):
         assert "[cmd:case.vote|" in refusal.hint and "outcome=decided" not in refusal.hint
+
+
+# -- reasons for absence are a person's own ---------------------------------------------------
+
+def test_a_recusal_note_never_reaches_the_public_trace(db: Db) -> None:
+    from domain.queries.cases import case_detail
+    from domain.queries.format import PUBLIC
+
+    number = recommended(db, "Tilskot til Nesbyen")
+    db.run("absence.report", DIRECTOR, meeting=RR, person="nesbyen-ordforar", kind="case",
+           case=number, reason="fvl. § 6 første ledd bokstav b: bror er part")
+    db.run("absence.report", DIRECTOR, meeting=RR, person="hol-ordforar", reason="Sjukehus")
+    public = db.read(lambda uow: case_detail(uow, uow.cases.get(number), PUBLIC))
+    internal = db.read(lambda uow: case_detail(uow, uow.cases.get(number)))
+    assert "bror er part" not in str(public) and "bror er part" in str(internal)
+    assert any(e["action"] == "absence.report" for e in public["trace"])  # the step stays
