@@ -9,6 +9,7 @@ from typing import Any
 from domain.operations.substitutes import expected_present, seat_states
 from domain.queries.cases import case_title
 from domain.queries.format import INTERNAL, iso, use_zone
+from domain.queries.written import written_content, written_facts
 from domain.rules import publicity
 from domain.rules.numbering import agenda_number
 from domain.rules.publicity import Audience
@@ -61,6 +62,7 @@ def meeting_summary(uow: UnitOfWork, meeting: Meeting) -> dict[str, Any]:
     cal = uow.calendar
     kind = MeetingKind(meeting.kind)
     status = MeetingStatus(meeting.status)
+    written = kind == MeetingKind.WRITTEN
     return {
         "ref": meeting.ref,
         "body": meeting.body_id,
@@ -74,7 +76,9 @@ def meeting_summary(uow: UnitOfWork, meeting: Meeting) -> dict[str, Any]:
         "starts_at": cal.local(meeting.starts_at).isoformat(),
         "ends_at": cal.local(meeting.ends_at).isoformat(),
         "place": meeting.place,
-        "remote": meeting.remote,
+        # A written handling (KL § 11-8 (2)) is no sitting: no place, not a remote meeting
+        # (KL § 11-7); what it has instead is under "written".
+        "remote": meeting.remote and not written,
         "notice_date": iso(meeting.notice_date),
         "preparation_deadline": iso(meeting.preparation_deadline),
         "preparation_open": meeting.status == MeetingStatus.PLANNED
@@ -83,6 +87,7 @@ def meeting_summary(uow: UnitOfWork, meeting: Meeting) -> dict[str, Any]:
         "notice_late": meeting.notice_late,
         "items": uow.reads.agenda_item_count(meeting),
         "version": meeting.version,
+        "written": written_facts(uow, meeting) if written else None,
     }
 
 
@@ -91,6 +96,8 @@ def meeting_detail(uow: UnitOfWork, meeting: Meeting,
     data = meeting_summary(uow, meeting)
     data["reason"] = meeting.reason
     data["agenda"] = agenda_view(uow, meeting, audience)
+    if data["written"] is not None:
+        data["written"] = {**data["written"], **written_content(uow, meeting, audience)}
     return data
 
 
@@ -98,6 +105,7 @@ def agenda_view(uow: UnitOfWork, meeting: Meeting, audience: Audience) -> list[d
     items = uow.reads.agenda_items_of(meeting)
     cases = uow.reads.cases_by_id([i.case_id for i in items if i.case_id])
     referred = referred_elsewhere(uow, meeting, list(cases))
+    sitting = meeting.kind != MeetingKind.WRITTEN  # a written handling has no meeting to close
     out = []
     for item in items:
         case = cases.get(item.case_id) if item.case_id else None
@@ -109,7 +117,7 @@ def agenda_view(uow: UnitOfWork, meeting: Meeting, audience: Audience) -> list[d
             "title": case_title(case, audience) if case else item.title,
             "case_kind": case.kind if case else None,
             "exempt_basis": case.exempt_basis if case else None,
-            "closed_meeting": bool(case and case.exempt_offl_section == 13),
+            "closed_meeting": bool(case and case.exempt_offl_section == 13 and sitting),
             "withdrawn": item.withdrawn,
             **recommendation_facts(case, referred),
         }

@@ -8,9 +8,50 @@ from domain.queries.cases import case_title, content_hidden
 from domain.queries.format import INTERNAL, iso, use_zone
 from domain.rules import publicity
 from domain.rules.publicity import Audience
-from domain.rules.terms import WRITTEN_STATUS_LABELS, WrittenStatus
+from domain.rules.terms import WRITTEN_STATUS_LABELS, MeetingKind, WrittenStatus
 from domain.store.rule_values import meeting_label
+from domain.store.tables import Meeting
 from domain.store.uow import UnitOfWork
+
+
+def written_facts(uow: UnitOfWork, meeting: Meeting) -> dict[str, object] | None:
+    """What a written handling (KL § 11-8 (2)) is, for the row of its meeting: the answer
+    deadline, how many of the members have answered, and its status; None for a meeting. The
+    same for every audience: who answered and the result are public (the proposal is added per
+    audience by :func:`written_content`). The meeting row's ``ends_at`` is the deadline while
+    the handling is open and the moment it closed after: the deadline is read here, from the
+    handling itself."""
+    if meeting.kind != MeetingKind.WRITTEN:
+        return None
+    handling = uow.reads.written_handling_of(meeting)
+    if handling is None:
+        return None
+    members = [s.member_id for s in seats_of(uow, meeting.body_id)]
+    answered = {a.person_id for a in uow.reads.written_answers_to(handling)}
+    status = WrittenStatus(handling.status)
+    return {
+        "answer_by": iso(handling.answer_by),
+        "answered": len(answered & set(members)),
+        "members": len(members),
+        "status": status.value,
+        "status_label": WRITTEN_STATUS_LABELS[status],
+        "sent_at": iso(handling.started_at),
+        "closed_at": iso(handling.closed_at),
+    }
+
+
+def written_content(uow: UnitOfWork, meeting: Meeting, audience: Audience
+                    ) -> dict[str, object]:
+    """The proposal sent out and the reason of the result, as ``audience`` reads them: the
+    public does not read an exempt case's proposal (``publicity`` decides)."""
+    handling = uow.reads.written_handling_of(meeting)
+    if handling is None:
+        return {}
+    case = uow.reads.existing_case(handling.case_id)
+    return {"case": case.number,
+            "proposal": publicity.written_proposal_for(handling.proposal,
+                                                       content_hidden(case, audience)),
+            "outcome_note": handling.outcome_note}
 
 
 def written_view(uow: UnitOfWork, number: str, audience: Audience = INTERNAL) -> dict[str, object]:

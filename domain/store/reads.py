@@ -295,3 +295,10 @@ class Reads:
         """The latest ``limit`` alerts, newest first."""
         return list(self.session.scalars(
             select(Alert).order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit)))
+
+    # -- written handling, by its meeting (added for the read models of meetings) -------------
+    def written_handling_of(self, meeting: Meeting) -> WrittenHandling | None:
+        """The written handling a written-handling meeting holds (one per such meeting), or
+        None for any other meeting."""
+        return self.session.scalars(select(WrittenHandling).where(
+            WrittenHandling.meeting_id == meeting.id).order_by(WrittenHandling.id.desc())).first()

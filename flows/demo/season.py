@@ -577,7 +577,7 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
     from rich.text import Text
 
     from domain.rules.terms import CASE_STATE_LABELS, CaseState
-    from flows.output import closed_label, d, dw
+    from flows.output import closed_label, d, dw, hm
 
     org = summary["org"]
     cases = summary["cases"]
@@ -609,22 +609,29 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
     for meeting in summary["meetings"]:
         where = "fjernmøte" if meeting["remote"] else meeting["place"]
         kind = "" if meeting["kind"] == "planned" else f" - {meeting['kind_label']}"
-        if meeting["kind"] == "written":
+        written = meeting.get("written")
+        if written is not None:
+            # The deadline and the answers are the handling's, not the meeting row's: its
+            # ends_at is when the handling closed, and nobody "attends" it.
             console.print(f"\n{meeting['body_short']} {dw(meeting['date'])} ({meeting['ref']}): "
-                          f"skriftleg handsaming, svarfrist {d(meeting['ends_at'])}.")
+                          f"skriftleg handsaming, svarfrist {d(written['answer_by'])} kl. "
+                          f"{hm(written['answer_by'])}.")
+            console.print(f"  Svarte: {written['answered']} av {written['members']}; "
+                          f"{written['status_label']}"
+                          + (f" {d(written['closed_at'])}" if written["closed_at"] else "")
+                          + ".")
         else:
             console.print(f"\n{meeting['body_short']} {dw(meeting['date'])} ({meeting['ref']}),"
                           f" {where}{kind}. Innkalling {d(meeting['notified_at'])}"
                           + (" FOR SEINT" if meeting["notice_late"] else "")
                           + f", frist for saksutgreiing {d(meeting['preparation_deadline'])}.")
         attendance = minutes_by_ref.get(meeting["ref"])
-        if attendance is not None:
+        if attendance is not None and written is None:
             subs = [f"{p['name']} for {p['seat_name']}" for p in attendance["present"]
                     if p["role"] == "substitute"]
             open_seats = sum(1 for a in attendance["absent"] if not a["substitute"])
             seats = len(attendance["present"]) + open_seats
-            word = "Svarte" if meeting["kind"] == "written" else "Til stades"
-            console.print(f"  {word}: {len(attendance['present'])} av {seats}"
+            console.print(f"  Til stades: {len(attendance['present'])} av {seats}"
                           + (f"; varamedlem: {', '.join(subs)}" if subs else "")
                           + (f"; møteleiar {attendance['chair']['name']}"
                              if attendance["chair"] else "") + ".")
