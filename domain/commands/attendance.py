@@ -36,6 +36,7 @@ from domain.rules.terms import (
     CallStatus,
     MeetingKind,
     MeetingStatus,
+    RecusalBasis,
     Role,
 )
 from domain.store.rule_values import meeting_label
@@ -66,8 +67,14 @@ class ReportAbsence(CommandInput):
     to_time: Clock | None = described("Til klokka", "to time", default=None)
     case: CaseNumber | None = described("Saka medlemen er inhabil i", "the case she is "
                                         "recused in", default=None)
-    reason: MaybeLine = described("Grunnen (intern)", "reason (internal)", default=None,
-                                   max_length=2000)
+    basis: RecusalBasis | None = described(
+        "Heimelen for inhabiliteten, forvaltningslova § 6 (offentleg i møteboka): fvl6-1a part, "
+        "fvl6-1b slekt, fvl6-1c ektefelle/sambuar, fvl6-1d verje/fullmektig, fvl6-1e leiar eller "
+        "styremedlem i ein part, fvl6-2 andre særeigne forhold",
+        "legal ground of the recusal, public in the minutes", default=None)
+    reason: MaybeLine = described("Grunnen til forfallet, eller merknad til inhabiliteten "
+                                  "(intern: aldri offentleg)", "reason or note (internal)",
+                                  default=None, max_length=2000)
 
 
 def _person_scope(uow: UnitOfWork, data: Any) -> Scope:
@@ -81,7 +88,7 @@ def report_absence_command(uow: UnitOfWork, actor: Actor, data: ReportAbsence) -
     return report_absence(
         uow, actor, data.meeting, data.person, kind=data.kind, from_item=data.from_item,
         to_item=data.to_item, from_time=data.from_time, to_time=data.to_time,
-        case_number=data.case, reason=data.reason)
+        case_number=data.case, reason=data.reason, basis=data.basis)
 
 
 class AnswerCall(CommandInput):
@@ -158,6 +165,7 @@ def report_absence(
     to_time: time | None = None,
     case_number: str | None = None,
     reason: str | None = None,
+    basis: RecusalBasis | None = None,
 ) -> Absence:
     """Meld forfall for a whole meeting, part of it, or one case (inhabil, with the reason).
 
@@ -171,16 +179,22 @@ def report_absence(
     sitting = sitting_substitute(uow, meeting, person_id)
     # A substitute who said yes to sit for someone may be recused, or fall ill, like a member.
     seat = sitting if sitting is not None else _seat(uow, meeting, person_id)
+    if basis is not None and kind != AbsenceKind.CASE:
+        raise InvalidInput("Ein heimel etter forvaltningslova § 6 gjeld inhabilitet i ei sak.",
+                           "Ta vekk [field:basis], eller meld inhabilitet med "
+                           "[field:kind=case] og [field:case].", field="basis")
     case = None
     start_pos = end_pos = None
     if kind == AbsenceKind.CASE:
         if not case_number:
             raise InvalidInput("Inhabilitet gjeld ei bestemt sak.", "Legg til [field:case=<sak>].",
                                field="case")
-        if not (reason or "").strip():
-            raise InvalidInput("Grunnen til inhabiliteten manglar.",
-                               "Legg til [field:reason] \"t.d. fvl. § 6 første ledd bokstav a: "
-                               "part i saka\".", field="reason")
+        if basis is None:
+            grounds = ", ".join(f"{b.value} ({b.label})" for b in RecusalBasis)
+            raise InvalidInput("Heimelen for inhabiliteten manglar: møteboka skal seie kvifor "
+                               "(kommunelova § 11-4).",
+                               f"Gje [field:basis], ein av: {grounds}. Ein merknad om kva som "
+                               "ligg bak, går i [field:reason] (intern).", field="basis")
         case = uow.cases.get(case_number)
         if case.agenda_meeting_id != meeting.id:
             raise RuleViolation(f"Sak {case.number} står ikkje på sakslista til {meeting.ref}"
@@ -226,6 +240,7 @@ def report_absence(
     absence = Absence(
         meeting_id=meeting.id, person_id=person_id, kind=kind,
         case_id=case.id if case else None, from_position=start_pos, to_position=end_pos,
+        basis=basis.value if kind == AbsenceKind.CASE and basis is not None else None,
         reason=(reason or "").strip() or None, reported_by=actor.id, reported_at=uow.now)
     if kind == AbsenceKind.PART and (from_time or to_time):
         absence.reason = f"{absence.reason + '; ' if absence.reason else ''}{time_note}"

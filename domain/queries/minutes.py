@@ -29,6 +29,7 @@ from domain.rules.terms import (
     MeetingStatus,
     Outcome,
     ProposalKind,
+    RecusalBasis,
     WrittenStatus,
 )
 from domain.rules.voting import CHOICE_LABELS, Choice
@@ -125,7 +126,9 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
                     entry["recused"].append({
                         "id": absence.person_id,
                         "name": names.get(absence.person_id, absence.person_id),
-                        "reason": publicity.recusal_reason_for(absence.reason, hidden)})
+                        "basis": publicity.recusal_basis_for(_basis_label(absence.basis),
+                                                             hidden),
+                        "note": publicity.absence_reason_for(absence.reason, audience)})
             entry["case_substitutes"] = [
                 {"id": a.person_id, "name": names.get(a.person_id, a.person_id),
                  "seat": a.seat_id, "seat_name": names.get(a.seat_id or "", a.seat_id)}
@@ -227,3 +230,11 @@ def vote_lines(proposal: Proposal) -> list[str]:
         else:
             lines.append(f"{ballot.voter_id}: {CHOICE_LABELS[Choice(ballot.choice)]}")
     return lines
+
+
+def _basis_label(basis: str | None) -> str:
+    """The ground of a recusal as the minutes say it; one recorded before grounds were kept
+    says so."""
+    if basis is None:
+        return "heimel ikkje ført"
+    return RecusalBasis(basis).label

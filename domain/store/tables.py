@@ -389,6 +389,9 @@ class Absence(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     from_position: Mapped[int | None] = mapped_column(Integer)
     to_position: Mapped[int | None] = mapped_column(Integer)
+    #: For a recusal: its legal ground (a RecusalBasis: public); ``reason`` is the note behind
+    #: it or the reason for an absence (internal).
+    basis: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(Text)
     reported_by: Mapped[str] = mapped_column(String(64))
     reported_at: Mapped[datetime]
@@ -581,6 +584,10 @@ class JournalEntry(Base):
     summary: Mapped[str] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: The operating-system account and machine that ran the command: ``actor_id`` is who it
+    #: was done for, a claim the person at the keyboard makes; these say whose account made it.
+    os_user: Mapped[str | None] = mapped_column(String(64))
+    host: Mapped[str | None] = mapped_column(String(255))
 
 
 class Counter(Base):

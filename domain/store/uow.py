@@ -12,6 +12,9 @@ Outside the store nothing touches the session: rows are added and removed with `
 from __future__ import annotations
 
 import functools
+import getpass
+import os
+import socket
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -195,11 +198,12 @@ class UnitOfWork:
         data: dict[str, Any] | None = None,
         role: Iterable[Role] = (),
     ) -> None:
+        os_user, host = account()
         values = dict(
             at=self.now, actor_id=actor.id, actor_role=actor.role_for_journal(role),
             action=action, case_id=case.id if case is not None else None,
             meeting_id=meeting.id if meeting is not None else None,
-            summary=summary, reason=reason, data=data)
+            summary=summary, reason=reason, data=data, os_user=os_user, host=host)
         # A plain INSERT on the unit's connection: the journal is append-only, the ORM has
         # nothing to track, and the row needs no flush of anything else first.
         self.session.connection().execute(_JOURNAL_INSERT, values)
@@ -228,6 +232,18 @@ class UnitOfWork:
 
 
 _JOURNAL_INSERT = insert(JournalEntry.__table__)
+
+
+@functools.cache
+def account() -> tuple[str, str]:
+    """The operating-system user and host this process runs as: journalled beside the person a
+    change was made for, so that every change can be traced to an account (``--as`` is only a
+    claim)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a bare container): the uid itself
+        user = f"uid {os.getuid()}" if hasattr(os, "getuid") else "ukjend"
+    return user[:64], socket.gethostname()[:255]
 
 
 @functools.lru_cache(maxsize=16)

@@ -185,9 +185,23 @@ def test_a_recusal_note_never_reaches_the_public_trace(db: Db) -> None:
 
     number = recommended(db, "Tilskot til Nesbyen")
     db.run("absence.report", DIRECTOR, meeting=RR, person="nesbyen-ordforar", kind="case",
+           basis="fvl6-1a",
            case=number, reason="fvl. § 6 første ledd bokstav b: bror er part")
     db.run("absence.report", DIRECTOR, meeting=RR, person="hol-ordforar", reason="Sjukehus")
     public = db.read(lambda uow: case_detail(uow, uow.cases.get(number), PUBLIC))
     internal = db.read(lambda uow: case_detail(uow, uow.cases.get(number)))
     assert "bror er part" not in str(public) and "bror er part" in str(internal)
     assert any(e["action"] == "absence.report" for e in public["trace"])  # the step stays
+
+
+def test_every_journal_entry_names_the_account_that_made_it(db: Db) -> None:
+    """``--as`` is a claim; the operating-system user and host beside it trace the change to an
+    account."""
+    import getpass
+    import socket
+
+    register(db, "Sak")
+    rows = db.read(lambda uow: uow.session.execute(select(
+        JournalEntry.actor_id, JournalEntry.os_user, JournalEntry.host)).all())
+    assert rows and all(r.os_user == getpass.getuser() and r.host == socket.gethostname()
+                        for r in rows)

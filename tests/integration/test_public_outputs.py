@@ -47,6 +47,7 @@ def _exempt_case_through_written_handling_and_a_meeting(db: Db) -> tuple[str, st
            answer_by=date(2026, 8, 6))
     written = db.read(lambda uow: written_view(uow, number))["meeting"]
     db.run("absence.report", DIRECTOR, meeting=written, person="aal-ordforar", kind="case",
+           basis="fvl6-1a",
            case=number, reason=SECRETS["recusal reason (written)"])
     db.reconcile(number)
     assert db.read(lambda uow: uow.cases.get(number).agenda_meeting_id) is not None
@@ -54,6 +55,7 @@ def _exempt_case_through_written_handling_and_a_meeting(db: Db) -> tuple[str, st
            reason=SECRETS["absence reason"])
     db.run("substitute.answer", DIRECTOR, meeting=RR, person="hol-varaordforar", accept=True)
     db.run("absence.report", DIRECTOR, meeting=RR, person="nesbyen-ordforar", kind="case",
+           basis="fvl6-1a",
            case=number, reason=SECRETS["recusal reason (meeting)"])
     open_session(db, RR, absent=("hol-ordforar",),
                  substitutes={"hol-varaordforar": "hol-ordforar"})
@@ -122,22 +124,24 @@ def test_the_council_own_people_read_all_of_it(db: Db) -> None:
     assert missing == []
 
 
-def test_a_recusal_reason_is_public_when_the_case_is_not_exempt(db: Db) -> None:
-    """The body's decision on a conflict of interest belongs in the public minutes; the
-    reason for an absence never does."""
+def test_a_recusal_ground_is_public_and_its_note_is_not(db: Db) -> None:
+    """The recusal and its legal ground belong in the public minutes (KL § 11-4); the note
+    behind it (who is related to whom), like the reason for an absence, never does."""
     number = register(db, "Felles breiband")
     db.run("case.recommend", CE, case=number, text="Tilråding.")
     db.reconcile(number)
     db.run("absence.report", DIRECTOR, meeting=RR, person="hol-ordforar",
            reason=SECRETS["absence reason"])
     db.run("absence.report", DIRECTOR, meeting=RR, person="nesbyen-ordforar", kind="case",
+           basis="fvl6-1a",
            case=number, reason=SECRETS["recusal reason (meeting)"])
     open_session(db, RR, absent=("hol-ordforar",))
     db.run("case.vote", CHAIR, case=number, unanimous=True)
     council = db.read(org_view)["council"]
     public = db.read(lambda uow: minutes_view(uow, uow.meetings.get(RR), PUBLIC))
     text = render_minutes_text(public, council) + render_minutes_html(public, council)
-    assert SECRETS["recusal reason (meeting)"] in text
+    assert "Inhabil: " in text and "forvaltningslova § 6 første ledd bokstav a" in text
+    assert SECRETS["recusal reason (meeting)"] not in text
     assert SECRETS["absence reason"] not in text
     seats = db.read(lambda uow: seats_view(uow, uow.meetings.get(RR), PUBLIC))
     assert SECRETS["absence reason"] not in json.dumps(seats, ensure_ascii=False)

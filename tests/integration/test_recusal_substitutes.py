@@ -89,7 +89,7 @@ def start(db: Db, ref: str = RR) -> None:
 
 def recuse(db: Db, number: str, person: str = RECUSED, ref: str = RR) -> None:
     db.run("absence.report", person if person.endswith("ordforar") else DIRECTOR, meeting=ref,
-           person=person, kind="case", case=number, reason=REASON)
+           person=person, kind="case", basis="fvl6-1a", case=number, reason=REASON)
 
 
 # -- called in before the meeting ---------------------------------------------------------------
@@ -178,6 +178,7 @@ def test_a_recused_substitute_makes_way_for_the_next(db: Db) -> None:
     db.run("absence.report", DIRECTOR, meeting=RR, person="aal-ordforar", reason="Ferie")
     db.run("substitute.answer", DIRECTOR, meeting=RR, person="aal-varaordforar", accept=True)
     db.run("absence.report", DIRECTOR, meeting=RR, person="aal-varaordforar", kind="case",
+           basis="fvl6-1a",
            case=number, reason=REASON)
     # the council's Ål group has no one after the deputy mayor: the seat is open in the case
     assert calls(db, seat_id="aal-ordforar") == [

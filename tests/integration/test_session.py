@@ -93,14 +93,14 @@ def test_quorum_forecast_warns_the_secretariat(db: Db) -> None:
     assert any("2 av 6" in m for m in messages)
 
 
-def test_recusal_needs_a_reason_and_leaves_the_case_without_that_member(db: Db) -> None:
+def test_recusal_needs_its_legal_ground_and_leaves_the_case_without_that_member(db: Db) -> None:
     number = recommended(db)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as no_ground:
         db.run("absence.report", "aal-ordforar", meeting="RR-2026-08-27", person="aal-ordforar",
-               kind="case",
-               case=number)
+               kind="case", case=number, reason="fvl. § 6 første ledd bokstav a: part i saka")
+    assert no_ground.value.field == "basis"
     db.run("absence.report", "aal-ordforar", meeting="RR-2026-08-27", person="aal-ordforar",
-           kind="case",
+           kind="case", basis="fvl6-1a",
            case=number, reason="fvl. § 6 første ledd bokstav a: part i saka")
     view = seats(db, "RR-2026-08-27")
     assert view["quorum"]["cases"] == [{
@@ -115,7 +115,11 @@ def test_recusal_needs_a_reason_and_leaves_the_case_without_that_member(db: Db) 
     db.run("case.vote", CHAIR, case=number, ballots={m: "for" for m in MAYORS[1:]})
     minutes = db.read(lambda uow: minutes_view(uow, uow.meetings.get("RR-2026-08-27")))
     item = next(i for i in minutes["items"] if i["case"] == number)
-    assert item["recused"][0]["reason"].startswith("fvl. § 6")
+    assert item["recused"][0]["basis"] == "forvaltningslova § 6 første ledd bokstav a (part i saka)"
+    assert item["recused"][0]["note"].startswith("fvl. § 6")  # internal minutes: the note too
+    public = db.read(lambda uow: minutes_view(uow, uow.meetings.get("RR-2026-08-27"), PUBLIC))
+    recused = next(i for i in public["items"] if i["case"] == number)["recused"][0]
+    assert recused["basis"].startswith("forvaltningslova § 6") and recused["note"] is None
 
 
 # -- recording the meeting ------------------------------------------------------------------

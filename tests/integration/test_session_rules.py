@@ -87,7 +87,8 @@ def test_the_deputy_leads_when_the_leader_has_left(db: Db) -> None:
 def test_the_body_elects_a_chair_when_leader_and_deputy_are_both_recused(db: Db) -> None:
     number = recommended(db)
     for who in (CHAIR, DEPUTY):
-        db.run("absence.report", DIRECTOR, meeting=RR, person=who, kind="case", case=number,
+        db.run("absence.report", DIRECTOR, meeting=RR, person=who, kind="case",
+               basis="fvl6-1a", case=number,
                reason="fvl. § 6 første ledd bokstav e: styreleiar i søkjaren")
     open_session(db, RR)
     four = [m for m in MAYORS if m not in (CHAIR, DEPUTY)]
@@ -169,10 +170,11 @@ def test_a_recused_member_ends_the_written_handling(db: Db) -> None:
     ref = db.read(lambda uow: written_view(uow, number))["meeting"]
     db.run("written.answer", "aal-ordforar", case=number, person="aal-ordforar", proposal=True,
            written=True)
-    with pytest.raises(InvalidInput):  # the reason is required, here as in a meeting
+    with pytest.raises(InvalidInput):  # the legal ground is required, here as in a meeting
         db.run("absence.report", DIRECTOR, meeting=ref, person="flaa-ordforar", kind="case",
                case=number)
     db.run("absence.report", "flaa-ordforar", meeting=ref, person="flaa-ordforar", kind="case",
+           basis="fvl6-1a",
            case=number, reason="fvl. § 6 første ledd bokstav a: part i saka")
     shown = db.read(lambda uow: written_view(uow, number))
     assert shown["status"] == "failed" and "inhabil" in shown["outcome_note"]
@@ -184,6 +186,7 @@ def test_a_recused_member_ends_the_written_handling(db: Db) -> None:
     assert "Knut Tveiten: inhabil" in text and "gjekk frå" not in text
     with pytest.raises(RuleViolation):  # over: nothing more to report there
         db.run("absence.report", DIRECTOR, meeting=ref, person="gol-ordforar", kind="case",
+               basis="fvl6-1a",
                case=number, reason="fvl. § 6")
     with pytest.raises(RuleViolation):
         db.run("written.answer", "gol-ordforar", case=number, person="gol-ordforar", proposal=True,
@@ -246,10 +249,12 @@ def test_recusal_raised_in_the_meeting_until_the_case_is_decided(db: Db) -> None
            more_proposals=True, proposal="Første framlegg.")
     with pytest.raises(RuleViolation) as voted:  # she has voted in the case already
         db.run("absence.report", DIRECTOR, meeting=RR, person="aal-ordforar", kind="case",
+               basis="fvl6-1a",
                case=number,
                reason="fvl. § 6 andre ledd")
     assert "røysta" in voted.value.message
     db.run("absence.report", DIRECTOR, meeting=RR, person="nesbyen-ordforar", kind="case",
+           basis="fvl6-1a",
            case=later,
            reason="fvl. § 6 første ledd bokstav b: nær slekt av søkjaren")
     with pytest.raises(RuleViolation):
@@ -260,6 +265,7 @@ def test_recusal_raised_in_the_meeting_until_the_case_is_decided(db: Db) -> None
     assert item["proposals"][0]["votes_for"] == 5
     with pytest.raises(RuleViolation):  # decided: too late to raise it
         db.run("absence.report", DIRECTOR, meeting=RR, person="aal-ordforar", kind="case",
+               basis="fvl6-1a",
                case=later,
                reason="fvl. § 6")
 

@@ -1,0 +1,39 @@
+"""recusal basis and the account behind each journal entry
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-01 13:00:00.000000
+
+A recusal records its legal ground apart from the note behind it: ``absences.basis`` (one of
+the grounds of forvaltningslova § 6, public in the minutes), while ``absences.reason`` stays the
+internal note. Recusals recorded before this revision keep their text as the note and get no
+ground (the minutes say the ground was not recorded). Every journal entry records the
+operating-system user and host that ran the command (``journal.os_user``, ``journal.host``;
+NULL for entries made before).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0005'
+down_revision = '0004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('absences', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('basis', sa.String(length=16), nullable=True))
+    with op.batch_alter_table('journal', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('os_user', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('host', sa.String(length=255), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('journal', schema=None) as batch_op:
+        batch_op.drop_column('host')
+        batch_op.drop_column('os_user')
+    with op.batch_alter_table('absences', schema=None) as batch_op:
+        batch_op.drop_column('basis')
