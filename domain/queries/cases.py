@@ -213,6 +213,9 @@ def journal_view(entry: JournalEntry, hidden: bool = False, *, case: str | None 
                                                public=public),
         "case": case,
         "meeting": meeting,
+        # The account that made the change (see the README: --as is a claim): internal.
+        "os_user": None if public else entry.os_user,
+        "host": None if public else entry.host,
     }
 
 
