@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -95,7 +95,8 @@ def require_schema(engine: Engine) -> None:
                              "Køyr [cmd:init] først (han lagar tabellane og les inn "
                              "organisasjonsfila), eller sjekk TINGFLYT_DATA_DIR.")
     try:
-        ready = inspect(engine).has_table("council")
+        with engine.connect() as connection:
+            ready = _has_council(connection)
     except DBAPIError as exc:
         first = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         raise NotInitialised(f"Får ikkje kontakt med databasen {where}: {first}.",
@@ -115,12 +116,18 @@ def council_source(engine: Engine) -> str | None:
     if path is not None and not path.exists():
         return None  # asking would create an empty SQLite file
     try:
-        if not inspect(engine).has_table("council"):
-            return None
         with engine.connect() as connection:
+            if not _has_council(connection):
+                return None
             return connection.execute(select(CouncilRecord.source)).scalar()
     except DBAPIError:
         return None
+
+
+def _has_council(connection: Connection) -> bool:
+    """Whether the schema is there, asked in a read-only transaction: on SQLite a plain
+    ``BEGIN``, so that a read never takes (or waits for) the write lock only to look."""
+    return inspect(connection.execution_options(**{READONLY: True})).has_table("council")
 
 
 def database_failure(error: BaseException) -> str | None:
