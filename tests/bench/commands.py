@@ -30,7 +30,9 @@ Otherwise the figure did the wrong work and is invalid (``CommandBenchError``).
 Once per command (untimed, before the warm-up) the command is run with ``-X importtime`` and
 the imports with the largest cumulative time are reported, so the next engineer sees what
 costs the start-up. Those times are inflated by the profiling; read them relative to each
-other.
+other. A module imported with ``importlib.import_module`` (the CLI's module of the command run,
+the command module the registry loads) is not listed by ``-X importtime``: its time is its
+importer's, and what it imports appears at the top level.
 
 This module imports only the standard library and nothing of tingflyt (it talks to the CLI as
 a user does), so moving modules inside the project cannot break it.
