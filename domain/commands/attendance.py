@@ -190,7 +190,7 @@ def report_absence(
             raise InvalidInput("Inhabilitet gjeld ei bestemt sak.", "Legg til [field:case=<sak>].",
                                field="case")
         if basis is None:
-            grounds = ", ".join(f"{b.value} ({b.label})" for b in RecusalBasis)
+            grounds = ", ".join(f"{b.value} ({b.short})" for b in RecusalBasis)
             raise InvalidInput("Heimelen for inhabiliteten manglar: møteboka skal seie kvifor "
                                "(kommunelova § 11-4).",
                                f"Gje [field:basis], ein av: {grounds}. Ein merknad om kva som "

@@ -75,7 +75,8 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
         director_id=data.secretariat.director, staff_ids=list(data.secretariat.staff),
         source=org.source, digest=org.digest)
     if existing is None:
-        uow.add(CouncilRecord(id=data.council.id, loaded_at=uow.now, **council_values))
+        uow.add(CouncilRecord(id=data.council.id, loaded_at=uow.now,
+                              simulation=uow.clock.simulated, **council_values))
         report.count(report.created, "council")
     elif _sync(existing, {k: v for k, v in council_values.items() if k != "source"}):
         existing.loaded_at = uow.now

@@ -146,6 +146,7 @@ def sweep(engine: Engine, clock: Clock, *, max_rounds: int = 20) -> SweepReport:
     for the next sweep; the others go on.
     """
     with UnitOfWork(engine, clock, readonly=True) as uow:
+        uow.check_clock()  # a mistyped clock is refused once, before any row is touched
         zone = uow.calendar.tz
     report = SweepReport(at=clock.now().astimezone(zone))
     handlers: list[tuple[Any, Any, str]] = [

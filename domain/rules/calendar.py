@@ -33,11 +33,16 @@ HOLIDAY_NAMES_NN = {
 
 
 class Clock(Protocol):
+    #: Whether the clock is set by hand (a simulation, a test) rather than the real time.
+    simulated: bool
+
     def now(self) -> datetime: ...
 
 
 class SystemClock:
     """The real time, in UTC."""
+
+    simulated = False
 
     def now(self) -> datetime:
         return datetime.now(UTC)
@@ -46,7 +51,12 @@ class SystemClock:
 class FixedClock:
     """A clock that stands still until told to move (``--now``, tests, the demo's season)."""
 
+    simulated = True
+
     def __init__(self, at: datetime) -> None:
+        #: The last instant the store found this clock lawful for its database (see
+        #: ``UnitOfWork``): looked at again only when the clock has moved.
+        self.verified_at: datetime | None = None
         self.set(at)
 
     def set(self, at: datetime) -> None:

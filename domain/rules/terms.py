@@ -304,6 +304,13 @@ class RecusalBasis(StrEnum):
     def label(self) -> str:
         return RECUSAL_BASIS_LABELS[self]
 
+    @property
+    def short(self) -> str:
+        """A few words for a list of choices."""
+        return {"fvl6-1a": "part", "fvl6-1b": "slekt", "fvl6-1c": "ektefelle/sambuar",
+                "fvl6-1d": "verje/fullmektig", "fvl6-1e": "leiar/styremedlem i ein part",
+                "fvl6-2": "andre særeigne forhold"}[self.value]
+
 
 RECUSAL_BASIS_LABELS: dict[RecusalBasis, str] = {
     RecusalBasis.PARTY: "forvaltningslova § 6 første ledd bokstav a (part i saka)",

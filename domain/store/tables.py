@@ -119,6 +119,9 @@ class CouncilRecord(Base):
     source: Mapped[str] = mapped_column(String(1000))
     digest: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime]
+    #: Made by ``init`` with a clock set by hand (tests, the demo, a rehearsal): only then may
+    #: later commands run at another time than the real one.
+    simulation: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Municipality(Base):

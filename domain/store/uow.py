@@ -17,10 +17,10 @@ import os
 import socket
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,9 +28,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from domain.errors import (
     Conflict,
     NotInitialised,
+    RuleViolation,
 )
 from domain.rules.access import Actor
-from domain.rules.calendar import Clock, CouncilCalendar, calendar_for
+from domain.rules.calendar import Clock, CouncilCalendar, calendar_for, plausible
 from domain.rules.terms import Role
 from domain.store.db import READONLY
 from domain.store.reads import Reads
@@ -115,6 +116,7 @@ class UnitOfWork:
         if self.readonly:
             self.session.rollback()
         else:
+            self.check_clock()
             try:
                 self.session.commit()
             except Exception as exc:
@@ -124,6 +126,34 @@ class UnitOfWork:
                     raise conflict from None
                 raise
         self.committed = True
+
+    def check_clock(self) -> None:
+        """A clock set by hand may not write into a real database beyond a few minutes of the
+        real time, and no clock may write before what is already recorded: a mistyped year
+        would otherwise pass every deadline and notice day for good. Looked at once per
+        instant of a hand-set clock; the real clock needs no check."""
+        clock: Any = self.clock
+        if not getattr(clock, "simulated", False) or clock.verified_at == self.now:
+            return
+        if not plausible(self.now.date()):
+            raise RuleViolation(
+                f"Klokka {self.now:%Y-%m-%d %H:%M} er ikkje rimeleg; ingenting er lagra.",
+                "Sjå etter ein skrivefeil i året i [field:now].", field="now")
+        if not self.council.simulation and abs(self.now - datetime.now(UTC)) > REAL_TIME_SLACK:
+            raise RuleViolation(
+                "Denne databasen er ekte (ikkje ei simulering): han kan berre skrivast til med "
+                "den verkelege klokka; ingenting er lagra.",
+                "Ta vekk [field:now]. For å øve eller simulere: lag ein eigen database med "
+                "[cmd:init] og [field:now] (t.d. med TINGFLYT_DATA_DIR).", field="now")
+        last = self.session.scalar(_LAST_ENTRY, {"now": self.now})
+        if last is not None:
+            raise RuleViolation(
+                f"Klokka {self.calendar.local(self.now):%d.%m.%Y %H:%M} er før det som alt er "
+                f"ført ({self.calendar.local(last):%d.%m.%Y %H:%M}); tida kan ikkje gå "
+                "bakover, og ingenting er lagra.",
+                "Bruk eit tidspunkt etter det siste som er ført i [field:now], eller ingen.",
+                field="now")
+        clock.verified_at = self.now
 
     def flush(self) -> None:
         """Flush now (to get ids); a lost race surfaces as ``Conflict`` when the unit ends."""
@@ -232,6 +262,13 @@ class UnitOfWork:
 
 
 _JOURNAL_INSERT = insert(JournalEntry.__table__)
+
+#: The latest journal entry later than a given instant (none, when time goes forward).
+_LAST_ENTRY = select(func.max(JournalEntry.at)).where(JournalEntry.at > bindparam("now"))
+
+#: How far a hand-set clock may be from the real time in a real database (a command typed
+#: with ``--now`` a little ahead or behind, or machines whose clocks differ a little).
+REAL_TIME_SLACK = timedelta(minutes=5)
 
 
 @functools.cache

@@ -72,8 +72,13 @@ def absence_report(
     from_time: Annotated[str | None, typer.Option("--from", help="Frå klokkeslett TT:MM.")] = None,
     to_time: Annotated[str | None, typer.Option("--to", help="Til klokkeslett TT:MM.")] = None,
     case: Annotated[str | None, typer.Option("--case", help="Saka medlemen er inhabil i.")] = None,
-    reason: Annotated[str | None, typer.Option("--reason", help="Grunn (krav ved inhabilitet).")
-                      ] = None,
+    basis: Annotated[str | None, typer.Option(
+        "--basis", help="Ved inhabilitet: heimelen i forvaltningslova § 6 (offentleg): fvl6-1a "
+        "part, fvl6-1b slekt, fvl6-1c ektefelle/sambuar, fvl6-1d verje/fullmektig, fvl6-1e "
+        "leiar/styremedlem i ein part, fvl6-2 andre særeigne forhold.")] = None,
+    reason: Annotated[str | None, typer.Option(
+        "--reason", help="Grunnen til forfallet, eller merknad til inhabiliteten (intern).")
+    ] = None,
     actor: AsOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
@@ -81,7 +86,7 @@ def absence_report(
     with command(json_output) as s:
         s.run("absence.report", actor, meeting=ref, person=person, kind=kind,
               from_item=from_item, to_item=to_item, from_time=from_time, to_time=to_time,
-              case=case, reason=reason)
+              case=case, basis=basis, reason=reason)
         emit_seats(s, ref, actor)
 
 

@@ -1,4 +1,4 @@
-"""recusal basis and the account behind each journal entry
+"""recusal basis, the account behind each journal entry, and simulation databases
 
 Revision ID: 0005
 Revises: 0004
@@ -9,7 +9,9 @@ the grounds of forvaltningslova § 6, public in the minutes), while ``absences.r
 internal note. Recusals recorded before this revision keep their text as the note and get no
 ground (the minutes say the ground was not recorded). Every journal entry records the
 operating-system user and host that ran the command (``journal.os_user``, ``journal.host``;
-NULL for entries made before).
+NULL for entries made before). The council row records whether the database is a simulation
+(``council.simulation``: made by ``init`` with a clock set by hand; false for existing
+databases, which are taken to be real).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('council', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('simulation', sa.Boolean(), nullable=False,
+                                      server_default=sa.text('false')))
     with op.batch_alter_table('absences', schema=None) as batch_op:
         batch_op.add_column(sa.Column('basis', sa.String(length=16), nullable=True))
     with op.batch_alter_table('journal', schema=None) as batch_op:
@@ -37,3 +42,5 @@ def downgrade() -> None:
         batch_op.drop_column('os_user')
     with op.batch_alter_table('absences', schema=None) as batch_op:
         batch_op.drop_column('basis')
+    with op.batch_alter_table('council', schema=None) as batch_op:
+        batch_op.drop_column('simulation')

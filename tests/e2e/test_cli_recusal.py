@@ -17,7 +17,7 @@ def test_recusal_substitute_from_the_command_line(cli) -> None:  # noqa: ANN001
     cli("case", "register", "--title", "Tilskot til Nesbyen", "--as", DIRECTOR)
     cli("case", "recommend", "2026/1", "--text", "Tilråding.", "--as", CE)
     code, _, err = cli("absence", "report", RR, "--person", "nesbyen-ordforar", "--kind", "case",
-                       "--case", "2026/1", "--reason", "fvl. § 6 første ledd bokstav a",
+                       "--case", "2026/1", "--basis", "fvl6-1a", "--reason", "bror er part",
                        "--as", "nesbyen-ordforar")
     assert code == 0, err
     code, _, err = cli("substitute", "answer", RR, "--person", "nesbyen-varaordforar",
