@@ -27,11 +27,18 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from domain.errors import (
     Conflict,
+    InvalidInput,
     NotInitialised,
     RuleViolation,
 )
 from domain.rules.access import Actor
-from domain.rules.calendar import Clock, CouncilCalendar, calendar_for, plausible
+from domain.rules.calendar import (
+    PLAUSIBLE_YEARS,
+    Clock,
+    CouncilCalendar,
+    calendar_for,
+    plausible,
+)
 from domain.rules.terms import Role
 from domain.store.db import READONLY
 from domain.store.reads import Reads
@@ -83,6 +90,12 @@ class UnitOfWork:
         self.reads: Reads
 
     def __enter__(self) -> UnitOfWork:
+        if getattr(self.clock, "simulated", False) and not plausible(self.now.date()):
+            # Before anything reads with it: dates far out overflow the calendar's arithmetic.
+            raise InvalidInput(
+                f"Året {self.now.year} i klokka er ikkje rimeleg; ingenting er gjort.",
+                f"Sjå etter ein skrivefeil i året i [field:now] (år {PLAUSIBLE_YEARS.start}-"
+                f"{PLAUSIBLE_YEARS.stop - 1}).", field="now")
         self.session = self._factory()
         session = self.session
         self.cases = CaseRepository(session)
@@ -135,10 +148,6 @@ class UnitOfWork:
         clock: Any = self.clock
         if not getattr(clock, "simulated", False) or clock.verified_at == self.now:
             return
-        if not plausible(self.now.date()):
-            raise RuleViolation(
-                f"Klokka {self.now:%Y-%m-%d %H:%M} er ikkje rimeleg; ingenting er lagra.",
-                "Sjå etter ein skrivefeil i året i [field:now].", field="now")
         if not self.council.simulation and abs(self.now - datetime.now(UTC)) > REAL_TIME_SLACK:
             raise RuleViolation(
                 "Denne databasen er ekte (ikkje ei simulering): han kan berre skrivast til med "
