@@ -268,6 +268,9 @@ def pairs(values: list[str] | None, option: str) -> dict[str, str]:
                                f"Skriv {option} person=verdi, t.d. {option} "
                                "gol-varaordforar=gol-ordforar.", field=option.strip("-"))
         key, _, rest = value.partition("=")
+        if key.strip() in out:
+            raise InvalidInput(f"«{key.strip()}» står to gonger i {option}.",
+                               "Gje kvar person berre éin gong.", field=option.strip("-"))
         out[key.strip()] = rest.strip()
     return out
 

@@ -248,6 +248,12 @@ def vote(
                                    field="ballot" if ballot else "drawn")
             ballots = {**{p: "for" for p in people(votes_for)},
                        **{p: "against" for p in people(against)}}
+            for option, named in (("for", people(votes_for)), ("against", people(against))):
+                twice = sorted({p for p in named if named.count(p) > 1})
+                if twice:
+                    raise InvalidInput(f"{', '.join(twice)} står to gonger i --{option}.",
+                                       "Kvar person har éi røyst: skriv kvar berre éin gong.",
+                                       field=option)
             overlap = set(people(votes_for)) & set(people(against))
             if overlap:
                 raise InvalidInput(f"{', '.join(sorted(overlap))} står både for og mot.",

@@ -75,6 +75,9 @@ def test_a_vote_that_breaks_a_rule_is_refused_with_the_rule(on_agenda) -> None:
     code, _, err = cli("--now", "2026-08-27T10:40", "vote", "2026/1", "--for", "aal-ordforar",
                        "--against", "aal-ordforar", "--as", "gol-ordforar")
     assert code == 2 and "både for og mot" in err
+    code, _, err = cli("--now", "2026-08-27T10:40", "vote", "2026/1", "--for",
+                       "aal-ordforar,gol-ordforar,aal-ordforar", "--as", "gol-ordforar")
+    assert code == 2 and "to gonger i --for" in err  # not counted once in silence
     code, out, _ = cli("case", "show", "2026/1", "--json")
     assert data(out)["state"] == "on_agenda"  # nothing was recorded
 
@@ -144,7 +147,8 @@ def test_an_election_the_body_chairs_itself(on_agenda, tmp_path: Path) -> None:
     cli = on_agenda
     for who in ("gol-ordforar", "hol-ordforar"):
         code, _, err = cli("absence", "report", "RR-2026-08-27", "--person", who, "--kind",
-                           "case", "--case", "2026/1", "--reason", "fvl. § 6 første ledd",
+                           "case", "--case", "2026/1", "--basis", "fvl6-1a", "--reason",
+                           "fvl. § 6 første ledd",
                            "--as", DIRECTOR)
         assert code == 0, err
     cli("--now", "2026-08-20T09:00", "sweep")
