@@ -109,8 +109,10 @@ class CaseScript:
     close_after: int | None = 45
     #: Which lawful way the leader and the daily leader choose if the case turns urgent.
     urgency_choice: str = "extra_meeting"
-    #: A member recused in this case at its (first) meeting: "mayor:<n>", with the reason.
+    #: A member recused in this case at its (first) meeting: "mayor:<n>", with the legal ground
+    #: (forvaltningslova § 6: public in the minutes) and the note behind it (internal).
     recused: str | None = None
+    recusal_basis: str = "fvl6-1a"
     recusal_reason: str = ""
 
     def text(self, plan: Plan, value: str) -> str:
@@ -178,8 +180,8 @@ SEASON: list[CaseScript] = [
         register=council(4, "day", -20), recommend=council(5, "preparation", -3),
         exempt="offl. § 13 jf. fvl. § 13 første ledd nr. 2",
         public_title="Søknad om etableringstilskot (unnateke offentlegheit)",
-        recused="mayor:1", recusal_reason="fvl. § 6 første ledd bokstav b: nær slekt av "
-        "dagleg leiar i verksemda som søkjer",
+        recused="mayor:1", recusal_basis="fvl6-1b",
+        recusal_reason="nær slekt av dagleg leiar i verksemda som søkjer",
         recommendation="Søknaden vert innvilga med 250 000 kr på vilkår i saksframlegget.",
         description="Søknaden inneheld forretningsløyndomar om marknadsplanar og rekneskap."),
     CaseScript(

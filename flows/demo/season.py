@@ -369,7 +369,8 @@ class Season:
             self.recusals.add(number)
             person = self.person_for(script.recused)
             self.command("absence.report", person, meeting=meeting["ref"], person=person,
-                         kind="case", basis="fvl6-1a", case=number, reason=script.recusal_reason)
+                         kind="case", basis=script.recusal_basis, case=number,
+                         reason=script.recusal_reason)
             self.events.append(f"{meeting['ref']}: {self.person_name(person)} er inhabil i sak "
                                f"{number} ({script.recusal_reason}).")
             self.schedule(self.now() + timedelta(hours=6), f"answer {meeting['ref']} {number}",
