@@ -34,7 +34,8 @@ class _LazyConsole:
 
 console = _LazyConsole()
 
-WEEKDAYS = ("må", "ty", "on", "to", "fr", "la", "sø")
+#: Weekday abbreviations with their full stop (without it "on", "to" read as English words).
+WEEKDAYS = ("mån.", "tys.", "ons.", "tor.", "fre.", "lau.", "søn.")
 SEVERITY = {"critical": "kritisk", "warning": "åtvaring", "info": "info"}
 
 
@@ -163,13 +164,22 @@ def render_plan(meetings: list[dict[str, Any]]) -> None:
     table = _table("Møte", "Organ", "Dato", "Tid", "Stad", "Innkalling", "Utgreiingsfrist",
                    "Status", "Punkt", title="Møteplan")
     for m in meetings:
-        place = "fjernmøte" if m["remote"] else (m["place"] or "-")
-        status = m["status_label"] + (" (for seint)" if m["notice_late"] else "")
-        if m["kind"] != "planned":
-            status += f", {m['kind_label']}"
-        table.add_row(m["ref"], m["body_short"], dw(m["date"]),
-                      f"{hm(m['starts_at'])}-{hm(m['ends_at'])}", place, dw(m["notice_date"]),
-                      dw(m["preparation_deadline"]), status, str(m["items"]))
+        written = m.get("written")
+        if written:  # skriftleg handsaming (KL § 11-8 (2)): no hours, no place; a deadline
+            when = f"svarfrist {d(written['answer_by'])} kl. {hm(written['answer_by'])}"
+            place = "skriftleg handsaming"
+            status = (f"{written['status_label']}, svar {written['answered']} av "
+                      f"{written['members']}")
+            preparation = "-"
+        else:
+            when = f"{hm(m['starts_at'])}-{hm(m['ends_at'])}"
+            place = "fjernmøte" if m["remote"] else (m["place"] or "-")
+            status = m["status_label"] + (" (for seint)" if m["notice_late"] else "")
+            if m["kind"] != "planned":
+                status += f", {m['kind_label']}"
+            preparation = dw(m["preparation_deadline"])
+        table.add_row(m["ref"], m["body_short"], dw(m["date"]), when, place,
+                      dw(m["notice_date"]), preparation, status, str(m["items"]))
     console.print(table)
 
 
@@ -193,13 +203,21 @@ def render_meeting_cancelled(m: dict[str, Any]) -> None:
 
 
 def render_meeting(m: dict[str, Any]) -> None:
-    where = "fjernmøte" if m["remote"] else m["place"]
-    console.print(f"{m['body_name']}  {m['ref']}  {dw(m['date'])} "
-                  f"{hm(m['starts_at'])}-{hm(m['ends_at'])}  {where}", style="bold")
-    sent = (f"sendt {dt(m['notified_at'])}" + (" (for seint)" if m["notice_late"] else "")
-            if m["notified_at"] else f"seinast {dw(m['notice_date'])}")
-    console.print(f"Status: {m['status_label']}.  Innkalling: {sent}.  Utgreiingsfrist: "
-                  f"{dw(m['preparation_deadline'])}.")
+    written = m.get("written")
+    if written:
+        console.print(f"{m['body_name']}  {m['ref']}  skriftleg handsaming "
+                      "(kommunelova § 11-8 (2))", style="bold")
+        console.print(f"Sendt til medlemene: {dt(written['sent_at'])}.  Svarfrist: "
+                      f"{dt(written['answer_by'])}.  Svar: {written['answered']} av "
+                      f"{written['members']}.  Status: {written['status_label']}.")
+    else:
+        where = "fjernmøte" if m["remote"] else m["place"]
+        console.print(f"{m['body_name']}  {m['ref']}  {dw(m['date'])} "
+                      f"{hm(m['starts_at'])}-{hm(m['ends_at'])}  {where}", style="bold")
+        sent = (f"sendt {dt(m['notified_at'])}" + (" (for seint)" if m["notice_late"] else "")
+                if m["notified_at"] else f"seinast {dw(m['notice_date'])}")
+        console.print(f"Status: {m['status_label']}.  Innkalling: {sent}.  Utgreiingsfrist: "
+                      f"{dw(m['preparation_deadline'])}.")
     if m.get("reason"):
         console.print(f"Grunn: {m['reason']}")
     agenda = m.get("agenda") or []
@@ -337,7 +355,7 @@ def closed_label(reason: str) -> str:
 
 
 def _deadline_status(status: str) -> str:
-    return {"open": "open", "met": "halde", "missed": "passert", "cancelled": "fell bort"}.get(
+    return {"open": "løpande", "met": "halden", "missed": "passert", "cancelled": "fell bort"}.get(
         status, status)
 
 
@@ -362,10 +380,14 @@ def render_case_list(cases: list[dict[str, Any]]) -> None:
 
 # -- sweep, journal, alerts -----------------------------------------------------------------
 
+def _rows(count: int) -> str:
+    return "forfallen rad" if count == 1 else "forfalne rader"
+
+
 def render_sweep(report: dict[str, Any]) -> None:
     via = "via Prefect" if report.get("via") == "prefect" else "direkte (ingen Prefect-API sett)"
     console.print(f"Gjennomgang {dt(report['at'])} ({via}): "
-                  f"{report['looked_at']} forfalne rader sett på.")
+                  f"{report['looked_at']} {_rows(report['looked_at'])} sett på.")
     for line in report["meetings"]:
         console.print(f"  Møte: {line}")
     for line in report["deadlines"]:

@@ -64,7 +64,7 @@ def process_deadline(uow: UnitOfWork, deadline: Deadline) -> str | None:
         deadline.next_check_at = deadline.due_at
         days = (deadline.due_date - uow.today).days
         message = (f"Påminning: {what} for {subject} er {format_date(deadline.due_date)} "
-                   f"(om {days} dagar){f' - {deadline.note}' if deadline.note else ''}.")
+                   f"({in_days(days)}){f' - {deadline.note}' if deadline.note else ''}.")
         uow.alert(f"deadline-near:{deadline.id}", AlertKind.DEADLINE_NEAR, message,
                   recipients=recipients, severity="info", case=case, meeting=meeting)
         uow.journal(SYSTEM_ACTOR, "deadline.reminder", message, case=case, meeting=meeting,
@@ -137,6 +137,11 @@ class SweepReport:
 def due_ids(uow: UnitOfWork, model: Any, limit: int = BATCH,
             skip: set[int] | frozenset[int] = frozenset()) -> list[int]:
     return uow.due.ids(model, uow.now, limit=limit, skip=skip)
+
+
+def in_days(days: int) -> str:
+    """How far off a day is, as people say it."""
+    return {0: "i dag", 1: "i morgon"}.get(days, f"om {days} dagar")
 
 
 def sweep(engine: Engine, clock: Clock, *, max_rounds: int = 20) -> SweepReport:
