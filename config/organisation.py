@@ -518,6 +518,12 @@ def check_references(org: OrganisationFile) -> list[str]:
             f"{period.start}-{period.end}; korte inn møteplanen")
     seen_meetings: set[tuple[str, date]] = set()
     calendar = CouncilCalendar(org.council.timezone, org.council.holiday_country)
+    try:
+        calendar.holidays_in(plan.start.year)
+    except NotImplementedError:
+        add(f"council.holiday_country: «{org.council.holiday_country}» er ikkje eit land med "
+            "kjende heilagdagar; bruk ein landskode etter ISO 3166-1, t.d. \"NO\"")
+        return problems
     for i, meeting in enumerate(org.meetings):
         def at(field: str | None = None, i: int = i, m: PlannedMeeting = meeting) -> str:
             path = f"meetings[{i}]" + (f".{field}" if field else "")

@@ -112,6 +112,15 @@ class CouncilCalendar:
         return self.start_of(day + timedelta(days=1))
 
     # -- holidays and working days ------------------------------------------------------------
+    def known_years(self) -> set[int]:
+        """The years whose holidays the calendar has (given or computed)."""
+        return set(self._cache)
+
+    def give(self, days: dict[date, str], years: set[int]) -> None:
+        """Holidays already known (kept by the store) for ``years``: not computed again."""
+        for year in years:
+            self._cache.setdefault(year, {d: n for d, n in days.items() if d.year == year})
+
     def holidays_in(self, year: int) -> dict[date, str]:
         if year not in self._cache:
             # Lazy on purpose (a third-party package, allowed in tests/architecture): holidays

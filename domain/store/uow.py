@@ -204,7 +204,13 @@ class UnitOfWork:
     @property
     def calendar(self) -> CouncilCalendar:
         if self._calendar is None:
-            self._calendar = calendar_for(self.council.timezone, self.council.holiday_country)
+            calendar = calendar_for(self.council.timezone, self.council.holiday_country)
+            if not calendar.known_years():
+                # The holidays init kept: no need to load the holidays package in this process.
+                with self.session.no_autoflush:
+                    kept = self.organisation.holidays(calendar.holiday_country)
+                calendar.give(kept, {d.year for d in kept})
+            self._calendar = calendar
         return self._calendar
 
     @property

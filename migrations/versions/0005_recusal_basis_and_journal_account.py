@@ -1,4 +1,4 @@
-"""recusal basis, the account behind each journal entry, and simulation databases
+"""recusal basis, journal account, simulation databases, kept holidays
 
 Revision ID: 0005
 Revises: 0004
@@ -11,7 +11,9 @@ ground (the minutes say the ground was not recorded). Every journal entry record
 operating-system user and host that ran the command (``journal.os_user``, ``journal.host``;
 NULL for entries made before). The council row records whether the database is a simulation
 (``council.simulation``: made by ``init`` with a clock set by hand; false for existing
-databases, which are taken to be real).
+databases, which are taken to be real). The ``holidays`` table keeps the country's public
+holidays for the years around the election period (filled by ``init``), so that a command need
+not load the holidays package to count working days.
 """
 
 from __future__ import annotations
@@ -26,6 +28,12 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        'holidays',
+        sa.Column('country', sa.String(length=8), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('name', sa.String(length=300), nullable=False),
+        sa.PrimaryKeyConstraint('country', 'day', name=op.f('pk_holidays')))
     with op.batch_alter_table('council', schema=None) as batch_op:
         batch_op.add_column(sa.Column('simulation', sa.Boolean(), nullable=False,
                                       server_default=sa.text('false')))
@@ -37,6 +45,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('holidays')
     with op.batch_alter_table('journal', schema=None) as batch_op:
         batch_op.drop_column('host')
         batch_op.drop_column('os_user')

@@ -11,7 +11,10 @@ floor); the machine's speed cancels out.
 
 Setup, untimed: a data folder under ``tmp`` (``TINGFLYT_DATA_DIR``; ``TINGFLYT_DATABASE_URL``,
 ``PREFECT_API_URL``, ``TINGFLYT_AS`` and ``TINGFLYT_ORG_FILE`` removed from the environment,
-``TINGFLYT_FLOWS=direct``, so no Prefect), a SQLite database made by
+``TINGFLYT_FLOWS=direct``, so no Prefect; ``PYTHONDONTWRITEBYTECODE`` removed too, so that the
+warm-up leaves the project's byte code in ``__pycache__`` as any installed program has it,
+instead of every timed run compiling the project again while the floor loads SQLAlchemy's
+compiled files), a SQLite database made by
 ``tingflyt --now 2026-08-03T09:00 init`` and a handful of cases registered by the daily leader.
 
 Measured, each ``runs`` times, interleaved (floor, list, show, register, floor, ...), after one
@@ -68,7 +71,8 @@ GOAL_WRITE_OVER_FLOOR = 3.0  # case register --json <= 3x import sqlalchemy
 
 #: Environment variables that would point the commands elsewhere (another database, a Prefect
 #: server, another acting person or organisation); removed for every run.
-UNSET_ENV = ("TINGFLYT_DATABASE_URL", "PREFECT_API_URL", "TINGFLYT_AS", "TINGFLYT_ORG_FILE")
+UNSET_ENV = ("TINGFLYT_DATABASE_URL", "PREFECT_API_URL", "TINGFLYT_AS", "TINGFLYT_ORG_FILE",
+             "PYTHONDONTWRITEBYTECODE")
 
 
 class CommandBenchError(RuntimeError):

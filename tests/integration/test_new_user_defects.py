@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from domain.errors import InvalidInput, RuleViolation
+from domain.errors import InvalidInput, RuleViolation, TingflytError
 from domain.operations.substitutes import seat_states
 from domain.store.tables import Case, JournalEntry, SubstituteCall
 from tests.conftest import CE, CHAIR, DIRECTOR, Db
@@ -205,3 +205,35 @@ def test_every_journal_entry_names_the_account_that_made_it(db: Db) -> None:
         JournalEntry.actor_id, JournalEntry.os_user, JournalEntry.host)).all())
     assert rows and all(r.os_user == getpass.getuser() and r.host == socket.gethostname()
                         for r in rows)
+
+
+# -- the organisation file -------------------------------------------------------------------
+
+def test_init_keeps_the_holidays_so_commands_need_not_load_the_package(db: Db) -> None:
+    from domain.rules.calendar import CouncilCalendar
+
+    kept = db.read(lambda uow: uow.organisation.holidays("NO"))
+    years = {d.year for d in kept}
+    assert {2026, 2027} <= years and date(2026, 5, 17) in kept
+    given = CouncilCalendar("Europe/Oslo", "NO")
+    given.give(kept, years)
+    computed = CouncilCalendar("Europe/Oslo", "NO")
+    for year in (2026, 2027):
+        assert given.holidays_in(year) == computed.holidays_in(year)  # the package's own
+
+
+def test_an_unknown_holiday_country_is_refused_naming_the_file(db: Db, tmp_path) -> None:  # noqa: ANN001
+    from config.organisation import load_organisation as read_file
+    from domain.commands import organisation as org_service
+    from tests.conftest import HALLINGDAL
+
+    text = HALLINGDAL.read_text(encoding="utf-8")
+    assert text.count('holiday_country = "NO"') == 1
+    path = tmp_path / "xx.toml"
+    path.write_text(text.replace('holiday_country = "NO"', 'holiday_country = "XX"'),
+                    encoding="utf-8")
+    with pytest.raises(TingflytError) as refused:
+        db.within(lambda uow, actor: org_service.load_organisation(uow, read_file(path)),
+                  DIRECTOR)
+    assert "holiday_country" in str(refused.value) and "XX" in str(refused.value)
+    assert db.read(lambda uow: uow.council.holiday_country) == "NO"  # nothing written

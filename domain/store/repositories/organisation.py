@@ -5,6 +5,7 @@ membership and its history)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import bindparam, case, delete, func, literal, select, union_all
@@ -16,6 +17,7 @@ from domain.rules.terms import MembershipRole, Role
 from domain.store.tables import (
     Body,
     CouncilRecord,
+    Holiday,
     Membership,
     MembershipPeriod,
     Municipality,
@@ -194,6 +196,31 @@ class OrganisationRepository:
         """Membership periods not yet ended."""
         return list(self.session.scalars(select(MembershipPeriod).where(
             MembershipPeriod.valid_to.is_(None))))
+
+    def holidays(self, country: str) -> dict[date, str]:
+        """The public holidays kept for the country, by day."""
+        return {h.day: h.name for h in self.session.execute(
+            select(Holiday.day, Holiday.name).where(Holiday.country == country))}
+
+    def keep_holidays(self, country: str, days: dict[date, str]) -> int:
+        """Keep these holidays of the country (the years they cover replace what was kept for
+        those years); returns how many rows changed."""
+        years = {d.year for d in days}
+        kept = {h.day: h for h in self.session.scalars(select(Holiday).where(
+            Holiday.country == country)) if h.day.year in years}
+        changed = 0
+        for day, row in kept.items():
+            if day not in days:
+                self.session.delete(row)
+                changed += 1
+            elif row.name != days[day]:
+                row.name = days[day]
+                changed += 1
+        for day, name in days.items():
+            if day not in kept:
+                self.session.add(Holiday(country=country, day=day, name=name))
+                changed += 1
+        return changed
 
     def has_periods(self) -> bool:
         """Whether any membership history is recorded."""
