@@ -143,6 +143,7 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
     uow.flush()
     _sync_membership_periods(uow, report, first_load=existing is None)
 
+    uow.memo.clear()  # the bodies just loaded are what the meeting plan below is read against
     planned_refs = set()
     for planned in data.meetings:
         body = uow.bodies.get(planned.body)

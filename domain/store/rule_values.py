@@ -21,7 +21,12 @@ def body_rules(body: Body) -> BodyRules:
 
 
 def all_bodies(uow: UnitOfWork) -> Bodies:
-    return Bodies(body_rules(b) for b in uow.bodies.all())
+    """Every body as the rules see it, read once per unit of work (a case list asks for each
+    case's path)."""
+    bodies = uow.memo.get("bodies")
+    if bodies is None:
+        bodies = uow.memo["bodies"] = Bodies(body_rules(b) for b in uow.bodies.all())
+    return bodies
 
 
 def slot(meeting: Meeting) -> MeetingSlot:

@@ -76,6 +76,9 @@ class UnitOfWork:
         self._council: Any = None
         self._calendar: CouncilCalendar | None = None
         self.committed = False
+        #: Values derived once per unit from what only ``init`` changes (the bodies as rule
+        #: values); ``init`` clears it when it has loaded the file.
+        self.memo: dict[str, Any] = {}
         self.cases: CaseRepository
         self.meetings: MeetingRepository
         self.agenda: AgendaRepository
