@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from domain.errors import ConfigError
 from domain.rules.calendar import CouncilCalendar
@@ -60,14 +60,27 @@ from domain.rules.scheduling import (
     urgency_authority_scope,
 )
 from domain.rules.terms import CaseKind
+from domain.rules.text import text_problem
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 #: Ids the engine uses for itself in the journal; no person may have them.
 RESERVED_IDS = frozenset({"tingflyt", "operator", "system"})
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 
-Ident = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
-Text = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+def _one_line(value: str) -> str:
+    """A name, title or place is one line without control characters (the rule for every
+    one-line text, ``domain.rules.text``)."""
+    problem = text_problem(value, multiline=False)
+    if problem is not None:
+        raise ValueError(f"{problem}; skriv teksten utan det teiknet")
+    return value
+
+
+Ident = Annotated[str, AfterValidator(_one_line),
+                  Field(pattern=ID_PATTERN, min_length=1, max_length=64)]
+Text = Annotated[str, AfterValidator(_one_line), Field(min_length=1, max_length=300)]
 
 
 class _Strict(BaseModel):
@@ -190,6 +203,7 @@ class OrganisationFile(_Strict):
 
 
 def _check_email(value: str) -> str:
+    _one_line(value)
     if not EMAIL_PATTERN.match(value):
         raise ValueError(f"«{value}» er ikkje ei e-postadresse; skriv t.d. \"namn@example.org\"")
     return value
@@ -246,15 +260,12 @@ def load_organisation(path: str | Path) -> Organisation:
     except OSError as exc:
         raise ConfigError(shown, [f"fila kan ikkje lesast (feil {exc.errno})"]) from None
     try:
-        raw = tomllib.loads(raw_bytes.decode("utf-8"))
+        # utf-8-sig: a byte-order mark (as Notepad saves UTF-8) is read past, not refused.
+        raw = tomllib.loads(raw_bytes.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ConfigError(shown, ["fila er ikkje UTF-8; lagre ho som UTF-8"]) from None
     except tomllib.TOMLDecodeError as exc:
-        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
-        place = f"linje {where.group(1)}, kolonne {where.group(2)}" if where else "i fila"
-        detail = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise ConfigError(shown, [f"ikkje gyldig TOML på {place} ({detail}); rett "
-                                  "skrivefeilen der"]) from None
+        raise ConfigError(shown, [toml_problem(str(exc))]) from None
     try:
         data = OrganisationFile.model_validate(raw)
     except ValidationError as exc:
@@ -263,6 +274,60 @@ def load_organisation(path: str | Path) -> Organisation:
     if problems:
         raise ConfigError(shown, problems)
     return Organisation(data, str(path.resolve()), hashlib.sha256(raw_bytes).hexdigest())
+
+
+#: tomllib's own messages (English), in Nynorsk: the pattern, what is wrong, the usual fix.
+_TOML_PHRASES: list[tuple[str, str]] = [
+    (r"Expected '=' after a key in a key/value pair",
+     "ventar «=» etter namnet på feltet; skriv t.d. name = \"Kari Nordmann\""),
+    (r"Invalid statement", "linja er verken felt = verdi, [tabell] eller [[liste]]; rett eller "
+     "ta vekk linja (ein kommentar byrjar med #)"),
+    (r"Invalid value", "verdien er ikkje gyldig TOML; tekst skal stå i hermeteikn, t.d. "
+     "\"Gol\", og lister i [ ]"),
+    (r"Invalid initial character for a key part",
+     "feltnamnet byrjar med eit teikn som ikkje er lov; bruk bokstavar, tal, _ og -"),
+    (r"Expected ']' at the end of a table declaration",
+     "manglar «]» på slutten av tabellnamnet, t.d. [council]"),
+    (r"Expected ']]' at the end of an array declaration",
+     "manglar «]]» på slutten, t.d. [[people]]"),
+    (r"Expected newline or end of document after a statement",
+     "meir tekst etter verdien på same linje; set kvart felt på si eiga linje"),
+    (r"Unterminated string", "teksten manglar avsluttande hermeteikn"),
+    (r"Illegal character '\\n'", "teksten manglar avsluttande hermeteikn før linjeslutt"),
+    (r"Illegal character (.+)", "ulovleg teikn {0} i teksten; ta det vekk"),
+    (r"Found invalid character (.+)", "ulovleg teikn {0}; ta det vekk"),
+    (r"Unclosed array", "lista manglar avsluttande «]»"),
+    (r"Unclosed inline table", "tabellen manglar avsluttande «}»"),
+    (r"Cannot overwrite a value", "feltet står to gonger; ta vekk det eine"),
+    (r"Cannot declare (.+) twice", "tabellen {0} står to gonger; slå dei saman"),
+    (r"Cannot (?:redefine|mutate immutable) namespace (.+)",
+     "{0} er alt definert; skriv han berre éin stad"),
+    (r"Duplicate inline table key (.+)", "feltet {0} står to gonger; ta vekk det eine"),
+    (r"Invalid date or datetime", "ugyldig dato eller tid; skriv t.d. 2026-09-17 eller 10:00:00"),
+    (r"Unescaped '\\' in a string", "omvendt skråstrek \\ i tekst må skrivast \\\\"),
+    (r"Invalid hex value|Escaped character is not a Unicode scalar value",
+     "ugyldig \\u-kode i teksten"),
+    (r"Expected (.+)", "ventar {0} her"),
+]
+
+
+def toml_problem(message: str) -> str:
+    """A tomllib error as one Nynorsk line with its line and column; tomllib's own words only
+    when no phrase fits."""
+    where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+    place = f"linje {where.group(1)}, kolonne {where.group(2)}" if where else "i fila"
+    detail = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", message).strip()
+    if "(at end of document)" in message:
+        place = "slutten av fila"
+    for pattern, wording in _TOML_PHRASES:
+        match = re.fullmatch(pattern, detail)
+        if match:
+            # A key is given as a Python tuple, ('council', 'name'): write it as in the file.
+            parts = [re.sub(r"^\(('[^']*',?\s*)+\)$",
+                            lambda m: "[" + ".".join(re.findall(r"'([^']*)'", m.group(0))) + "]",
+                            part) for part in match.groups()]
+            return f"ikkje gyldig TOML på {place}: {wording.format(*parts)}"
+    return f"ikkje gyldig TOML på {place} ({detail}); rett skrivefeilen der"
 
 
 _FIELD_HELP: dict[str, str] = {
