@@ -57,8 +57,8 @@ from domain.store.repositories import (
 )
 from domain.store.tables import Alert, Case, CouncilRecord, Counter, JournalEntry, Meeting
 
-#: The type of a database handle, for the callers that pass one on (so that nothing outside the
-#: store needs to import SQLAlchemy for it).
+#: ``Engine`` is here for the callers that pass a database handle on (the engine, the registry),
+#: so that nothing outside the store imports SQLAlchemy for its type.
 __all__ = ["Engine", "UnitOfWork"]
 
 # -- the unit of work ---------------------------------------------------------------------------
@@ -112,7 +112,7 @@ class UnitOfWork:
         self.written = WrittenRepository(session)
         self.deadlines = DeadlineRepository(session)
         self.due = DueRepository(session)
-        self.reads = Reads(self.session)
+        self.reads = Reads(session)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
