@@ -39,25 +39,31 @@ WEEKDAYS = ("mån.", "tys.", "ons.", "tor.", "fre.", "lau.", "søn.")
 SEVERITY = {"critical": "kritisk", "warning": "åtvaring", "info": "info"}
 
 
+def _ddmmyyyy(day: date) -> str:
+    # Not strftime("%Y"): it writes the year 1 as "1" ("01.01.1"), not "0001".
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
+
+
 def d(value: str | None) -> str:
     """ISO date -> 24.09.2026."""
     if not value:
         return "-"
-    return date.fromisoformat(value[:10]).strftime("%d.%m.%Y")
+    return _ddmmyyyy(date.fromisoformat(value[:10]))
 
 
 def dw(value: str | None) -> str:
     if not value:
         return "-"
     day = date.fromisoformat(value[:10])
-    return f"{WEEKDAYS[day.weekday()]} {day:%d.%m.%Y}"
+    return f"{WEEKDAYS[day.weekday()]} {_ddmmyyyy(day)}"
 
 
 def dt(value: str | None) -> str:
     """ISO datetime (already local) -> 24.09.2026 10:00."""
     if not value:
         return "-"
-    return datetime.fromisoformat(value).strftime("%d.%m.%Y %H:%M")
+    moment = datetime.fromisoformat(value)
+    return f"{_ddmmyyyy(moment)} {moment:%H:%M}"
 
 
 def hm(value: str | None) -> str:
@@ -110,14 +116,17 @@ def render_org(data: dict[str, Any]) -> None:
     console.print(f"Valperiode {period['name'] or ''}: {d(period['start'])}-{d(period['end'])}"
                   f"   Møteplan: {d(plan['start'])}-{d(plan['end'])}   Tidssone: {c['timezone']}")
     sec = data["secretariat"]
-    staff = ", ".join(p["name"] for p in sec["staff"] if p)
+    staff = ", ".join(_p(p) for p in sec["staff"] if p)
     director = sec["director"]
-    console.print(f"Dagleg leiar: {director['name']} <{director['email']}>"
-                  + (f"   Sekretariat: {staff}" if staff else ""))
+    console.print(f"Dagleg leiar: {_p(director)} <{director['email']}>")
+    if staff:
+        console.print(f"Sekretariat: {staff}")
+    console.print("Person-id står i parentes etter namnet: bruk id-en med --as.")
     mun = _table("Kommune", "Ordførar", "Varaordførar", "Kommunedirektør", title="Kommunane")
     for m in data["municipalities"]:
         mun.add_row(m["name"], _p(m["mayor"]), _p(m["deputy_mayor"]), _p(m["chief_executive"]))
     console.print(mun)
+    names = {b["id"]: b["name"] for b in data["bodies"]}
     for body in data["bodies"]:
         console.print(f"\n{body['name']} (id {body['id']})", style="bold")
         lines = []
@@ -133,11 +142,12 @@ def render_org(data: dict[str, Any]) -> None:
         if body["written_handling"]:
             facts.append("skriftleg handsaming tillate")
         if body["prepared_by"]:
-            facts.append(f"saker førebudde av {body['prepared_by']}")
+            preparer = names.get(body["prepared_by"], body["prepared_by"])
+            facts.append(f"saker førebudde av {preparer}")
         lines.append(", ".join(facts))
         if body["chair"]:
-            lines.append(f"Leiar: {body['chair']['name']}"
-                         + (f", nestleiar: {body['deputy_chair']['name']}"
+            lines.append(f"Leiar: {_p(body['chair'])}"
+                         + (f", nestleiar: {_p(body['deputy_chair'])}"
                             if body["deputy_chair"] else ""))
         lines.append(f"Røysterett: {body['voting_members']} medlemer. Møte- og talerett: "
                      + (", ".join(body["attend_and_speak_names"]) or "-"))
@@ -145,14 +155,17 @@ def render_org(data: dict[str, Any]) -> None:
         table = _table("Kommune", "Medlemer", "Varamedlemer i rekkjefølgje")
         for group in body["groups"]:
             table.add_row(group["municipality"],
-                          ", ".join(p["name"] for p in group["members"]),
-                          ", ".join(f"{p['rank']}. {p['name']}" for p in group["substitutes"])
+                          ", ".join(_p(p) for p in group["members"]),
+                          ", ".join(f"{p['rank']}. {_p(p)}" for p in group["substitutes"])
                           or "-")
         console.print(table)
 
 
 def _p(person: dict[str, Any] | None) -> str:
-    return person["name"] if person else "-"
+    """A person in ``org show``: the name and, beside it, the id that ``--as`` takes."""
+    if not person:
+        return "-"
+    return f"{person['name']} ({person['id']})" if person.get("id") else person["name"]
 
 
 # -- meetings -------------------------------------------------------------------------------
@@ -303,7 +316,10 @@ def render_case(c: dict[str, Any]) -> None:
         console.print(f"Merknad: {flags}.")
     console.print(f"Frå: {c['origin_label']}"
                   + (f" ({c['origin_municipality']})" if c["origin_municipality"] else "")
-                  + f", registrert {dt(c['registered_at'])} av {c['proposed_by']}."
+                  + f", registrert {dt(c['registered_at'])}"
+                  # A case tingflyt made itself is not "registrert av" the person whose
+                  # step set it off (the trace names them): "tingflyt ... av gol-ordforar".
+                  + ("." if c["origin"] == "engine" else f" av {c['proposed_by']}.")
                   + (f" Ansvarleg for utgreiing: {c['lead']}." if c["lead"] else ""))
     console.print(f"Avgjerande organ: {c['competent_body_name']} "
                   f"({c['decision_basis_label']}). {c['competence_reason']}")

@@ -48,6 +48,7 @@ from domain.rules.terms import (
     ProposalKind,
     ProposalResult,
     Role,
+    case_kind_phrase,
 )
 from domain.rules.voting import Choice, count_election, count_vote
 from domain.store.rule_values import meeting_label
@@ -141,7 +142,7 @@ def record_vote(uow: UnitOfWork, actor: Actor, data: RecordVote) -> Proposal:
         data.more_proposals)
     case, meeting = case_in_session(uow, actor, data.case, data.expect_version)
     if CaseKind(case.kind) in INFORMATION_ONLY:
-        raise RuleViolation(f"Sak {case.number} er ei {CaseKind(case.kind).label}; ho vert "
+        raise RuleViolation(f"Sak {case.number} er {case_kind_phrase(case.kind)}; ho vert "
                             "teken til orientering utan røysting.",
                             f"Bruk [cmd:case.decide|case={case.number}|"
                             "outcome=taken_for_information].",

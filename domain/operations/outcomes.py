@@ -32,6 +32,7 @@ from domain.rules.terms import (
     Origin,
     Outcome,
     Role,
+    case_kind_phrase,
 )
 from domain.store.rule_values import agenda_item_for, all_bodies, meeting_label, upcoming_slots
 from domain.store.tables import Body, Case, Meeting, Treatment
@@ -118,8 +119,8 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
     competent = case.competent_body_id == body.id
     basis = DecisionBasis(case.decision_basis) if competent else DecisionBasis.ORDINARY
     if result == Outcome.TAKEN_FOR_INFORMATION and kind not in INFORMATION_ONLY:
-        raise RuleViolation(f"Sak {case.number} er ei {kind.label} og skal avgjerast, ikkje "
-                            "berre takast til orientering.",
+        raise RuleViolation(f"Sak {case.number} er {case_kind_phrase(kind)} og skal avgjerast, "
+                            "ikkje berre takast til orientering.",
                             "Avgjerda krev røysting: " + _vote_hint(case) + ".", field="outcome")
     if urgency:
         _check_urgency_authority(uow, case, body)

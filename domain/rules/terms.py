@@ -48,6 +48,25 @@ CASE_KIND_LABELS: dict[CaseKind, str] = {
     CaseKind.INFORMATION: "referatsak",
 }
 
+# The kind as a predicate with its indefinite article ("Sak 12/26 er eit årsbudsjett"):
+# the labels differ in gender, so a message never puts its own article before the label.
+CASE_KIND_WITH_ARTICLE: dict[CaseKind, str] = {
+    CaseKind.ORDINARY: "ei ordinær sak",
+    CaseKind.BUDGET: "eit årsbudsjett",
+    CaseKind.STRATEGIC_PLAN: "ein strategisk plan / handlingsplan",
+    CaseKind.ANNUAL_REPORT: "ei årsmelding",
+    CaseKind.COMMITTEE: "ei utvalssak (oppretting, nedlegging, val)",
+    CaseKind.FUND_ALLOCATION: "ei fordeling av fondsmidlar",
+    CaseKind.STATEMENT: "ein uttale / eit høyringssvar",
+    CaseKind.URGENCY_REPORT: "ei melding om hastevedtak",
+    CaseKind.INFORMATION: "ei referatsak",
+}
+
+
+def case_kind_phrase(kind: CaseKind | str) -> str:
+    """The kind with its article, for "Sak X er …" (``CASE_KIND_WITH_ARTICLE``)."""
+    return CASE_KIND_WITH_ARTICLE[CaseKind(kind)]
+
 
 class CaseState(StrEnum):
     """Where a case is in its life (see ``domain.rules.lifecycle`` for the allowed steps)."""

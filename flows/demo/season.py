@@ -18,6 +18,7 @@ import heapq
 import io
 import itertools
 import os
+import re
 import shutil
 import sys
 import time as wallclock
@@ -572,6 +573,57 @@ def build_summary(engine: Any, clock: Any) -> dict[str, Any]:
     return read(engine, clock, collect)
 
 
+class SummaryDocument:
+    """``samandrag.txt`` as a document, not a dump of the terminal: the lines ``print_summary``
+    prints, wrapped at word boundaries at 80 columns (an indented line goes on indented), no
+    trailing spaces, headings underlined, the table as plain columns. It takes the calls
+    ``print_summary`` makes of a rich console (``rule``, ``print``)."""
+
+    WIDTH = 80
+    AGENDA_ITEM = re.compile(r"^ {2}(?:[A-ZÆØÅ]{2,4} \d+/\d+|-) +(?=\S)")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def rule(self, title: Any) -> None:
+        heading = str(title).strip()
+        self.lines += [heading, "=" * len(heading), ""]
+
+    def print(self, text: Any = "", style: str | None = None) -> None:
+        import textwrap
+
+        for line in str(text).split("\n"):
+            line = line.rstrip()
+            if not line:
+                self._blank()
+                continue
+            if style == "bold":  # the summary's headings
+                if self.lines and self.lines[-1]:
+                    self._blank()
+                self.lines += [line, "-" * len(line)]
+                continue
+            indent = line[:len(line) - len(line.lstrip())]
+            item = self.AGENDA_ITEM.match(line)  # "  RR 1/26    sak ...": under the title
+            hang = " " * len(item.group(0)) if item else indent + "  "
+            self.lines += textwrap.wrap(line, self.WIDTH, subsequent_indent=hang,
+                                        break_long_words=False, break_on_hyphens=False)
+
+    def table(self, title: str, rows: list[tuple[str, str]]) -> None:
+        self.print(title, style="bold")
+        width = max((len(label) for label, _ in rows), default=0)
+        for label, count in rows:
+            self.lines.append(f"  {label + ':':<{width + 1}} {count:>4}")
+
+    def _blank(self) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+
+    def text(self) -> str:
+        while self.lines and not self.lines[-1]:
+            self.lines.pop()
+        return "\n".join(self.lines) + "\n"
+
+
 def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
                   console: Any) -> None:
     from rich.table import Table
@@ -598,12 +650,17 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
         if c["closed_reason"]:
             label += f" ({closed_label(c['closed_reason'])})"
         states[label] += 1
-    table = Table(title=f"Saker etter tilstand ({len(cases)} saker)", title_justify="left")
-    table.add_column("Tilstand")
-    table.add_column("Tal", justify="right")
-    for label, count in sorted(states.items(), key=lambda kv: -kv[1]):
-        table.add_row(label, str(count))
-    console.print(table)
+    title = f"Saker etter tilstand ({len(cases)} saker)"
+    rows = [(label, str(count)) for label, count in sorted(states.items(), key=lambda kv: -kv[1])]
+    if isinstance(console, SummaryDocument):
+        console.table(title, rows)
+    else:
+        table = Table(title=title, title_justify="left")
+        table.add_column("Tilstand")
+        table.add_column("Tal", justify="right")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
 
     minutes_by_ref = {internal["meeting"]["ref"]: internal for internal, _ in summary["minutes"]}
     console.print("\nMøte og sakslister", style="bold")
@@ -837,7 +894,9 @@ def _run(args: argparse.Namespace) -> int:
     print_summary(summary, out, stats, record)
     write_agendas(summary, out)
     write_minutes(summary, out)
-    (out / "samandrag.txt").write_text(record.export_text(clear=False), encoding="utf-8")
+    document = SummaryDocument()  # the file is written for reading, the record for the screen
+    print_summary(summary, out, stats, document)
+    (out / "samandrag.txt").write_text(document.text(), encoding="utf-8")
     sys.stdout.write(record.export_text(styles=screen.is_terminal))
     return 0
 
