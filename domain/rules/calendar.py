@@ -219,7 +219,7 @@ def calendar_for(timezone: str, country: str) -> CouncilCalendar:
 
 def format_date(day: date) -> str:
     """Norwegian date: 17.09.2026."""
-    return day.strftime("%d.%m.%Y")
+    return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"  # %Y writes year 1 as "1"
 
 
 WEEKDAYS_NN = ("måndag", "tysdag", "onsdag", "torsdag", "fredag", "laurdag", "søndag")

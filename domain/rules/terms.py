@@ -332,17 +332,17 @@ class RecusalBasis(StrEnum):
 
 
 RECUSAL_BASIS_LABELS: dict[RecusalBasis, str] = {
-    RecusalBasis.PARTY: "forvaltningslova § 6 første ledd bokstav a (part i saka)",
-    RecusalBasis.RELATED: "forvaltningslova § 6 første ledd bokstav b (i slekt eller svogerskap "
-                          "med ein part)",
-    RecusalBasis.SPOUSE: "forvaltningslova § 6 første ledd bokstav c (gift, sambuar eller "
-                         "forlova med ein part)",
-    RecusalBasis.GUARDIAN: "forvaltningslova § 6 første ledd bokstav d (verje eller fullmektig "
-                           "for ein part)",
-    RecusalBasis.BOARD: "forvaltningslova § 6 første ledd bokstav e (leiar eller styremedlem i "
-                        "ein part)",
-    RecusalBasis.SPECIAL: "forvaltningslova § 6 andre ledd (særeigne forhold som svekkjer "
-                          "tilliten til at ein er upartisk)",
+    RecusalBasis.PARTY: "forvaltningslova § 6 første ledd bokstav a: part i saka",
+    RecusalBasis.RELATED: "forvaltningslova § 6 første ledd bokstav b: i slekt eller svogerskap "
+                          "med ein part",
+    RecusalBasis.SPOUSE: "forvaltningslova § 6 første ledd bokstav c: gift, sambuar eller "
+                         "forlova med ein part",
+    RecusalBasis.GUARDIAN: "forvaltningslova § 6 første ledd bokstav d: verje eller fullmektig "
+                           "for ein part",
+    RecusalBasis.BOARD: "forvaltningslova § 6 første ledd bokstav e: leiar eller styremedlem i "
+                        "ein part",
+    RecusalBasis.SPECIAL: "forvaltningslova § 6 andre ledd: særeigne forhold som svekkjer "
+                          "tilliten til at ein er upartisk",
 }
 
 

@@ -115,7 +115,7 @@ def test_recusal_needs_its_legal_ground_and_leaves_the_case_without_that_member(
     db.run("case.vote", CHAIR, case=number, ballots={m: "for" for m in MAYORS[1:]})
     minutes = db.read(lambda uow: minutes_view(uow, uow.meetings.get("RR-2026-08-27")))
     item = next(i for i in minutes["items"] if i["case"] == number)
-    assert item["recused"][0]["basis"] == "forvaltningslova § 6 første ledd bokstav a (part i saka)"
+    assert item["recused"][0]["basis"] == "forvaltningslova § 6 første ledd bokstav a: part i saka"
     assert item["recused"][0]["note"].startswith("fvl. § 6")  # internal minutes: the note too
     public = db.read(lambda uow: minutes_view(uow, uow.meetings.get("RR-2026-08-27"), PUBLIC))
     recused = next(i for i in public["items"] if i["case"] == number)["recused"][0]
