@@ -13,6 +13,7 @@ is anything else and keeps its traceback. The family::
     +-- Conflict             someone else changed it at the same time   (try again)
     +-- ConfigError          the organisation file is broken            (configuration)
     +-- NotInitialised       the database is not prepared               (configuration)
+    +-- DatabaseProblem      the database cannot do its work            (configuration)
 
 The texts speak of fields and commands, never of one entry point's way to name them: a field
 is written ``[field:reason]`` (or ``[field:chair=gol-ordforar]`` with a value), a command
@@ -146,3 +147,10 @@ class ConfigError(TingflytError):
 
 class NotInitialised(TingflytError):
     code = "not_initialised"
+
+
+class DatabaseProblem(TingflytError):
+    """The database cannot do its work: a file that is not a database, a read-only folder, a
+    server that does not answer, a full disk, or it is another council's database."""
+
+    code = "database"

@@ -25,7 +25,7 @@ DEFAULT_ZONE = ZoneInfo("Europe/Oslo")
 def engine_for(url: str) -> Any:
     from domain.store.db import make_engine
 
-    return make_engine(url)
+    return make_engine(url, create_folder=False)  # only ``tingflyt init`` makes the folder
 
 
 def settings() -> Any:

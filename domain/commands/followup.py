@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.commands.cases import close_implemented
 from domain.commands.fields import CaseNumber, Day, PersonId, Text, described
 from domain.commands.registry import CARRY_CASE, CommandInput, command
-from domain.errors import InvalidInput, NotAllowed, RuleViolation
+from domain.errors import InvalidInput, RuleViolation
 from domain.operations.deadlines import followup_owner, open_deadline
 from domain.rules.access import OWNER, SECRETARIAT, Actor, Scope, allowed
 from domain.rules.calendar import format_date
@@ -48,8 +48,9 @@ def assign_followup(uow: UnitOfWork, actor: Actor, data: AssignFollowup) -> Case
         person = uow.people.get(owner, field="owner")
         candidate = uow.people.actor(person.id)
         if not (candidate.has(Role.CHIEF_EXECUTIVE) or candidate.has(Role.DIRECTOR)):
-            raise NotAllowed(f"{person.name} kan ikkje eige oppfølginga.",
-                             "Vel ein kommunedirektør eller dagleg leiar.", field="owner")
+            # The owner given is unsuitable (bad input), not the actor's permission.
+            raise InvalidInput(f"{person.name} kan ikkje eige oppfølginga.",
+                               "Vel ein kommunedirektør eller dagleg leiar.", field="owner")
     if due is not None and due < uow.today:
         raise InvalidInput(f"Fristen {format_date(due)} har alt gått ut.",
                            "Vel ein dato frå i dag.", field="due")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from config.organisation import Organisation
-from domain.errors import InvalidInput, RuleViolation
+from domain.errors import DatabaseProblem, InvalidInput
 from domain.operations.meetings import create_meeting, reschedule_meeting
 from domain.rules.access import OPERATOR_ACTOR
 from domain.rules.calendar import CouncilCalendar
@@ -59,7 +59,8 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
     data = org.data
     existing = uow.organisation.council_record()
     if existing is not None and existing.id != data.council.id:
-        raise RuleViolation(
+        # Configuration (the database and the file are of two councils), not a rule.
+        raise DatabaseProblem(
             f"Databasen høyrer til «{existing.id}» ({existing.name}); fila {org.source} er for "
             f"«{data.council.id}».",
             "Bruk ein eigen database for kvart råd (TINGFLYT_DATABASE_URL eller "

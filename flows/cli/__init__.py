@@ -57,10 +57,55 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+HELP_TEXT = "Vis denne hjelpa og avslutt."
+
+
+def _nynorsk_help_option() -> None:
+    """Click's ``--help`` says "Show this message and exit." (typer's vendored click has no
+    gettext hook): its help option, made when a command is, gets the Nynorsk text instead."""
+    from typer._click import decorators
+
+    english = decorators.help_option
+    if getattr(english, "nynorsk", False):
+        return
+
+    def help_option(param_decls: list[str]) -> Any:
+        decorate = english(param_decls)
+
+        def apply(command: Any) -> Any:
+            command = decorate(command)
+            command.params[-1].help = HELP_TEXT
+            return command
+
+        return apply
+
+    help_option.nynorsk = True  # type: ignore[attr-defined]
+    decorators.help_option = help_option
+
+
+_nynorsk_help_option()
+
+
+def _show_version(value: bool) -> None:
+    if not value:
+        return
+    from importlib import metadata  # here, not at load: --help and commands need none of it
+
+    try:
+        version = metadata.version("tingflyt")
+    except metadata.PackageNotFoundError:
+        version = "ukjend (ikkje installert)"
+    print(f"tingflyt {version}")
+    raise typer.Exit()
+
+
 def main_options(
     now: Annotated[str | None, typer.Option(
         "--now", help="Køyr som om klokka var dette (ÅÅÅÅ-MM-DD eller \"ÅÅÅÅ-MM-DD TT:MM\", "
         "Europe/Oslo).")] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_show_version, is_eager=True, expose_value=True,
+        help="Vis versjonen av tingflyt og avslutt.")] = False,
 ) -> None:
     """Sakshandsaming for interkommunale politiske råd."""
     if now is not None:
@@ -104,6 +149,8 @@ def app_for(args: list[str]) -> typer.Typer:
     i = 0
     while i < len(args) and (args[i] == "--now" or args[i].startswith("--now=")):
         i += 2 if args[i] == "--now" else 1
+    if i < len(args) and args[i] == "--version":
+        return build_app("")  # the root and its options alone: no command is needed
     if i >= len(args) or args[i] not in COMMANDS:
         return build_app()
     following = args[i + 1] if i + 1 < len(args) else None
@@ -150,14 +197,15 @@ def main(argv: list[str] | None = None) -> int:
                  json_requested or json_mode.get(),
                  line=exc.one_line(field_style, command_style))
             return code
-        from domain.store.db import database_failure
+        from domain.store.db import database_refusal
 
-        first = database_failure(exc)
-        if first is not None:  # the database's operation, not our code
-            fail({"code": "database", "message": f"Databasefeil: {first}.",
-                  "hint": "Sjekk TINGFLYT_DATABASE_URL, at tenaren køyrer og at det er plass "
-                  "på disken.", "field": "database_url"}, 5, json_requested)
-            return 5
+        refusal = database_refusal(exc, _engine())
+        if refusal is not None:  # the database's operation, not our code
+            code = exit_code(refusal)
+            fail(refusal.as_dict(field_style, command_style), code,
+                 json_requested or json_mode.get(),
+                 line=refusal.one_line(field_style, command_style))
+            return code
         from flows.runtime import PrefectUnavailable
 
         if isinstance(exc, PrefectUnavailable):
@@ -167,9 +215,61 @@ def main(argv: list[str] | None = None) -> int:
         raise
 
 
+def _engine() -> Any:
+    """The engine this run used (cached by URL), to say what is wrong with its database."""
+    try:
+        from flows.app import database_url, engine_for
+
+        return engine_for(database_url())
+    except Exception:  # noqa: BLE001 - a refusal about the URL itself was made before
+        return None
+
+
+#: A closed pipe (``tingflyt case list | head -1``): the shell's code for a program ended by
+#: SIGPIPE (128 + 13), as ``cat`` or ``git log`` give there, so a script with ``pipefail``
+#: sees that the output was cut short, and nobody sees a traceback.
+EXIT_BROKEN_PIPE = 141
+
+
+def run() -> int:
+    """``main`` as a program runs it: a reader that stopped reading ends it quietly."""
+    import os
+
+    to_devnull = _stdout_is_devnull()
+    try:
+        code = main()
+        sys.stdout.flush()  # what is still buffered meets the closed pipe here, not at exit
+        return code
+    except BrokenPipeError:
+        # Python flushes stdout again as it exits: point it at nothing so that it is quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except SystemExit as exc:
+        # rich meets a closed pipe itself (it points stdout at os.devnull), and so does typer
+        # (it wraps stdout to be quiet): both exit with 1, which would read as a refusal.
+        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return EXIT_BROKEN_PIPE
+        if exc.code == 1 and not to_devnull and _stdout_is_devnull():
+            return EXIT_BROKEN_PIPE
+        raise
+
+
+def _stdout_is_devnull() -> bool:
+    import os
+
+    try:
+        now, null = os.fstat(sys.stdout.fileno()), os.stat(os.devnull)
+    except (OSError, ValueError):
+        return False
+    return (now.st_ino, now.st_dev, now.st_rdev) == (null.st_ino, null.st_dev, null.st_rdev)
+
+
 def console() -> None:  # pragma: no cover - the installed script
-    sys.exit(main())
+    sys.exit(run())
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(run())

@@ -2,6 +2,6 @@
 
 import sys
 
-from flows.cli import main
+from flows.cli import run
 
-sys.exit(main())
+sys.exit(run())

@@ -21,6 +21,7 @@ def init(
     """Lag eller oppgrader databasen og les inn organisasjonsfila (kan køyrast fleire gonger)."""
     from config.organisation import load_organisation
     from domain.rules.access import OPERATOR_ACTOR
+    from domain.store.db import prepare_folder
     from domain.store.schema import upgrade
     from flows.app import settings
     from flows.output import render_init
@@ -28,6 +29,7 @@ def init(
     with command(json_output, need_schema=False) as s:
         path = org or _default_org_file(s.engine, settings())
         load_organisation(path)  # a broken file is refused before the schema is touched
+        prepare_folder(s.engine)  # the one command that makes the data folder
         revision = upgrade(s.engine)
         report = s.run("init", OPERATOR_ACTOR, view=lambda uow, r: r, org_file=str(path))
         data = {**report.as_dict(), "database": s.engine.url.render_as_string(
