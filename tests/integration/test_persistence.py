@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from config.organisation import load_organisation
 from domain.commands import organisation as org_service
-from domain.errors import Conflict, RuleViolation
+from domain.errors import Conflict, DatabaseProblem
 from domain.rules.calendar import FixedClock
 from domain.store.db import make_engine
 from domain.store.schema import head_revision, upgrade
@@ -134,7 +134,7 @@ def test_init_follows_an_edited_file(db: Db, tmp_path: Path) -> None:
 
 def test_one_database_serves_one_council(db: Db) -> None:
     before = db.counts()
-    with UnitOfWork(db.engine, db.clock) as uow, pytest.raises(RuleViolation) as refused:
+    with UnitOfWork(db.engine, db.clock) as uow, pytest.raises(DatabaseProblem) as refused:
         org_service.load_organisation(uow, load_organisation(FJELLBYGD))
     assert "hallingdal" in refused.value.message
     assert db.counts() == before

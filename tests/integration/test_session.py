@@ -373,7 +373,7 @@ def test_followup_list_shows_what_was_decided_and_what_is_done(db: Db) -> None:
     hold_meeting(db, "RR-2026-08-27", {first: "decided", second: "decided"})
     db.run("followup.assign", DIRECTOR, case=first, owner="hol-kommunedirektor",
            due=date(2026, 9, 30))
-    with pytest.raises(NotAllowed):
+    with pytest.raises(InvalidInput):
         db.run("followup.assign", DIRECTOR, case=second, owner="aal-medlem-1")
     rows = {r["case"]: r for r in db.read(lambda uow: followup_list(uow, body="council"))}
     assert rows[first]["owner"] == "hol-kommunedirektor" and rows[first]["due"] == "2026-09-30"
