@@ -319,8 +319,8 @@ def render_case(c: dict[str, Any]) -> None:
                   + f", registrert {dt(c['registered_at'])}"
                   # A case tingflyt made itself is not "registrert av" the person whose
                   # step set it off (the trace names them): "tingflyt ... av gol-ordforar".
-                  + ("." if c["origin"] == "engine" else f" av {c['proposed_by']}.")
-                  + (f" Ansvarleg for utgreiing: {c['lead']}." if c["lead"] else ""))
+                  + ("." if c["origin"] == "engine" else f" av {c['proposed_by_name']}.")
+                  + (f" Ansvarleg for utgreiing: {c['lead_name']}." if c["lead"] else ""))
     console.print(f"Avgjerande organ: {c['competent_body_name']} "
                   f"({c['decision_basis_label']}). {c['competence_reason']}")
     if c["current_body"] != c["competent_body"] and c["state"] != "closed":
@@ -338,7 +338,7 @@ def render_case(c: dict[str, Any]) -> None:
     if c.get("description"):
         console.print(f"Skildring: {c['description']}")
     if c.get("recommendation"):
-        console.print(f"Tilråding ({c['recommended_by']}, {dt(c['recommended_at'])}): "
+        console.print(f"Tilråding ({c['recommended_by_name']}, {dt(c['recommended_at'])}): "
                       f"{c['recommendation']}")
     if c["urgent"]:
         console.print(f"HASTESAK: {c['urgency_reason']}", style="bold")
@@ -356,11 +356,12 @@ def render_case(c: dict[str, Any]) -> None:
         table = _table("Frist", "Dato", "Status", "Ansvarleg", "Merknad", title="Fristar")
         for f in c["deadlines"]:
             table.add_row(f["kind_label"], dw(f["due_date"]), _deadline_status(f["status"]),
-                          f["owner"] or "-", f["note"] or "")
+                          f["owner_name"] or "-", f["note"] or "")
         console.print(table)
     table = _table("Tid", "Kven", "Rolle", "Kva", "Kvifor", title="Spor")
     for e in c["trace"]:
-        table.add_row(dt(e["at"]), e["actor"], e["role_label"], e["summary"], e["reason"] or "")
+        table.add_row(dt(e["at"]), e["actor_name"], e["role_label"], e["summary"],
+                      e["reason"] or "")
     console.print(table)
 
 
@@ -423,7 +424,8 @@ def render_journal(entries: list[dict[str, Any]]) -> None:
         return
     table = _table("Tid", "Kven", "Rolle", "Sak/møte", "Kva", "Kvifor", title="Journal")
     for e in entries:
-        table.add_row(dt(e["at"]), e["actor"], e["role_label"], e["case"] or e["meeting"] or "",
+        table.add_row(dt(e["at"]), e["actor_name"], e["role_label"],
+                      e["case"] or e["meeting"] or "",
                       e["summary"], e["reason"] or "")
     console.print(table)
 

@@ -111,25 +111,30 @@ def case_detail(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> d
     hidden = content_hidden(case, audience)
     data = case_summary(uow, case, audience)
     origin = Origin(case.origin)
+    names = uow.reads.names_of({p for p in (case.proposed_by_id, case.lead_id,
+                                            case.recommended_by_id) if p})
     data.update({
         "description": publicity.content_for(case.description, hidden),
         "origin": origin.value,
         "origin_label": ORIGIN_LABELS[origin],
         "origin_municipality": case.origin_municipality_id,
         "proposed_by": case.proposed_by_id,
+        "proposed_by_name": names.get(case.proposed_by_id or "", case.proposed_by_id),
         "lead": case.lead_id,
+        "lead_name": names.get(case.lead_id or "", case.lead_id),
         "decision_basis": case.decision_basis,
         "decision_basis_label": DECISION_BASIS_LABELS[DecisionBasis(case.decision_basis)],
         "competence_reason": case.competence_reason,
         "recommendation": publicity.content_for(case.recommendation, hidden),
         "recommended_at": iso(case.recommended_at),
         "recommended_by": case.recommended_by_id,
+        "recommended_by_name": names.get(case.recommended_by_id or "", case.recommended_by_id),
         "hold": case.hold,
         "urgency_reason": case.urgency_reason,
         "urgency_options": case.urgency_options or [],
         "related_case": _related(uow, case),
         "treatments": [treatment_view(uow, t, hidden) for t in uow.reads.treatments_of(case)],
-        "deadlines": [deadline_view(d) for d in uow.reads.deadlines_of(case)],
+        "deadlines": _deadlines(uow, case),
         "trace": _trace(uow, case, hidden, publicity.is_public(audience)),
     })
     return data
@@ -138,8 +143,9 @@ def case_detail(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> d
 def _trace(uow: UnitOfWork, case: Case, hidden: bool, public: bool) -> list[dict[str, Any]]:
     entries = uow.reads.journal_of_case(case)
     refs = uow.reads.meeting_refs({e.meeting_id for e in entries if e.meeting_id})
+    names = uow.reads.names_of({e.actor_id for e in entries})
     return [journal_view(e, hidden, case=case.number, meeting=refs.get(e.meeting_id),
-                         public=public) for e in entries]
+                         public=public, actor_name=names.get(e.actor_id)) for e in entries]
 
 
 def _related(uow: UnitOfWork, case: Case) -> str | None:
@@ -183,7 +189,13 @@ def proposal_kind(uow: UnitOfWork, treatment: Treatment) -> str | None:
     return proposal.kind if proposal is not None else None
 
 
-def deadline_view(deadline: Deadline) -> dict[str, Any]:
+def _deadlines(uow: UnitOfWork, case: Case) -> list[dict[str, Any]]:
+    deadlines = uow.reads.deadlines_of(case)
+    names = uow.reads.names_of({d.owner_id for d in deadlines if d.owner_id})
+    return [deadline_view(d, names.get(d.owner_id or "")) for d in deadlines]
+
+
+def deadline_view(deadline: Deadline, owner_name: str | None = None) -> dict[str, Any]:
     return {
         "kind": deadline.kind,
         "kind_label": DEADLINE_KIND_LABELS[DeadlineKind(deadline.kind)],
@@ -191,12 +203,14 @@ def deadline_view(deadline: Deadline) -> dict[str, Any]:
         "status": deadline.status,
         "reminded_at": iso(deadline.reminded_at),
         "owner": deadline.owner_id,
+        "owner_name": owner_name or deadline.owner_id,
         "note": deadline.note,
     }
 
 
 def journal_view(entry: JournalEntry, hidden: bool = False, *, case: str | None = None,
-                 meeting: str | None = None, public: bool = False) -> dict[str, Any]:
+                 meeting: str | None = None, public: bool = False,
+                 actor_name: str | None = None) -> dict[str, Any]:
     role = entry.actor_role
     try:
         role_label = ROLE_LABELS[Role(role)]
@@ -205,6 +219,7 @@ def journal_view(entry: JournalEntry, hidden: bool = False, *, case: str | None 
     return {
         "at": iso(entry.at),
         "actor": entry.actor_id,
+        "actor_name": actor_name or entry.actor_id,
         "role": role,
         "role_label": role_label,
         "action": entry.action,

@@ -47,8 +47,9 @@ def journal_list(uow: UnitOfWork, *, actor_id: str | None, case: str | None = No
     numbers = {c.id: c.number for c in uow.reads.cases_by_id(
         {e.case_id for e in entries if e.case_id}).values()}
     refs = uow.reads.meeting_refs({e.meeting_id for e in entries if e.meeting_id})
-    return [journal_view(e, case=numbers.get(e.case_id), meeting=refs.get(e.meeting_id))
-            for e in entries]
+    names = uow.reads.names_of({e.actor_id for e in entries})
+    return [journal_view(e, case=numbers.get(e.case_id), meeting=refs.get(e.meeting_id),
+                         actor_name=names.get(e.actor_id)) for e in entries]
 
 
 def alert_list(uow: UnitOfWork, *, actor_id: str | None, limit: int = 30) -> list[dict[str, Any]]:

@@ -113,3 +113,12 @@ def test_summary_document_wraps_at_words_without_trailing_spaces() -> None:
     assert "             Hallingdal -> vedteke" in lines  # under the title, not mid-word
     assert any(re.fullmatch(r"  vedteken: +1", x) for x in lines)
     assert not any("┃" in x or "│" in x for x in lines)
+
+
+def test_case_show_names_people_not_ids(cli) -> None:  # noqa: ANN001
+    cli("case", "register", "--title", "Felles breiband", "--lead", "hol-kommunedirektor",
+        "--as", "dagleg-leiar")
+    code, out, err = cli("case", "show", "2026/1", "--as", "dagleg-leiar")
+    assert code == 0, err
+    assert "av Tone Brekkehus" in out and "Ansvarleg for utgreiing: Tor Arne Gjeilo" in out
+    assert "hol-kommunedirektor" not in out and "av dagleg-leiar" not in out
