@@ -165,17 +165,19 @@ def record_vote(uow: UnitOfWork, actor: Actor, data: RecordVote) -> Proposal:
     if not text:
         raise InvalidInput("Framlegget manglar tekst, og saka har inga tilråding.",
                            "Legg til [field:proposal] \"...\".", field="proposal")
-    same = next((p for p in uow.votes.fallen(case.id, meeting.id)
-                 if " ".join(p.text.split()) == " ".join(text.split())), None)
+    earlier = uow.votes.results(case.id, meeting.id)  # one statement: rounds and what fell
+    same = next((p for p in earlier if p[0] == ProposalKind.PROPOSAL and p[1] in (
+        ProposalResult.FALLEN, ProposalResult.NO_CONSENSUS)
+        and " ".join(p[2].split()) == " ".join(text.split())), None)
     if same is not None:
         raise RuleViolation(
             f"Framlegget i sak {case.number} er alt røysta over i {meeting.ref} og fall "
-            f"({same.votes_for} for, {same.votes_against} mot); same framlegg kan ikkje "
+            f"({same[3]} for, {same[4]} mot); same framlegg kan ikkje "
             "setjast fram att i same møtet.",
             "Røyst over eit anna framlegg ([field:proposal]), send saka attende "
             f"([cmd:case.decide|case={case.number}|outcome=sent_back]) eller utset henne "
             f"([cmd:case.decide|case={case.number}|outcome=postponed]).", field="proposal")
-    rounds = uow.votes.rounds(case.id, meeting.id)
+    rounds = len(earlier)
     outcome_word = {True: ProposalResult.ADOPTED, False: ProposalResult.NO_CONSENSUS
                     if needs_consensus else ProposalResult.FALLEN}[bool(result.adopted)]
     row = Proposal(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from domain.rules.terms import ProposalKind, ProposalResult
+from domain.rules.terms import ProposalKind
 from domain.store.tables import Ballot, Proposal
 
 
@@ -18,18 +18,14 @@ class VoteRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def rounds(self, case_id: int, meeting_id: int) -> int:
-        """How many votes are recorded in the case at the meeting."""
-        return self.session.scalar(select(func.count(Proposal.id)).where(
-            Proposal.case_id == case_id, Proposal.meeting_id == meeting_id)) or 0
-
-    def fallen(self, case_id: int, meeting_id: int) -> list[Proposal]:
-        """Proposals in the case at the meeting that were voted down (or got no consensus)."""
-        return list(self.session.scalars(select(Proposal).where(
-            Proposal.case_id == case_id, Proposal.meeting_id == meeting_id,
-            Proposal.kind == ProposalKind.PROPOSAL,
-            Proposal.result.in_([ProposalResult.FALLEN, ProposalResult.NO_CONSENSUS]))
-            .order_by(Proposal.round)))
+    def results(self, case_id: int, meeting_id: int) -> list[tuple[str, str, str, int, int]]:
+        """(kind, result, text, for, against) of every vote recorded in the case at the
+        meeting, in order: how many rounds there were, and which proposals fell."""
+        return [tuple(r) for r in self.session.execute(select(
+            Proposal.kind, Proposal.result, Proposal.text, Proposal.votes_for,
+            Proposal.votes_against).where(Proposal.case_id == case_id,
+                                          Proposal.meeting_id == meeting_id)
+            .order_by(Proposal.round, Proposal.id))]
 
     def election_rounds(self, case_id: int, meeting_id: int) -> list[Proposal]:
         """The election rounds in the case at the meeting, in order."""
