@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from config.organisation import Organisation
-from domain.errors import DatabaseProblem, InvalidInput
+from domain.errors import DatabaseProblem
 from domain.operations.meetings import create_meeting, reschedule_meeting
 from domain.rules.access import OPERATOR_ACTOR
 from domain.rules.calendar import CouncilCalendar
@@ -85,7 +85,7 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
         existing.source = org.source
         report.count(report.updated, "council")
     uow.flush()
-    _keep_holidays(uow, data, org.source)
+    _keep_holidays(uow, data)
 
     for mun in data.municipalities:
         values = dict(name=mun.name, short_name=mun.short_name or mun.name, mayor_id=mun.mayor,
@@ -180,21 +180,15 @@ def load_organisation(uow: UnitOfWork, org: Organisation) -> LoadReport:
     return report
 
 
-def _keep_holidays(uow: UnitOfWork, data: Any, source: str) -> None:
+def _keep_holidays(uow: UnitOfWork, data: Any) -> None:
     """Keep the country's public holidays for the years around the election period and the
     meeting plan, so that commands count working days without loading the holidays package."""
     country = data.council.holiday_country
     first = min(data.election_period.start.year, data.meeting_plan.start.year) - 1
     last = max(data.election_period.end.year, data.meeting_plan.end.year) + 1
+    # The file check (config.organisation) has refused a country the package does not know.
     calendar = CouncilCalendar(data.council.timezone, country)
-    try:
-        days = {d: n for year in range(first, last + 1)
-                for d, n in calendar.holidays_in(year).items()}
-    except NotImplementedError:
-        raise InvalidInput(
-            f"{source}: landet «{country}» i holiday_country har ingen kjende heilagdagar.",
-            "Bruk ein landskode etter ISO 3166-1, t.d. holiday_country = \"NO\".",
-            field="org") from None
+    days = {d: n for year in range(first, last + 1) for d, n in calendar.holidays_in(year).items()}
     uow.organisation.keep_holidays(country, days)
 
 

@@ -63,10 +63,10 @@ def content_hidden(case: Case, audience: Audience) -> bool:
 def _agenda_ref(uow: UnitOfWork, case: Case) -> dict[str, Any] | None:
     if case.agenda_meeting_id is None:
         return None
-    meeting = uow.reads.meeting_by_id(case.agenda_meeting_id)
+    meeting = uow.meetings.find(case.agenda_meeting_id)
     if meeting is None:
         return None
-    item = uow.reads.agenda_item_for(meeting, case)
+    item = uow.agenda.item_for(case.id, meeting.id)
     return {"meeting": meeting.ref, "date": iso(meeting.day),
             "agenda_number": agenda_number(meeting.body.agenda_prefix,
                                            item.number if item else None,
@@ -111,7 +111,7 @@ def case_detail(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> d
     hidden = content_hidden(case, audience)
     data = case_summary(uow, case, audience)
     origin = Origin(case.origin)
-    names = uow.reads.names_of({p for p in (case.proposed_by_id, case.lead_id,
+    names = uow.people.names({p for p in (case.proposed_by_id, case.lead_id,
                                             case.recommended_by_id) if p})
     data.update({
         "description": publicity.content_for(case.description, hidden),
@@ -143,7 +143,7 @@ def case_detail(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> d
 def _trace(uow: UnitOfWork, case: Case, hidden: bool, public: bool) -> list[dict[str, Any]]:
     entries = uow.reads.journal_of_case(case)
     refs = uow.reads.meeting_refs({e.meeting_id for e in entries if e.meeting_id})
-    names = uow.reads.names_of({e.actor_id for e in entries})
+    names = uow.people.names({e.actor_id for e in entries})
     return [journal_view(e, hidden, case=case.number, meeting=refs.get(e.meeting_id),
                          public=public, actor_name=names.get(e.actor_id)) for e in entries]
 
@@ -151,12 +151,12 @@ def _trace(uow: UnitOfWork, case: Case, hidden: bool, public: bool) -> list[dict
 def _related(uow: UnitOfWork, case: Case) -> str | None:
     if case.related_case_id is None:
         return None
-    related = uow.reads.case_by_id(case.related_case_id)
+    related = uow.cases.find(case.related_case_id)
     return related.number if related else None
 
 
 def treatment_view(uow: UnitOfWork, treatment: Treatment, hidden: bool) -> dict[str, Any]:
-    meeting = uow.reads.meeting_by_id(treatment.meeting_id)
+    meeting = uow.meetings.find(treatment.meeting_id)
     item = uow.reads.agenda_item_by_id(treatment.agenda_item_id) \
         if treatment.agenda_item_id else None
     outcome = Outcome(treatment.outcome)
@@ -191,7 +191,7 @@ def proposal_kind(uow: UnitOfWork, treatment: Treatment) -> str | None:
 
 def _deadlines(uow: UnitOfWork, case: Case) -> list[dict[str, Any]]:
     deadlines = uow.reads.deadlines_of(case)
-    names = uow.reads.names_of({d.owner_id for d in deadlines if d.owner_id})
+    names = uow.people.names({d.owner_id for d in deadlines if d.owner_id})
     return [deadline_view(d, names.get(d.owner_id or "")) for d in deadlines]
 
 

@@ -30,7 +30,7 @@ def followup_list(uow: UnitOfWork, *, body: str | None = None,
         if case.closed_reason == ClosedReason.TAKEN_FOR_INFORMATION:
             continue
         deadline = uow.reads.latest_followup_deadline(case)
-        meeting = uow.reads.meeting_by_id(treatment.meeting_id)
+        meeting = uow.meetings.find(treatment.meeting_id)
         owner = deadline.owner_id if deadline else case.lead_id
         done = case.state == CaseState.CLOSED and case.closed_reason == ClosedReason.IMPLEMENTED
         if done:

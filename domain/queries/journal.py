@@ -18,8 +18,8 @@ from domain.store.uow import UnitOfWork
 
 def alert_view(alert: Alert, uow: UnitOfWork) -> dict[str, Any]:
     use_zone(uow)
-    case = uow.reads.case_by_id(alert.case_id) if alert.case_id else None
-    meeting = uow.reads.meeting_by_id(alert.meeting_id) if alert.meeting_id else None
+    case = uow.cases.find(alert.case_id) if alert.case_id else None
+    meeting = uow.meetings.find(alert.meeting_id) if alert.meeting_id else None
     return {"raised_at": iso(alert.raised_at), "kind": alert.kind, "severity": alert.severity,
             "case": case.number if case else None, "meeting": meeting.ref if meeting else None,
             "recipients": alert.recipients, "message": alert.message}
@@ -44,10 +44,10 @@ def journal_list(uow: UnitOfWork, *, actor_id: str | None, case: str | None = No
     of_meeting = uow.meetings.get(meeting) if meeting is not None else None
     entries = uow.reads.latest_journal_entries(limit, case=of_case, meeting=of_meeting)
     entries.reverse()
-    numbers = {c.id: c.number for c in uow.reads.cases_by_id(
+    numbers = {c.id: c.number for c in uow.cases.by_ids(
         {e.case_id for e in entries if e.case_id}).values()}
     refs = uow.reads.meeting_refs({e.meeting_id for e in entries if e.meeting_id})
-    names = uow.reads.names_of({e.actor_id for e in entries})
+    names = uow.people.names({e.actor_id for e in entries})
     return [journal_view(e, case=numbers.get(e.case_id), meeting=refs.get(e.meeting_id),
                          actor_name=names.get(e.actor_id)) for e in entries]
 

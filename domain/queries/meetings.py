@@ -103,7 +103,7 @@ def meeting_detail(uow: UnitOfWork, meeting: Meeting,
 
 def agenda_view(uow: UnitOfWork, meeting: Meeting, audience: Audience) -> list[dict[str, Any]]:
     items = uow.reads.agenda_items_of(meeting)
-    cases = uow.reads.cases_by_id([i.case_id for i in items if i.case_id])
+    cases = uow.cases.by_ids([i.case_id for i in items if i.case_id])
     referred = referred_elsewhere(uow, meeting, list(cases))
     sitting = meeting.kind != MeetingKind.WRITTEN  # a written handling has no meeting to close
     out = []
@@ -145,7 +145,7 @@ def seats_view(uow: UnitOfWork, meeting: Meeting, audience: Audience = INTERNAL
         s.asked for s in states if s.asked} | {d for s in states for d in s.declined} | {
         r.person_id for r in recused_rows} | {
         p for s in states for p in (*s.case_substitutes.values(), *s.case_asked.values())}
-    names = uow.reads.names_of(ids)
+    names = uow.people.names(ids)
     places = uow.reads.municipality_short_names()
     seats = len(states)
     cases = []

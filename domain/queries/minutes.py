@@ -38,7 +38,7 @@ from domain.store.uow import UnitOfWork
 
 
 def names_of(uow: UnitOfWork, ids: set[str]) -> dict[str, str]:
-    return uow.reads.names_of(ids)
+    return uow.people.names(ids)
 
 
 def minutes_view(uow: UnitOfWork, meeting: Meeting,
@@ -93,7 +93,7 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
                  for a in attendance if a.seat_id is None]
     chair = next((p for p in present if p["chair"]), None)
 
-    cases = uow.reads.cases_by_id([i.case_id for i in items if i.case_id])
+    cases = uow.cases.by_ids([i.case_id for i in items if i.case_id])
     treatments = {t.case_id: t for t in uow.reads.treatments_at(meeting)}
     referred = referred_elsewhere(uow, meeting, list(cases))
     out_items = []
@@ -145,7 +145,7 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
         out_items.append(entry)
 
     approval = uow.reads.minutes_approval_item(meeting)
-    approving = uow.reads.meeting_by_id(approval.meeting_id) if approval else None
+    approving = uow.meetings.find(approval.meeting_id) if approval else None
     summary = meeting_summary(uow, meeting)
     return {
         "meeting": summary,
@@ -171,7 +171,7 @@ def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
     and the result with its reason."""
 
     handling = handling_at(uow, meeting)
-    case = uow.reads.existing_case(handling.case_id)
+    case = uow.cases.by_id(handling.case_id)
     hidden = content_hidden(case, audience)
     answers = {a.person_id: a for a in uow.reads.written_answers_to(handling)}
     recused = recused_in(uow, meeting)

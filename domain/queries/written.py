@@ -47,7 +47,7 @@ def written_content(uow: UnitOfWork, meeting: Meeting, audience: Audience
     handling = uow.reads.written_handling_of(meeting)
     if handling is None:
         return {}
-    case = uow.reads.existing_case(handling.case_id)
+    case = uow.cases.by_id(handling.case_id)
     return {"case": case.number,
             "proposal": publicity.written_proposal_for(handling.proposal,
                                                        content_hidden(case, audience)),
@@ -65,9 +65,9 @@ def written_view(uow: UnitOfWork, number: str, audience: Audience = INTERNAL) ->
                             f"Start ho med [cmd:written.start|case={case.number}].",
                             field="case")
     hidden = content_hidden(case, audience)
-    meeting = uow.reads.existing_meeting(handling.meeting_id)
+    meeting = uow.meetings.by_id(handling.meeting_id)
     members = [s.member_id for s in seats_of(uow, meeting.body_id)]
-    names = uow.reads.names_of(members)
+    names = uow.people.names(members)
     answers = {a.person_id: a for a in uow.reads.written_answers_to(handling)}
     recused = recused_in(uow, meeting)
     return {

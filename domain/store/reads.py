@@ -54,13 +54,6 @@ class Reads:
         """Every person, active or not, in no particular order."""
         return list(self.session.scalars(select(Person)))
 
-    def names_of(self, ids: Collection[str]) -> dict[str, str]:
-        """The names of the people with these ids (none asked, none read)."""
-        if not ids:
-            return {}
-        return {p.id: p.name for p in self.session.scalars(
-            select(Person).where(Person.id.in_(ids)))}
-
     def municipalities(self) -> list[Municipality]:
         """Every municipality, by name."""
         return list(self.session.scalars(select(Municipality).order_by(Municipality.name)))
@@ -99,20 +92,6 @@ class Reads:
                       period.municipality_id, period.rank, period.valid_from)).all()
 
     # -- cases ---------------------------------------------------------------------------------
-    def case_by_id(self, case_id: int) -> Case | None:
-        """The case with this id, or None."""
-        return self.session.get(Case, case_id)
-
-    def existing_case(self, case_id: int) -> Case:
-        """The case with this id, which must exist (``NoResultFound`` otherwise)."""
-        return self.session.get_one(Case, case_id)
-
-    def cases_by_id(self, ids: Collection[int]) -> dict[int, Case]:
-        """The cases with these ids, by id (none asked, none read)."""
-        if not ids:
-            return {}
-        return {c.id: c for c in self.session.scalars(select(Case).where(Case.id.in_(ids)))}
-
     def cases(self, *, state: CaseState | None = None, current_body: Body | None = None,
               urgent: bool = False, open_only: bool = False) -> list[Case]:
         """The cases by number, filtered by state, the body handling them now, urgency and
@@ -183,14 +162,6 @@ class Reads:
         return self.session.get(Proposal, proposal_id)
 
     # -- meetings and agendas ------------------------------------------------------------------
-    def meeting_by_id(self, meeting_id: int) -> Meeting | None:
-        """The meeting with this id, or None."""
-        return self.session.get(Meeting, meeting_id)
-
-    def existing_meeting(self, meeting_id: int) -> Meeting:
-        """The meeting with this id, which must exist (``NoResultFound`` otherwise)."""
-        return self.session.get_one(Meeting, meeting_id)
-
     def meeting_refs(self, ids: Collection[int]) -> dict[int, str]:
         """The refs of the meetings with these ids, by id (none asked, none read)."""
         if not ids:
@@ -224,11 +195,6 @@ class Reads:
     def agenda_item_by_id(self, item_id: int) -> AgendaItem | None:
         """The agenda item with this id, or None."""
         return self.session.get(AgendaItem, item_id)
-
-    def agenda_item_for(self, meeting: Meeting, case: Case) -> AgendaItem | None:
-        """The item placing ``case`` on the agenda of ``meeting``, or None."""
-        return self.session.scalars(select(AgendaItem).where(
-            AgendaItem.meeting_id == meeting.id, AgendaItem.case_id == case.id)).first()
 
     def agenda_items_of_case(self, case: Case) -> list[AgendaItem]:
         """Every agenda item placing ``case``, on any meeting, in no particular order."""
