@@ -2,7 +2,11 @@
 
 Import the fixtures into a test module (there is no conftest for this folder)::
 
-    from tests.notifications.smtp_server import smtp_pki, smtp_server  # noqa: F401
+    from tests.notifications import smtp_server as fixtures
+
+    smtp_pki = fixtures.smtp_pki
+    smtp_server_session = fixtures.smtp_server_session
+    smtp_server = fixtures.smtp_server
 
 and use ``smtp_server`` (fresh state per test: messages, faults and the connection count are
 reset) with ``smtp_server.config()`` for an :class:`SmtpConfig` that trusts the test CA.
@@ -54,6 +58,7 @@ __all__ = [
     "running_server",
     "smtp_pki",
     "smtp_server",
+    "smtp_server_session",
 ]
 
 TEST_USER = "tingflyt"
@@ -74,8 +79,10 @@ class Pki:
         return context
 
 
-def make_pki(folder: Path) -> Pki:
-    """A test CA and a server certificate signed by it (EC P-256: fast to make)."""
+def make_pki(folder: Path, names: tuple[str, ...] = ("localhost", "127.0.0.1")) -> Pki:
+    """A test CA and a server certificate for ``names`` signed by it (EC P-256: fast to make).
+
+    Give other ``names`` to test that the client checks the host name."""
     folder.mkdir(parents=True, exist_ok=True)
     now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
@@ -99,15 +106,14 @@ def make_pki(folder: Path) -> Pki:
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
         x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, names[0])]))
         .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(hours=1))
         .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([
-            x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False)
+        .add_extension(x509.SubjectAlternativeName([_general_name(n) for n in names]),
+                       critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski),
@@ -123,6 +129,13 @@ def make_pki(folder: Path) -> Pki:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption()))
     return pki
+
+
+def _general_name(name: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
 
 
 # -- the handler -------------------------------------------------------------------------------
@@ -305,14 +318,14 @@ def smtp_pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 
 @pytest.fixture(scope="session")
-def _smtp_server_running(smtp_pki: Pki) -> Iterator[SmtpTestServer]:
+def smtp_server_session(smtp_pki: Pki) -> Iterator[SmtpTestServer]:
     with running_server(smtp_pki) as server:
         yield server
 
 
 @pytest.fixture
-def smtp_server(_smtp_server_running: SmtpTestServer) -> Iterator[SmtpTestServer]:
+def smtp_server(smtp_server_session: SmtpTestServer) -> Iterator[SmtpTestServer]:
     """The STARTTLS server, with messages, faults and connection count reset for this test."""
-    _smtp_server_running.reset()
-    yield _smtp_server_running
-    _smtp_server_running.reset()
+    smtp_server_session.reset()
+    yield smtp_server_session
+    smtp_server_session.reset()
