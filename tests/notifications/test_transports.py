@@ -146,6 +146,16 @@ def test_550_for_one_address_is_permanent(smtp_server: SmtpTestServer) -> None:
     assert len(smtp_server.messages) == 3 and smtp_server.connections == 1
 
 
+def test_one_of_two_recipients_refused_is_in_the_receipt(smtp_server: SmtpTestServer) -> None:
+    # The message went to the other recipient, so it is not a failure; the receipt says who not.
+    smtp_server.faults.rcpt["ukjend@nesbyen.kommune.no"] = "550 5.1.1 Mottakar finst ikkje"
+    with SmtpTransport(smtp_server.config()) as transport:
+        receipt = transport.send(SENDER, ["kari@nesbyen.kommune.no", "ukjend@nesbyen.kommune.no"],
+                                 _message(1), key="k1")
+    assert receipt.startswith("250 ") and "refused: 550 5.1.1" in receipt
+    assert smtp_server.messages[0].rcpt_tos == ("kari@nesbyen.kommune.no",)
+
+
 def test_421_ends_the_batch(smtp_server: SmtpTestServer) -> None:
     smtp_server.faults.data[2] = "421 4.3.2 Stengjer"
     results = _send_all(SmtpTransport(smtp_server.config()), 4)
