@@ -175,8 +175,11 @@ def record_vote(uow: UnitOfWork, actor: Actor, data: RecordVote) -> Proposal:
             f"({same[3]} for, {same[4]} mot); same framlegg kan ikkje "
             "setjast fram att i same møtet.",
             "Røyst over eit anna framlegg ([field:proposal]), send saka attende "
-            f"([cmd:case.decide|case={case.number}|outcome=sent_back]) eller utset henne "
-            f"([cmd:case.decide|case={case.number}|outcome=postponed]).", field="proposal")
+            f"([cmd:case.decide|case={case.number}|outcome=sent_back]), utset henne "
+            f"([cmd:case.decide|case={case.number}|outcome=postponed])"
+            + (f" eller send henne vidare utan innstilling ([cmd:case.decide|case={case.number}|"
+               "outcome=referred|without_recommendation])"
+               if case.competent_body_id != meeting.body_id else "") + ".", field="proposal")
     rounds = len(earlier)
     outcome_word = {True: ProposalResult.ADOPTED, False: ProposalResult.NO_CONSENSUS
                     if needs_consensus else ProposalResult.FALLEN}[bool(result.adopted)]

@@ -110,9 +110,11 @@ def _vote_hint(case: Case) -> str:
 def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
                   result: Outcome, *, text: str | None = None, urgency: bool = False,
                   proposal_id: int | None = None, vote_summary: str | None = None,
-                  basis_override: DecisionBasis | None = None) -> Treatment:
+                  basis_override: DecisionBasis | None = None,
+                  without_recommendation: bool = False) -> Treatment:
     """Record a treatment and route the case (after ``case_in_session`` and, for a decision,
-    a counted vote)."""
+    a counted vote). ``without_recommendation``: a referral by which a preparing body sends the
+    case on without a recommendation of its own (no vote; ``text`` is an optional note)."""
     state = CaseState(case.state)
     body = meeting.body
     kind = CaseKind(case.kind)
@@ -150,7 +152,11 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
                             "organ å innstille til.",
                             "Avgjerda krev røysting: " + _vote_hint(case) + ".", field="outcome")
     text = (text or "").strip() or None
-    if result in (Outcome.DECIDED, Outcome.REFERRED) and text is None:
+    if without_recommendation:
+        nxt = uow.bodies.get(case.competent_body_id)
+        text = f"{body.name} sender saka til {nxt.name} utan innstilling." + (
+            f" {text}" if text else "")
+    elif result in (Outcome.DECIDED, Outcome.REFERRED) and text is None:
         text = case.recommendation
     if result in (Outcome.DECIDED, Outcome.REFERRED, Outcome.NOT_ADOPTED) and not text:
         raise InvalidInput("Vedtaksteksten manglar.", "Legg til [field:text] \"...\".",
@@ -167,7 +173,8 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
         agenda_item_id=item.id if item else None, outcome=result, basis=basis, text=text,
         authoritative=result in AUTHORITATIVE, recorded_at=uow.now, recorded_by_id=actor.id,
         recorded_role=actor.role_for_journal((Role.CHAIR, Role.DEPUTY_CHAIR)),
-        proposal_id=proposal_id, vote_summary=vote_summary)
+        proposal_id=proposal_id, vote_summary=vote_summary,
+        without_recommendation=without_recommendation)
     uow.add(treatment)
     if meeting.status == MeetingStatus.NOTIFIED:
         meeting.status = MeetingStatus.HELD
@@ -184,7 +191,7 @@ def apply_outcome(uow: UnitOfWork, actor: Actor, case: Case, meeting: Meeting,
         close_deadlines(uow, kinds=(DeadlineKind.EXTERNAL,), case=case, cancelled=True)
     touch(uow, case)
     uow.flush()
-    label = OUTCOME_LABELS[result]
+    label = "sendt vidare utan innstilling" if without_recommendation else OUTCOME_LABELS[result]
     summary = f"{body.short_name} {format_date(meeting.day)}: {label}."
     # The count of an exempt case (for an appointment: who got how many votes) is kept in the
     # reason, which the public never reads.

@@ -126,17 +126,22 @@ def case_decide(
     number: CaseArg,
     outcome: Annotated[str, typer.Option(
         "--outcome", help="postponed, sent_back, withdrawn, eller taken_for_information for "
-        "referatsaker. Vedtak vert førte med `tingflyt vote`.")],
+        "referatsaker; referred med --without-recommendation. Vedtak vert førte med "
+        "`tingflyt vote`.")],
     text: Annotated[str | None, typer.Option("--text", help="Grunngjeving eller merknad.")
                     ] = None,
+    without_recommendation: Annotated[bool, typer.Option(
+        "--without-recommendation", help="Send saka vidare til organet som avgjer, utan "
+        "innstilling (med --outcome referred).")] = False,
     actor: AsOpt = None,
     expect_version: VersionOpt = None,
     json_output: JsonOpt = False,
 ) -> None:
-    """Før eit utfall som ikkje er vedtak: utsett, sendt attende, trekt, teke til orientering."""
+    """Før eit utfall som ikkje er vedtak: utsett, sendt attende, trekt, teke til orientering,
+    eller send vidare utan innstilling."""
     with command(json_output, flows=True) as s:
         s.run("case.decide", actor, case=number, outcome=outcome, text=text,
-              expect_version=expect_version)
+              without_recommendation=without_recommendation, expect_version=expect_version)
         finish_case_action(s, {"number": number}, "Handsama")
 
 

@@ -165,6 +165,61 @@ def test_a_proposal_that_fell_cannot_be_put_again_in_the_same_meeting(db: Db) ->
     db.run("case.vote", CHAIR, case=number, unanimous=True, proposal="Eit anna framlegg.")
 
 
+def test_a_preparing_body_whose_recommendation_fell_may_send_the_case_on_without_one(
+        db: Db) -> None:
+    """The budget is the Hallingting's to decide: when the Regionråd's recommendation falls,
+    the refusal of a second vote offers the referral without a recommendation, which sends the
+    case on, and the Hallingting's agenda says that it comes without one."""
+    from domain.queries.meetings import agenda_view
+    from domain.rules.publicity import Audience
+
+    number = recommended(db, "Budsjett 2027", kind="budget")
+    open_session(db, RR)
+    present = db.read(lambda uow: sorted(
+        a.person_id for a in uow.sitting.attendance_of(uow.meetings.get(RR).id)))
+    db.run("case.vote", CHAIR, case=number,
+           ballots={p: ("for" if i < 2 else "against") for i, p in enumerate(present)})
+    with pytest.raises(RuleViolation) as again:
+        db.run("case.vote", CHAIR, case=number, unanimous=True)
+    assert f"[cmd:case.decide|case={number}|outcome=referred|without_recommendation]" \
+        in again.value.hint
+    # a referral without the flag is a recommendation, which needs a vote: the hint says both
+    with pytest.raises(RuleViolation) as plain:
+        db.run("case.decide", CHAIR, case=number, outcome="referred")
+    assert "[cmd:case.vote|" in plain.value.hint and "without_recommendation" in plain.value.hint
+    # the flag belongs to a referral only
+    with pytest.raises(InvalidInput) as other:
+        db.run("case.decide", CHAIR, case=number, outcome="postponed",
+               without_recommendation=True)
+    assert other.value.field == "without_recommendation"
+
+    treatment = db.run("case.decide", CHAIR, case=number, outcome="referred",
+                       without_recommendation=True, text="Fleirtalet vil ha ei ny drøfting.")
+    assert treatment.without_recommendation and treatment.outcome == "referred"
+    assert treatment.text == ("Regionrådet for Hallingdal sender saka til Hallingtinget utan "
+                              "innstilling. Fleirtalet vil ha ei ny drøfting.")
+    db.reconcile(number)
+    case = db.read(lambda uow: uow.cases.get(number))
+    agenda = db.read(lambda uow: agenda_view(uow, uow.meetings.by_id(case.agenda_meeting_id),
+                                             Audience.PUBLIC))
+    item = next(i for i in agenda if i["case"] == number)
+    assert item["without_recommendation"]
+    assert item["recommendation_note"] == ("Saka kjem utan innstilling: Regionrådet for "
+                                           "Hallingdal sende ho "
+                                           "vidare utan å gje innstilling.")
+
+
+def test_a_body_that_decides_the_case_itself_cannot_send_it_on_without_a_recommendation(
+        db: Db) -> None:
+    number = recommended(db, "Vanleg sak")
+    open_session(db, RR)
+    with pytest.raises(RuleViolation) as refused:
+        db.run("case.decide", CHAIR, case=number, outcome="referred",
+               without_recommendation=True)
+    assert refused.value.field == "outcome" and "avgjer sak" in refused.value.message
+    assert db.read(lambda uow: uow.cases.get(number).state) == "on_agenda"
+
+
 def test_every_hint_for_a_decision_leads_to_the_vote(db: Db) -> None:
     budget = recommended(db, "Budsjett 2027", kind="budget")
     ordinary = recommended(db, "Vanleg sak")
