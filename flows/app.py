@@ -38,6 +38,30 @@ def database_url() -> str:
     return settings().resolved_database_url()
 
 
+def transport_for(config: Any = None) -> Any:
+    """Where messages go: the SMTP server of ``TINGFLYT_SMTP_HOST`` when one is set, else (the
+    embedded default) ``.eml`` files in the outbox folder, which a mail client opens."""
+    config = config or settings()
+    if config.smtp_host:
+        from domain.errors import InvalidInput
+        from notifications.transports.smtp import SmtpConfig, SmtpTransport
+
+        try:
+            smtp = SmtpConfig(host=config.smtp_host, port=config.smtp_port,
+                              username=config.smtp_user, password=config.smtp_password,
+                              security=config.smtp_security, ca_file=config.smtp_ca_file,
+                              timeout=config.smtp_timeout)
+        except ValueError as exc:
+            field = str(exc).partition(":")[0]
+            raise InvalidInput(f"E-postinnstillinga er ugyldig: {exc}.",
+                               "Sjå TINGFLYT_SMTP_* i README.",
+                               field=f"TINGFLYT_SMTP_{field.upper()}") from None
+        return SmtpTransport(smtp)
+    from notifications.transports.files import FileTransport
+
+    return FileTransport(config.resolved_outbox_dir())
+
+
 def clock_for(now: datetime | None) -> Any:
     from domain.rules.calendar import FixedClock, SystemClock
 

@@ -535,3 +535,54 @@ def render_followups(rows: list[dict[str, Any]]) -> None:
         table.add_row(row["case"], row["title"], row["body_name"], d(row["decided_on"]),
                       row["owner_name"] or "-", d(row["due"]), label[row["status"]])
     console.print(table)
+
+
+# -- the outbox ------------------------------------------------------------------------------
+
+def render_outbox(data: dict[str, Any]) -> None:
+    counts = data["counts"]
+    labels = {"pending": "ventar", "sending": "vert sendt", "sent": "sendt", "failed": "feila"}
+    console.print("Utboksen: " + (", ".join(f"{counts.get(k, 0)} {v}" for k, v in labels.items()
+                                           if counts.get(k)) or "tom") + ".")
+    if not data["messages"]:
+        return
+    table = _table("Id", "Status", "Kva", "Til", "Møte", "Emne", "Merknad", title="Meldingar")
+    for m in data["messages"]:
+        note = m["error"] or ""
+        if m["status"] == "pending" and m["attempts"]:
+            note = f"{note} (nytt forsøk {dt(m['next_attempt_at'])})".strip()
+        table.add_row(str(m["id"]), m["status_label"], m["kind_label"],
+                      f"{m['name']} <{m['address']}>", m["meeting"] or "", m["subject"], note)
+    console.print(table)
+
+
+def render_outbox_message(m: dict[str, Any]) -> None:
+    if m.get("raw"):
+        print(m["raw"])
+        return
+    print(f"Frå:    {m['from']}")
+    print(f"Til:    {m['name']} <{m['address']}>")
+    print(f"Emne:   {m['subject']}")
+    print(f"Status: {m['status_label']}" + (f" ({m['error']})" if m["error"] else "")
+          + (f", {dt(m['sent_at'])}" if m["sent_at"] else ""))
+    if m["calendar_method"]:
+        print(f"Kalender: {'invitasjon' if m['calendar_method'] == 'REQUEST' else 'avlysing'} "
+              f"(METHOD:{m['calendar_method']}, SEQUENCE {m['sequence']})")
+    if m["attachments"]:
+        print("Vedlegg: " + ", ".join(["invite.ics", *m["attachments"]] if m["calendar_method"]
+                                      else m["attachments"]))
+    print()
+    print(m["text"].rstrip())
+
+
+def render_dispatch(report: dict[str, Any]) -> None:
+    parts = [f"{report['sent']} sendt"]
+    if report.get("retried"):
+        parts.append(f"{report['retried']} ventar på nytt forsøk")
+    if report.get("failed"):
+        parts.append(f"{report['failed']} feila")
+    console.print("Utboksen: " + ", ".join(parts) + ".")
+    for problem in report.get("problems") or []:
+        console.print(f"  {problem}")
+    if report.get("stopped"):
+        console.print(f"Stoppa: {report['stopped']}")

@@ -16,6 +16,8 @@ from domain.commands.fields import CaseNumber, Clock, MaybeLine, MeetingRef, Per
 from domain.commands.registry import CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import position_of
+from domain.operations.invitations import substitute_joined
+from domain.operations.outbox import absence_confirmation
 from domain.operations.scopes import meeting_body
 from domain.operations.substitutes import (
     Seat,
@@ -251,6 +253,7 @@ def report_absence(
     uow.journal(actor, "absence.report", f"{person.name} har forfall til {what} i "
                 f"{meeting_label(uow, meeting)}.", meeting=meeting, case=case,
                 reason=absence.reason, role=(Role.DIRECTOR, Role.STAFF, Role.MEMBER))
+    absence_confirmation(uow, meeting, absence, case)
     if meeting.kind == MeetingKind.WRITTEN:
         _end_written_for_recusal(uow, actor, meeting, case, person)
         return absence
@@ -340,6 +343,7 @@ def answer_call(uow: UnitOfWork, actor: Actor, ref: str, substitute_id: str, *,
             call.status = CallStatus.ACCEPTED
             uow.journal(actor, "substitute.accept", f"{person.name} møter for {what}.",
                         meeting=meeting, case=for_case)
+            substitute_joined(uow, meeting, call, for_case)
         else:
             call.status = CallStatus.DECLINED
             uow.journal(actor, "substitute.decline", f"{person.name} kan ikkje møte for {what}.",

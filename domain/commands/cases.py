@@ -30,6 +30,7 @@ from domain.operations.agenda import (
     take_off_agenda,
 )
 from domain.operations.deadlines import close_deadlines, followup_owner, open_deadline
+from domain.operations.invitations import meeting_update
 from domain.operations.outcomes import VOTED, apply_outcome, case_in_session, check_version, touch
 from domain.operations.paths import case_path, closed_meeting_required
 from domain.operations.scopes import case_body
@@ -48,6 +49,7 @@ from domain.rules.access import (
 )
 from domain.rules.calendar import format_date
 from domain.rules.lifecycle import check
+from domain.rules.numbering import agenda_number
 from domain.rules.publicity import parse_exemption
 from domain.rules.scheduling import (
     INFORMATION_ONLY,
@@ -452,6 +454,9 @@ def withdraw_case(uow: UnitOfWork, actor: Actor, data: WithdrawCase) -> Case:
         elif item is not None:
             item.withdrawn = True  # stays on the notice, marked as withdrawn
             meeting.agenda_changed_at = uow.now
+            label = agenda_number(meeting.body.agenda_prefix, item.number, item.year)
+            meeting_update(uow, meeting,
+                           [f"Sak {label or case.number} er trekt frå sakslista."])
             case.agenda_meeting_id = None
             note = f" Står att på innkallinga til {meeting.ref}, merka som trekt."
     case.state = CaseState.WITHDRAWN
@@ -471,6 +476,10 @@ class RecordOutcome(CommandInput):
     outcome: OutcomeField
     text: MaybeText = described("Grunngjeving eller merknad", "reason or note", default=None,
                                 max_length=50_000)
+    without_recommendation: bool = described(
+        "Send saka vidare til organet som avgjer, utan innstilling (med outcome referred)",
+        "refer the case to the deciding body without a recommendation (with outcome referred)",
+        default=False)
     expect_version: Version = None
 
 
@@ -478,13 +487,31 @@ class RecordOutcome(CommandInput):
          allowed=allowed(CHAIR_OF_BODY, SECRETARIAT), follows=[CARRY_CASE])
 def record_outcome(uow: UnitOfWork, actor: Actor, data: RecordOutcome) -> Treatment:
     """Føre utfallet av ei handsaming som ikkje er eit vedtak i saka: postponed, sent back,
-    withdrawn, or an item for information taken note of. A decision (decided, referred, not
-    adopted) needs a vote: ``case.vote``."""
+    withdrawn, or an item for information taken note of; or, at a body that prepares the case
+    for another, a referral without a recommendation of its own (oversending utan innstilling).
+    A decision (decided, referred with a recommendation, not adopted) needs a vote:
+    ``case.vote``."""
     result, text = data.outcome, data.text
     case, meeting = case_in_session(uow, actor, data.case, data.expect_version)
     kind = CaseKind(case.kind)
+    if data.without_recommendation:
+        if result != Outcome.REFERRED:
+            raise InvalidInput(
+                "«Utan innstilling» gjeld berre når saka vert send vidare, ikkje "
+                f"«{result.label}».",
+                "Bruk [field:outcome=referred], eller ta vekk [field:without_recommendation].",
+                field="without_recommendation")
+        return apply_outcome(uow, actor, case, meeting, Outcome.REFERRED, text=text,
+                             without_recommendation=True)
     if kind in INFORMATION_ONLY and result == Outcome.DECIDED:
         result = Outcome.TAKEN_FOR_INFORMATION
+    if result == Outcome.REFERRED and case.competent_body_id != meeting.body_id:
+        raise RuleViolation(
+            "Ei innstilling er eit vedtak i organet, og eit vedtak krev røysting "
+            "(kommunelova § 11-9).",
+            f"Før røystinga: [cmd:case.vote|case={case.number}|for=...|against=...], eller "
+            f"send saka vidare utan innstilling: [cmd:case.decide|case={case.number}|"
+            "outcome=referred|without_recommendation].", field="outcome")
     if result in VOTED:
         raise RuleViolation(
             f"«{result.label}» er eit vedtak, og eit vedtak krev røysting (kommunelova § 11-9).",

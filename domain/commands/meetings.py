@@ -9,6 +9,7 @@ from domain.commands.registry import SWEEP, CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import freeze_agenda
 from domain.operations.deadlines import close_deadlines
+from domain.operations.invitations import meeting_cancellation
 from domain.operations.meetings import create_meeting, status_label, wake_waiting_cases
 from domain.operations.scopes import meeting_body
 from domain.rules.access import LEADER_OF_BODY, SECRETARIAT, Actor, Scope, allowed
@@ -143,6 +144,7 @@ def cancel_meeting(uow: UnitOfWork, actor: Actor, data: CancelMeeting) -> Meetin
         uow.journal(actor, "case.unplace", f"Møtet {meeting.ref} er avlyst; saka går til neste "
                     "møte.", case=case, meeting=meeting, reason=reason)
     meeting.status = MeetingStatus.CANCELLED
+    meeting_cancellation(uow, meeting, reason)
     meeting.next_check_at = None
     meeting.agenda_changed_at = uow.now
     close_deadlines(uow, kinds=(DeadlineKind.NOTICE,), meeting=meeting, cancelled=True)

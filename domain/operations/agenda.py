@@ -17,6 +17,7 @@ from domain.errors import (
     RuleViolation,
 )
 from domain.operations.deadlines import close_deadlines
+from domain.operations.invitations import meeting_notice
 from domain.operations.meetings import OUTCOME_GRACE, status_label
 from domain.operations.paths import closed_meeting_required
 from domain.rules.access import Actor
@@ -90,6 +91,8 @@ def freeze_agenda(uow: UnitOfWork, actor: Actor, meeting: Meeting) -> bool:
                f"{len(numbered)} punkt ({', '.join(lines) if lines else 'tom saksliste'}).")
     uow.journal(actor, "meeting.notice", summary, meeting=meeting,
                 data={"items": lines, "late": late}, role=(Role.DIRECTOR, Role.STAFF))
+    uow.flush()  # the numbered agenda, as the messages will read it
+    meeting_notice(uow, meeting)
     for case in cases.values():
         uow.journal(actor, "case.numbered",
                     f"Fekk utvalssaksnummer {_label_for(body, items, case)} i "

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from domain.errors import RuleViolation
+from domain.operations.outbox import substitute_call_in
 from domain.rules.access import SYSTEM_ACTOR, Actor
 from domain.rules.sitting import Sitting, leading, present_for_item
 from domain.rules.sitting import expected_present as seats_expected
@@ -121,6 +122,7 @@ def call_next_substitute(uow: UnitOfWork, meeting: Meeting, absence: Absence,
                     f"{member_name}{for_case} i {meeting_label(uow, meeting)}; svar innan "
                     f"{uow.calendar.local(answer_by):%d.%m.%Y %H:%M}.", meeting=meeting,
                     case=case)
+        substitute_call_in(uow, meeting, call, case)
         return call
     message = (f"Ingen fleire varamedlemer å spørje for {member_name}{for_case}"
                f" i {meeting_label(uow, meeting)}; plassen står open"

@@ -31,6 +31,9 @@ WITHOUT_RECOMMENDATION_NOTE = (
     "Saka kjem utan tilråding: ho vart kravd sett på sakslista av ein tredjedel av medlemene "
     "(kommunelova § 11-3) før utgreiinga var ferdig.")
 
+#: Under an item that a preparing body sent on without a recommendation of its own.
+REFERRED_WITHOUT_NOTE = "Saka kjem utan innstilling: {body} sende ho vidare utan å gje innstilling."
+
 
 def comes_without_recommendation(kind: str, recommendation: str | None,
                                  referred_before: bool) -> bool:
@@ -38,19 +41,27 @@ def comes_without_recommendation(kind: str, recommendation: str | None,
     needs preparation reaches an agenda without one only when a third of the members demanded
     it there before the preparation was done (KL § 11-3): a recommendation is never empty, and
     only items for information and reports of urgency decisions skip preparation. A case
-    referred from an earlier body comes with that body's recommendation (innstilling)."""
+    referred from an earlier body comes with that body's recommendation (innstilling); one it
+    sent on without one is told by ``recommendation_facts``."""
     return (CaseKind(kind) not in NO_PREPARATION and not recommendation
             and not referred_before)
 
 
-def referred_elsewhere(uow: UnitOfWork, meeting: Meeting, case_ids: list[int]) -> set[int]:
-    """The cases among ``case_ids`` that an earlier body referred here (in another meeting)."""
-    return uow.reads.cases_referred_from_elsewhere(meeting, case_ids)
+def referred_elsewhere(uow: UnitOfWork, meeting: Meeting, case_ids: list[int]
+                       ) -> dict[int, str | None]:
+    """The cases among ``case_ids`` that an earlier body referred here (in another meeting):
+    for each, the name of the body that sent it on without a recommendation, or None."""
+    referred = uow.reads.cases_referred_from_elsewhere(meeting, case_ids)
+    return {case_id: uow.bodies.get(body).name if body else None
+            for case_id, body in referred.items()}
 
 
-def recommendation_facts(case: Case | None, referred: set[int]) -> dict[str, Any]:
+def recommendation_facts(case: Case | None, referred: dict[int, str | None]) -> dict[str, Any]:
     """The agenda item's fields on a missing recommendation (the same for every audience: it
     tells how the case came, not what it holds)."""
+    if case is not None and referred.get(case.id):
+        return {"without_recommendation": True,
+                "recommendation_note": REFERRED_WITHOUT_NOTE.format(body=referred[case.id])}
     without = case is not None and comes_without_recommendation(
         case.kind, case.recommendation, case.id in referred)
     return {"without_recommendation": without,
@@ -119,6 +130,10 @@ def agenda_view(uow: UnitOfWork, meeting: Meeting, audience: Audience) -> list[d
             "exempt_basis": case.exempt_basis if case else None,
             "closed_meeting": bool(case and case.exempt_offl_section == 13 and sitting),
             "withdrawn": item.withdrawn,
+            # The chief executives' recommendation (tilråding), as the audience may read it.
+            "recommendation": publicity.content_for(
+                case.recommendation, publicity.content_hidden(case.exempt_basis, audience))
+            if case else None,
             **recommendation_facts(case, referred),
         }
         if item.kind == AgendaItemKind.MINUTES_APPROVAL:

@@ -100,6 +100,14 @@ def audience_for(actor: Actor | None, bodies: Iterable[str]) -> Audience:
     return Audience.PUBLIC
 
 
+def notice_audience(actor: Actor, body: str, *, sits: bool) -> Audience:
+    """What a recipient of a meeting's notice may read of its exempt cases: a substitute who
+    sits for a member reads what the members read (the documents are sent to the body, offl.
+    § 16); everyone else as ``audience_for`` says (members, the secretariat and the chief
+    executives read the content; anyone else gets the neutral title and the legal basis)."""
+    return Audience.INTERNAL if sits else audience_for(actor, [body])
+
+
 def is_public(audience: Audience | str) -> bool:
     """Whether ``audience`` is the public (an unknown audience is refused, not guessed)."""
     return Audience(audience) is Audience.PUBLIC

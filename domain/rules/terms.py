@@ -260,6 +260,7 @@ class AlertKind(StrEnum):
     SEAT_OPEN = "seat_open"
     QUORUM_RISK = "quorum_risk"
     WRITTEN_FAILED = "written_failed"
+    MESSAGE_FAILED = "message_failed"  # a message the mail server refused for good
 
 
 class Role(StrEnum):
@@ -343,6 +344,51 @@ RECUSAL_BASIS_LABELS: dict[RecusalBasis, str] = {
                         "ein part",
     RecusalBasis.SPECIAL: "forvaltningslova § 6 andre ledd: særeigne forhold som svekkjer "
                           "tilliten til at ein er upartisk",
+}
+
+
+class MessageKind(StrEnum):
+    """What a message in the outbox is."""
+
+    NOTICE = "notice"  # innkalling, with the calendar invitation
+    UPDATE = "update"  # endra innkalling: the agenda, time or place changed after the notice
+    CANCELLATION = "cancellation"  # avlysing, with the calendar cancellation
+    CALL_IN = "call_in"  # førespurnad til varamedlem
+    ABSENCE = "absence_confirmation"  # stadfesting av forfall
+
+    @property
+    def label(self) -> str:
+        return MESSAGE_KIND_LABELS[self]
+
+
+MESSAGE_KIND_LABELS: dict[MessageKind, str] = {
+    MessageKind.NOTICE: "innkalling",
+    MessageKind.UPDATE: "endra innkalling",
+    MessageKind.CANCELLATION: "avlysing",
+    MessageKind.CALL_IN: "førespurnad til varamedlem",
+    MessageKind.ABSENCE: "stadfesting av forfall",
+}
+
+#: The messages that carry the meeting's calendar invitation (so their recipients have it).
+INVITING = (MessageKind.NOTICE, MessageKind.UPDATE)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting (or waiting to be tried again)
+    SENDING = "sending"  # claimed by a dispatcher run
+    SENT = "sent"  # accepted by the mail server (or written to the outbox folder)
+    FAILED = "failed"  # refused for good, or too many attempts: the secretariat must look
+
+    @property
+    def label(self) -> str:
+        return OUTBOX_STATUS_LABELS[self]
+
+
+OUTBOX_STATUS_LABELS: dict[OutboxStatus, str] = {
+    OutboxStatus.PENDING: "ventar",
+    OutboxStatus.SENDING: "vert sendt",
+    OutboxStatus.SENT: "sendt",
+    OutboxStatus.FAILED: "feila",
 }
 
 

@@ -139,13 +139,17 @@ class Reads:
             Treatment.meeting_id == meeting.id)))
 
     def cases_referred_from_elsewhere(self, meeting: Meeting, case_ids: Collection[int]
-                                      ) -> set[int]:
-        """The cases among ``case_ids`` that a treatment in another meeting referred on."""
+                                      ) -> dict[int, str | None]:
+        """The cases among ``case_ids`` that a treatment in another meeting referred on: for
+        each, the body that sent it on without a recommendation of its own in the latest such
+        referral, or None when that referral carried one."""
         if not case_ids:
-            return set()
-        return set(self.session.scalars(select(Treatment.case_id).where(
+            return {}
+        rows = self.session.execute(select(
+            Treatment.case_id, Treatment.body_id, Treatment.without_recommendation).where(
             Treatment.case_id.in_(case_ids), Treatment.outcome == Outcome.REFERRED,
-            Treatment.meeting_id != meeting.id)))
+            Treatment.meeting_id != meeting.id).order_by(Treatment.recorded_at, Treatment.id))
+        return {case_id: body_id if without else None for case_id, body_id, without in rows}
 
     def decisions_to_follow_up(self, body: Body | None = None
                                ) -> Sequence[Row[tuple[Treatment, Case]]]:

@@ -248,6 +248,10 @@ class Meeting(Base):
     agenda_changed_at: Mapped[datetime | None]
     next_check_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    #: The calendar SEQUENCE of the meeting's invitation (RFC 5545): 0 at the notice, one up
+    #: on every change the invited can see (an agenda change after the notice, the
+    #: cancellation), never on one they cannot.
+    calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
 
     body: Mapped[Body] = relationship(lazy="joined")
     items: Mapped[list["AgendaItem"]] = relationship(
@@ -373,6 +377,9 @@ class Treatment(Base):
     recorded_role: Mapped[str] = mapped_column(String(32))
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id"))
     vote_summary: Mapped[str | None] = mapped_column(Text)
+    #: A referral by which the body sent the case on without a recommendation of its own
+    #: (oversendt utan innstilling), after its proposals fell.
+    without_recommendation: Mapped[bool] = mapped_column(Boolean, default=False)
 
     case: Mapped[Case] = relationship(back_populates="treatments")
 
@@ -593,6 +600,47 @@ class JournalEntry(Base):
     host: Mapped[str | None] = mapped_column(String(255))
 
 
+class OutboxMessage(Base):
+    """A message to one person, written in the same transaction as the change that caused it
+    and delivered afterwards by the dispatcher (``notifications.dispatch``).
+
+    ``key`` says what it is, to whom, about which meeting or case and at which calendar
+    sequence (``notice:RR-2026-09-24:0:gol-ordforar``): the same intent is never written twice.
+    ``payload`` holds what the message says, as the change saw it (a snapshot of the read
+    model for the recipient's audience), so that the message sent later says what was true
+    when it was caused; the dispatcher renders it (with a fresh DTSTAMP) when it sends.
+    Status: ``pending`` -> ``sending`` (claimed by a dispatcher run) -> ``sent``; ``failed``
+    after a permanent refusal or too many attempts; a temporary failure goes back to
+    ``pending`` with a later ``next_attempt_at``.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        _partial_index("ix_outbox_due", "next_attempt_at", where="status = 'pending'"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str] = mapped_column(String(300))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(500))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    claim: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    receipt: Mapped[str | None] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
 class Counter(Base):
     """Running numbers: case numbers per year, agenda numbers per body and year."""
 
@@ -621,5 +669,6 @@ __all__ = [
     "CouncilRecord", "Counter", "Deadline", "Holiday", "Proposal", "SubstituteCall",
     "WrittenAnswer",
     "WrittenHandling",
-    "JournalEntry", "Meeting", "Membership", "Municipality", "Person", "Treatment", "UTCDateTime",
+    "JournalEntry", "Meeting", "Membership", "Municipality", "OutboxMessage", "Person",
+    "Treatment", "UTCDateTime",
 ]

@@ -50,6 +50,7 @@ from domain.store.repositories import (
     DueRepository,
     MeetingRepository,
     OrganisationRepository,
+    OutboxRepository,
     PersonRepository,
     SittingRepository,
     VoteRepository,
@@ -90,6 +91,7 @@ class UnitOfWork:
         self.written: WrittenRepository
         self.deadlines: DeadlineRepository
         self.due: DueRepository
+        self.outbox: OutboxRepository
         self.reads: Reads
 
     def __enter__(self) -> UnitOfWork:
@@ -112,6 +114,7 @@ class UnitOfWork:
         self.written = WrittenRepository(session)
         self.deadlines = DeadlineRepository(session)
         self.due = DueRepository(session)
+        self.outbox = OutboxRepository(session)
         self.reads = Reads(session)
         return self
 

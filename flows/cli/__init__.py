@@ -54,6 +54,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "substitute": ("flows.cli.session", "substitute_app"),
     "written": ("flows.cli.written", "app"),
     "followup": ("flows.cli.followup", "app"),
+    "outbox": ("flows.cli.outbox", "app"),
 }
 
 

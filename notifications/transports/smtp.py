@@ -176,6 +176,12 @@ class SmtpTransport:
     def __repr__(self) -> str:
         return f"SmtpTransport({self.config!r})"
 
+    @property
+    def broken(self) -> bool:
+        """Whether this batch's connection is lost: the caller ends the batch (the messages
+        not yet tried go back, due at once) instead of counting a failed attempt for each."""
+        return self._broken is not None
+
     # -- batch -----------------------------------------------------------------------------
 
     def __enter__(self) -> SmtpTransport:

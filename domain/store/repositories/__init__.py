@@ -13,6 +13,7 @@ aggregate, hung on the unit of work.
 ``uow.written``             written handlings and their answers
 ``uow.deadlines``           deadlines: opened, closed in one statement, the current follow-up
 ``uow.due``                 what the sweep finds due, and when next
+``uow.outbox``              messages waiting, claimed, sent or failed
 ==========================  ============================================================
 
 They read and add through the unit's session and never commit. Lookups that people make by
@@ -28,6 +29,7 @@ from domain.store.repositories.organisation import (
     OrganisationRepository,
     PersonRepository,
 )
+from domain.store.repositories.outbox import OutboxRepository
 from domain.store.repositories.sitting import SittingRepository
 from domain.store.repositories.votes import VoteRepository
 from domain.store.repositories.written import WrittenRepository
@@ -40,6 +42,7 @@ __all__ = [
     "DueRepository",
     "MeetingRepository",
     "OrganisationRepository",
+    "OutboxRepository",
     "PersonRepository",
     "SittingRepository",
     "VoteRepository",

@@ -1,0 +1,83 @@
+"""Message intents: what the change just made must tell people, written to the outbox in the same
+transaction as the change (so a change is never made without its messages, nor a message sent
+for a change that was rolled back). The dispatcher (``notifications.dispatch``) delivers them
+afterwards; ``notifications.messages`` renders each from the read models.
+
+The meeting's invitations (notice, update, cancellation) are in
+``domain.operations.invitations``; the substitute's call-in and the absence confirmation here.
+Who receives what is one rule (``domain.rules.recipients``, read from the store by
+``domain.operations.recipients``); what each may read of an exempt case is another
+(``domain.rules.publicity.notice_audience``). Every intent has a unique key (what, meeting or
+case, calendar sequence, recipient): writing the same intent twice writes one message.
+
+- A substitute asked (``substitute_call_in``) gets the request with how to answer (one who
+  says yes after the notice gets the notice: ``invitations.substitute_joined``).
+- A member who reports absence gets the confirmation that it is registered
+  (``absence_confirmation``), so that declining in a calendar alone is never taken for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.rules.calendar import format_date
+from domain.rules.publicity import Audience
+from domain.rules.terms import MessageKind, OutboxStatus
+from domain.store.tables import Absence, Case, Meeting, OutboxMessage, SubstituteCall
+from domain.store.uow import UnitOfWork
+
+
+def _subject(kind: MessageKind, meeting: Meeting) -> str:
+    body = meeting.body.name
+    day = format_date(meeting.day)
+    return {
+        MessageKind.NOTICE: f"Innkalling: {body}, møte {day}",
+        MessageKind.UPDATE: f"Endra innkalling: {body}, møte {day}",
+        MessageKind.CANCELLATION: f"Avlyst: {body}, møte {day}",
+        MessageKind.CALL_IN: f"Kan du møte som varamedlem? {body}, møte {day}",
+        MessageKind.ABSENCE: f"Forfall registrert: {body}, møte {day}",
+    }[kind]
+
+
+def queue(uow: UnitOfWork, kind: MessageKind, person_id: str, *, meeting: Meeting | None = None,
+          case: Case | None = None, sequence: int | None = None, discriminator: str = "",
+          payload: dict[str, Any] | None = None) -> OutboxMessage | None:
+    """Write one message to ``person_id``, unless the same intent is written already. Returns
+    the row written, or None."""
+    about = meeting.ref if meeting is not None else case.number if case is not None else "-"
+    key = ":".join(str(part) for part in (
+        kind.value, about, "" if sequence is None else sequence, discriminator, person_id))
+    if uow.outbox.has(key):
+        return None
+    person = uow.people.get(person_id, field="person")
+    row = OutboxMessage(
+        key=key, kind=kind.value, person_id=person.id, name=person.name, address=person.email,
+        meeting_id=meeting.id if meeting is not None else None,
+        case_id=case.id if case is not None else None, sequence=sequence,
+        subject=_subject(kind, meeting) if meeting is not None else kind.label,
+        payload=dict(payload or {}), created_at=uow.now, status=OutboxStatus.PENDING.value,
+        attempts=0, next_attempt_at=uow.now)
+    uow.add(row)
+    return row
+
+
+def substitute_call_in(uow: UnitOfWork, meeting: Meeting, call: SubstituteCall,
+                       case: Case | None) -> OutboxMessage | None:
+    """The request to the substitute asked, with the seat, the case if only one, and the time
+    by which to answer."""
+    return queue(uow, MessageKind.CALL_IN, call.substitute_id, meeting=meeting,
+                 discriminator=str(call.id),
+                 payload={"seat": call.seat_id, "case": case.number if case else None,
+                          "answer_by": call.answer_by.isoformat(),
+                          "audience": Audience.INTERNAL.value})
+
+
+def absence_confirmation(uow: UnitOfWork, meeting: Meeting, absence: Absence,
+                         case: Case | None) -> OutboxMessage | None:
+    """The member's confirmation that her absence (for the meeting, part of it or one case) is
+    registered, and what happens now (a substitute is asked)."""
+    return queue(uow, MessageKind.ABSENCE, absence.person_id, meeting=meeting,
+                 discriminator=str(absence.id),
+                 payload={"absence": absence.id, "kind": absence.kind,
+                          "case": case.number if case else None,
+                          "audience": Audience.INTERNAL.value})

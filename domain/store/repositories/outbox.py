@@ -1,0 +1,122 @@
+"""The outbox: messages written with the change that causes them, and the dispatcher's claims.
+
+A dispatcher run claims due rows in a short transaction of its own (``claim``: pending and due
+-> ``sending`` with its claim token), sends them outside any transaction, and marks each one in
+another short transaction (``mark_sent``, ``mark_retry``, ``mark_failed``). A row is marked only
+by the claim that holds it, so a run that was presumed dead and comes back cannot overwrite what
+a later run did. A claim older than the lease is taken to be of a run that died: its rows are
+claimable again (the one window in which a message can be sent twice: sent, and the run killed
+before it marked the row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from domain.rules.terms import OutboxStatus
+from domain.store.tables import OutboxMessage
+
+
+class OutboxRepository:
+    """Outbox rows: written by operations, claimed and marked by the dispatcher."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def has(self, key: str) -> bool:
+        """Whether a message with this key was written already (the same intent twice)."""
+        return self.session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.key == key)) is not None
+
+    def invited_to(self, meeting_id: int, kinds: Sequence[str]) -> list[tuple[str, str]]:
+        """(person id, why) of everyone sent a message of ``kinds`` for the meeting (those who
+        have its invitation in their calendars), in the order first sent."""
+        rows = self.session.execute(select(OutboxMessage.person_id, OutboxMessage.payload).where(
+            OutboxMessage.meeting_id == meeting_id, OutboxMessage.kind.in_(kinds),
+            OutboxMessage.person_id.is_not(None)).order_by(OutboxMessage.id))
+        seen: dict[str, str] = {}
+        for person, payload in rows:
+            seen.setdefault(person, (payload or {}).get("why", ""))
+        return list(seen.items())
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        return self.session.get(OutboxMessage, message_id)
+
+    def listing(self, *, status: str | None = None, meeting_id: int | None = None,
+                limit: int | None = None) -> list[OutboxMessage]:
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        if status is not None:
+            query = query.where(OutboxMessage.status == status)
+        if meeting_id is not None:
+            query = query.where(OutboxMessage.meeting_id == meeting_id)
+        if limit is not None:
+            query = query.limit(limit)
+        return list(self.session.scalars(query))
+
+    def counts(self) -> dict[str, int]:
+        return {status: count for status, count in self.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))}
+
+    def claimable_ids(self, now: datetime, stale_before: datetime, limit: int) -> list[int]:
+        """Due pending rows, and rows whose claim is older than the lease, oldest first."""
+        return list(self.session.scalars(select(OutboxMessage.id).where(or_(
+            (OutboxMessage.status == OutboxStatus.PENDING)
+            & (OutboxMessage.next_attempt_at <= now),
+            (OutboxMessage.status == OutboxStatus.SENDING)
+            & (OutboxMessage.claimed_at < stale_before))).order_by(
+            OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
+
+    def claim(self, ids: Sequence[int], token: str, now: datetime,
+              stale_before: datetime) -> list[OutboxMessage]:
+        """Claim ``ids`` for ``token`` where they are still claimable (one statement: two runs
+        that read the same ids do not both get a row), and return the rows claimed."""
+        if not ids:
+            return []
+        self.session.execute(update(OutboxMessage).where(
+            OutboxMessage.id.in_(ids), or_(
+                (OutboxMessage.status == OutboxStatus.PENDING)
+                & (OutboxMessage.next_attempt_at <= now),
+                (OutboxMessage.status == OutboxStatus.SENDING)
+                & (OutboxMessage.claimed_at < stale_before))).values(
+            status=OutboxStatus.SENDING.value, claim=token, claimed_at=now,
+            attempts=OutboxMessage.attempts + 1).execution_options(synchronize_session=False))
+        return list(self.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.claim == token, OutboxMessage.status == OutboxStatus.SENDING)
+            .order_by(OutboxMessage.id)))
+
+    def _mark(self, message_id: int, token: str, **values: object) -> bool:
+        done = self.session.execute(update(OutboxMessage).where(
+            OutboxMessage.id == message_id, OutboxMessage.claim == token,
+            OutboxMessage.status == OutboxStatus.SENDING).values(**values)
+            .execution_options(synchronize_session=False))
+        return bool(done.rowcount)  # type: ignore[attr-defined]
+
+    def mark_sent(self, message_id: int, token: str, now: datetime, receipt: str) -> bool:
+        return self._mark(message_id, token, status=OutboxStatus.SENT.value, sent_at=now,
+                          receipt=receipt, last_error=None, claim=None, next_attempt_at=None)
+
+    def mark_retry(self, message_id: int, token: str, at: datetime, error: str) -> bool:
+        return self._mark(message_id, token, status=OutboxStatus.PENDING.value,
+                          next_attempt_at=at, last_error=error, claim=None)
+
+    def mark_failed(self, message_id: int, token: str, error: str) -> bool:
+        return self._mark(message_id, token, status=OutboxStatus.FAILED.value,
+                          last_error=error, claim=None, next_attempt_at=None)
+
+    def retry(self, ids: Sequence[int] | None, now: datetime) -> int:
+        """Put failed messages (all, or ``ids``) back to pending, due now."""
+        query = update(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)
+        if ids is not None:
+            query = query.where(OutboxMessage.id.in_(ids))
+        done = self.session.execute(query.values(
+            status=OutboxStatus.PENDING.value, next_attempt_at=now, attempts=0)
+            .execution_options(synchronize_session=False))
+        return int(done.rowcount)  # type: ignore[attr-defined]
+
+    def next_due(self) -> datetime | None:
+        return self.session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.status == OutboxStatus.PENDING))

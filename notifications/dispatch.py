@@ -1,0 +1,197 @@
+"""The dispatcher: claim due outbox rows, compose each, send it, mark it; back off on temporary
+failures. It never touches a case or a meeting: it only delivers what the changes wrote.
+
+One run, in three kinds of short transactions, never holding one open while it talks to a mail
+server:
+
+1. **claim** up to ``batch`` due rows (``pending`` and due, or ``sending`` under a claim older
+   than the lease, i.e. of a run that died) for this run's token, in one statement;
+2. **compose** each (``notifications.messages.render``, with a fresh DTSTAMP) and **send** it
+   through the transport, one connection for the batch;
+3. **mark** it at once: ``sent`` with the server's receipt; on a temporary failure (4xx, a dropped
+   connection, a timeout) back to ``pending`` with ``next_attempt_at`` later by an exponential
+   backoff; on a permanent one (5xx for the address) ``failed`` with the server's answer, and an
+   alert to the secretariat. After ``max_attempts`` a temporary failure counts as permanent.
+
+Exactly once, and the one window where it is not: a row is marked only by the claim that holds
+it, so a run repeated, late or concurrent never sends a row another run has claimed or marked.
+If a run dies *after* the server accepted a message and *before* it marked the row, the row's
+claim expires after ``lease`` and a later run sends it again: at most one duplicate per message
+that was in flight when the run died, with the same Message-ID, which mail clients use to show
+it once. A dropped connection ends the batch (its rows go back, due at once); the transport's
+own retry-on-disconnect is never used, because it can send twice.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from domain.rules.calendar import Clock
+from domain.rules.terms import AlertKind
+from domain.store.uow import Engine, UnitOfWork
+from notifications.messages import render
+from notifications.mime import as_bytes, compose
+from notifications.transports import (
+    ConfigurationFailure,
+    PermanentFailure,
+    TemporaryFailure,
+    Transport,
+)
+
+LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 8
+FIRST_BACKOFF = timedelta(minutes=1)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, ... minutes after the ``attempts``-th failure, at most six hours."""
+    return min(FIRST_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+@dataclass
+class DispatchReport:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    #: One line per message that did not go: "id: reason".
+    problems: list[str] = field(default_factory=list)
+    #: Why the run stopped early (a dropped connection, a configuration failure), if it did.
+    stopped: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"claimed": self.claimed, "sent": self.sent, "retried": self.retried,
+                "failed": self.failed, "problems": self.problems, "stopped": self.stopped}
+
+
+@dataclass(frozen=True)
+class _Ready:
+    id: int
+    key: str
+    sender: str
+    address: str
+    attempts: int
+    data: bytes
+
+
+def dispatch(engine: Engine, clock: Clock, transport: Transport, *, batch: int = 200,
+             limit: int | None = None, lease: timedelta = LEASE,
+             max_attempts: int = MAX_ATTEMPTS, token: str | None = None,
+             after_send: Callable[[int], None] | None = None) -> DispatchReport:
+    """Deliver what is due, batch by batch, until nothing is due (or ``limit`` messages were
+    claimed). ``after_send`` is called with a row's id between its send and its mark (tests use
+    it to stop the run there)."""
+    report = DispatchReport()
+    token = token or uuid.uuid4().hex
+    while limit is None or report.claimed < limit:
+        size = batch if limit is None else min(batch, limit - report.claimed)
+        ready = _claim_and_compose(engine, clock, token, size, lease, report)
+        if not ready:
+            break
+        report.claimed += len(ready)
+        if not _send_batch(engine, clock, transport, token, ready, max_attempts, report,
+                           after_send):
+            break
+    return report
+
+
+def _claim_and_compose(engine: Engine, clock: Clock, token: str, size: int, lease: timedelta,
+                       report: DispatchReport) -> list[_Ready]:
+    with UnitOfWork(engine, clock) as uow:
+        now = uow.now
+        ids = uow.outbox.claimable_ids(now, now - lease, size)
+        rows = uow.outbox.claim(ids, token, now, now - lease)
+        ready = []
+        for row in rows:
+            try:
+                composed = render(uow, row, stamp=now)
+                ready.append(_Ready(row.id, row.key, composed.from_address, row.address,
+                                    row.attempts, as_bytes(compose(composed))))
+            except ValueError as exc:  # an address or a header the mail cannot carry
+                uow.outbox.mark_failed(row.id, token, f"kan ikkje lagast: {exc}")
+                report.failed += 1
+                report.problems.append(f"{row.id}: {exc}")
+                _alert(uow, row.id, row.name, str(exc))
+        uow.commit()
+    return ready
+
+
+def _send_batch(engine: Engine, clock: Clock, transport: Transport, token: str,
+                ready: list[_Ready], max_attempts: int, report: DispatchReport,
+                after_send: Callable[[int], None] | None) -> bool:
+    """Send one batch over one connection; False if the run must stop."""
+    outcomes: list[tuple[_Ready, str, str]] = []  # (message, "sent"/"retry"/"failed", text)
+    stop = None
+    try:
+        with transport:
+            for index, message in enumerate(ready):
+                try:
+                    receipt = transport.send(message.sender, [message.address], message.data,
+                                             key=message.key)
+                except TemporaryFailure as exc:
+                    outcomes.append((message, "retry", exc.reason))
+                    if getattr(transport, "broken", False):
+                        stop = f"sambandet fall bort: {exc.reason}"
+                        outcomes += [(m, "release", stop) for m in ready[index + 1:]]
+                        break
+                    continue
+                except PermanentFailure as exc:
+                    outcomes.append((message, "failed", exc.reason))
+                    continue
+                if after_send is not None:
+                    after_send(message.id)
+                _mark(engine, clock, token, message, "sent", receipt, max_attempts, report)
+    except ConfigurationFailure as exc:
+        stop = exc.reason
+        done = {m.id for m, _o, _t in outcomes}
+        outcomes += [(m, "release", exc.reason) for m in ready if m.id not in done]
+    except TemporaryFailure as exc:  # the connection could not be opened at all
+        stop = f"ingen samband med e-posttenaren: {exc.reason}"
+        done = {m.id for m, _o, _t in outcomes}
+        outcomes += [(m, "retry", exc.reason) for m in ready if m.id not in done]
+    for message, outcome, text in outcomes:
+        _mark(engine, clock, token, message, outcome, text, max_attempts, report)
+    report.stopped = report.stopped or stop
+    return stop is None
+
+
+def _mark(engine: Engine, clock: Clock, token: str, message: _Ready, outcome: str, text: str,
+          max_attempts: int, report: DispatchReport) -> None:
+    with UnitOfWork(engine, clock) as uow:
+        now = uow.now
+        if outcome == "sent":
+            if uow.outbox.mark_sent(message.id, token, now, text):
+                report.sent += 1
+        elif outcome == "release":  # never tried in this run: due again at once
+            uow.outbox.mark_retry(message.id, token, now, text)
+            report.retried += 1
+        elif outcome == "retry" and message.attempts < max_attempts:
+            uow.outbox.mark_retry(message.id, token, now + backoff(message.attempts), text)
+            report.retried += 1
+            report.problems.append(f"{message.id}: {text} (prøver igjen)")
+        else:
+            if outcome == "retry":
+                text = f"{text} (gav opp etter {message.attempts} forsøk)"
+            if uow.outbox.mark_failed(message.id, token, text):
+                report.failed += 1
+                report.problems.append(f"{message.id}: {text}")
+                row = uow.outbox.get(message.id)
+                _alert(uow, message.id, row.name if row else message.address, text)
+        uow.commit()
+
+
+def _alert(uow: UnitOfWork, message_id: int, name: str, reason: str) -> None:
+    """The secretariat must know of a message that will not reach its recipient."""
+    uow.alert(f"message-failed:{message_id}", AlertKind.MESSAGE_FAILED,
+              f"E-posten til {name} (utboks {message_id}) kom ikkje fram: {reason}. Sjå "
+              "[cmd:outbox.show] og send på nytt med [cmd:outbox.retry] når adressa er retta.",
+              recipients=[uow.council.director_id], severity="critical")
+
+
+def next_due(engine: Engine, clock: Clock) -> datetime | None:
+    with UnitOfWork(engine, clock, readonly=True) as uow:
+        return uow.outbox.next_due()

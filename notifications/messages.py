@@ -1,0 +1,177 @@
+"""An outbox row -> an e-mail: subject, text, HTML, and for a meeting's notice, update or
+cancellation the calendar invitation (``notifications.invites``) and the agenda as a document.
+
+Rendered when the message is sent (or shown), from the read models of the meeting as the
+recipient's audience may read them (``payload["audience"]``, decided when the intent was written:
+an exempt case shows its neutral title and legal basis to anyone without access). Every message
+carries its date, time, place and agenda in the body itself, not only in the attachment: a
+calendar that drops invitations from unknown senders (Google's default since December 2025)
+must still leave the member with what she needs, and how to report absence.
+
+Templates are Jinja with autoescape for HTML and strict undefined: a missing value is a bug,
+not an empty line in a notice.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from domain.queries.format import INTERNAL, PUBLIC
+from domain.queries.meetings import meeting_detail
+from domain.queries.organisation import org_view
+from domain.rules.calendar import format_long_date
+from domain.rules.recipients import Why
+from domain.rules.terms import MessageKind
+from domain.store.tables import Meeting, OutboxMessage
+from domain.store.uow import UnitOfWork
+from notifications.agenda import render_agenda_html
+from notifications.invites import Attendee, MeetingEvent, invitation
+from notifications.mime import Attachment, Composed
+
+#: The message kinds that carry the calendar object, and its METHOD.
+CALENDAR_METHOD = {MessageKind.NOTICE: "REQUEST", MessageKind.UPDATE: "REQUEST",
+                   MessageKind.CANCELLATION: "CANCEL"}
+
+ROLE_LINES = {
+    Why.ATTEND_AND_SPEAK.value: "Du har møte- og talerett i møtet, men ikkje røysterett.",
+}
+
+ABSENCE_WHAT = {"meeting": "heile møtet", "part": "delar av møtet"}
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("notifications", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"),
+                                     default_for_string=False),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
+    env.filters["long_date"] = lambda v: format_long_date(datetime.fromisoformat(v).date())
+    env.filters["hm"] = lambda v: datetime.fromisoformat(v).strftime("%H:%M")
+    return env
+
+
+def domain_of(address: str) -> str:
+    return address.rpartition("@")[2] or "tingflyt.invalid"
+
+
+def message_id(key: str, sender: str) -> str:
+    """A stable Message-ID for the outbox key: the same notification always has the same id,
+    so a mail client that gets a message twice (the documented window of the dispatcher) can
+    tell that it is one message."""
+    local = re.sub(r"[^A-Za-z0-9-]+", ".", key).strip(".")
+    return f"<{local}@{domain_of(sender)}>"
+
+
+def meeting_uid(meeting: Meeting, sender: str) -> str:
+    """One UID per meeting for as long as it lives (RFC 5545 § 3.8.4.7)."""
+    return f"{meeting.ref}@{domain_of(sender)}"
+
+
+def _place(meeting: dict[str, Any]) -> str:
+    if meeting["remote"]:
+        return "Fjernmøte (kommunelova § 11-7)" + (f", {meeting['place']}"
+                                                  if meeting.get("place") else "")
+    return meeting.get("place") or "Stad kjem seinare"
+
+
+def _agenda_text(meeting: dict[str, Any]) -> str:
+    day = format_long_date(datetime.fromisoformat(meeting["date"]).date())
+    lines = [f"{meeting['body_name']}, {day} "
+             f"kl. {datetime.fromisoformat(meeting['starts_at']):%H:%M}-"
+             f"{datetime.fromisoformat(meeting['ends_at']):%H:%M}", f"Stad: {_place(meeting)}",
+             f"Møte: {meeting['ref']}", "", "Saksliste:"]
+    for item in meeting["agenda"]:
+        line = f"{item['agenda_number'] or ''} {item['title']}".strip()
+        if item.get("withdrawn"):
+            line += " (trekt)"
+        lines.append(line)
+    if not meeting["agenda"]:
+        lines.append("(tom)")
+    return "\n".join(lines)
+
+
+def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
+    """The e-mail ``row`` stands for, as its recipient will see it (``stamp``: the DTSTAMP of
+    its calendar object and the Date of the message, the moment it is sent)."""
+    council = uow.council
+    kind = MessageKind(row.kind)
+    payload = dict(row.payload or {})
+    meeting = uow.meetings.by_id(row.meeting_id) if row.meeting_id is not None else None
+    if meeting is None:
+        raise ValueError(f"outbox {row.id}: a {kind.value} without a meeting")
+    audience = INTERNAL if payload.get("audience") == INTERNAL.value else PUBLIC
+    detail = meeting_detail(uow, meeting, audience)
+    council_view = {"name": council.name, "email": council.email, "website": council.website}
+    context: dict[str, Any] = {
+        "kind": kind.value, "subject": row.subject, "meeting": detail,
+        "agenda": detail["agenda"], "place": _place(detail), "council": council_view,
+        "recipient": {"name": row.name, "address": row.address},
+        "changes": payload.get("changes", []), "reason": payload.get("reason"),
+        "role_line": ROLE_LINES.get(payload.get("why", "")),
+        "case": payload.get("case"),
+    }
+    if payload.get("why") == Why.SUBSTITUTE.value and payload.get("seat"):
+        context["role_line"] = (f"Du møter som varamedlem for {uow.people.name_of(payload['seat'])}"
+                                + (f" i sak {payload['case']}" if payload.get("case") else "")
+                                + ".")
+    if kind == MessageKind.CALL_IN:
+        context["seat_name"] = uow.people.name_of(payload["seat"])
+        answer_by = uow.calendar.local(datetime.fromisoformat(payload["answer_by"]))
+        context["answer_by"] = f"{format_long_date(answer_by.date())} kl. {answer_by:%H:%M}"
+        template = "call_in"
+    elif kind == MessageKind.ABSENCE:
+        absence = uow.sitting.absence(payload["absence"])
+        context["what"] = ABSENCE_WHAT.get(absence.kind) or (
+            f"inhabil i sak {payload.get('case')}")
+        context["substitute_asked"] = any(
+            c.absence_id == absence.id for c in uow.sitting.calls_of(meeting.id))
+        template = "absence"
+    else:
+        template = "meeting"
+    env = _environment()
+    text = env.get_template(f"mail/{template}.txt.j2").render(context)
+    html = env.get_template(f"mail/{template}.html.j2").render(context)
+
+    calendar = method = None
+    attachments: tuple[Attachment, ...] = ()
+    if kind in CALENDAR_METHOD:
+        method = CALENDAR_METHOD[kind]
+        calendar = invitation(_event(uow, meeting, detail, row, payload), method=method,
+                              stamp=stamp)
+        if kind != MessageKind.CANCELLATION:
+            agenda = render_agenda_html(detail, org_view(uow)["council"],
+                                        internal=audience == INTERNAL)
+            attachments = (Attachment(f"saksliste-{meeting.ref}.html", "text/html",
+                                      agenda.encode("utf-8")),)
+    return Composed(
+        message_id=message_id(row.key, council.email), from_name=council.name,
+        from_address=council.email, to_name=row.name, to_address=row.address,
+        subject=row.subject, text=text, html=html, date=stamp, calendar=calendar,
+        calendar_method=method, attachments=attachments, reply_to=council.email)
+
+
+def _event(uow: UnitOfWork, meeting: Meeting, detail: dict[str, Any], row: OutboxMessage,
+           payload: dict[str, Any]) -> MeetingEvent:
+    council = uow.council
+    why = payload.get("why", Why.MEMBER.value)
+    role = "OPT-PARTICIPANT" if why == Why.ATTEND_AND_SPEAK.value else "REQ-PARTICIPANT"
+    description = _agenda_text(detail)
+    description += (f"\n\nMeld forfall til sekretariatet ({council.email}); å takke nei i "
+                    "kalenderen er ikkje melding om forfall.")
+    if council.website:
+        description += f"\nSakspapir: {council.website}"
+    return MeetingEvent(
+        uid=meeting_uid(meeting, council.email), sequence=row.sequence or 0,
+        summary=f"{meeting.body.name}: møte", start=meeting.starts_at, end=meeting.ends_at,
+        location=_place(detail), description=description, url=council.website,
+        organizer_name=council.name, organizer_email=council.email,
+        attendees=(Attendee(row.name, row.address, role,
+                            rsvp=row.kind != MessageKind.CANCELLATION.value),),
+        cancelled=row.kind == MessageKind.CANCELLATION.value, remote=bool(meeting.remote))

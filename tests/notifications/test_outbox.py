@@ -1,0 +1,246 @@
+"""The outbox end to end on SQLite and PostgreSQL: the intents written with the change that
+causes them, who receives what, and the dispatcher delivering each exactly once (into a memory
+transport here; over real SMTP in ``test_smtp_delivery``)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from collections import Counter
+
+import pytest
+from icalendar import Calendar
+
+from domain.errors import RuleViolation
+from domain.operations.recipients import notice_recipients
+from domain.rules.recipients import Why
+from notifications.dispatch import dispatch
+from notifications.transports import PermanentFailure, TemporaryFailure
+from notifications.transports.memory import MemoryTransport
+from tests.conftest import CE, DIRECTOR, Db
+from tests.integration.test_case_lifecycle import register
+
+RR = "RR-2026-08-27"
+
+
+def _outbox(db: Db) -> list:
+    return db.read(lambda uow: uow.outbox.listing())
+
+
+def _notified(db: Db, ref: str = RR, *, exempt: bool = False) -> list[str]:
+    """Two recommended cases on ``ref`` (one exempt, if asked), then the notice goes out."""
+    numbers = [register(db, "Felles breiband for Ål og Flå")]
+    if exempt:
+        numbers.append(register(db, "Søknad frå Løyndom AS", kind="fund_allocation",
+                                exempt="offl. § 13 jf. fvl. § 13 første ledd nr. 2",
+                                public_title="Søknad om tilskot"))
+    for number in numbers:
+        db.run("case.recommend", CE, case=number, text=f"Tilråding i {number}.")
+        db.reconcile(number)
+    meeting = db.read(lambda uow: uow.meetings.get(ref))
+    db.clock.set(meeting.notice_at)
+    db.sweep()
+    return numbers
+
+
+def _parse(data: bytes) -> email.message.EmailMessage:
+    return email.message_from_bytes(data, policy=email.policy.default)  # type: ignore[return-value]
+
+
+def test_the_notice_reaches_every_recipient_once_with_an_invitation(db: Db) -> None:
+    _notified(db)
+    expected = db.read(lambda uow: [
+        r for r in notice_recipients(uow, uow.meetings.get(RR))
+        if r.why in (Why.MEMBER, Why.SUBSTITUTE, Why.ATTEND_AND_SPEAK)])
+    rows = _outbox(db)
+    assert sorted(r.person_id for r in rows) == sorted(r.person_id for r in expected)
+    assert {r.kind for r in rows} == {"notice"} and {r.sequence for r in rows} == {0}
+    # a second sweep, and the same freeze asked again, write nothing more
+    db.sweep()
+    assert len(_outbox(db)) == len(rows)
+
+    transport = MemoryTransport()
+    report = dispatch(db.engine, db.clock, transport)
+    assert report.sent == len(rows) and report.failed == 0 and transport.batches == 1
+    assert Counter(s.recipients[0] for s in transport.sent) == Counter(r.address for r in rows)
+    # run again, late: nothing is sent twice
+    assert dispatch(db.engine, db.clock, transport).sent == 0
+    assert len(transport.sent) == len(rows)
+
+    message = _parse(transport.sent[0].message)
+    parts = [p.get_content_type() for p in message.walk()]
+    assert parts[:5] == ["multipart/mixed", "multipart/alternative", "text/plain",
+                         "text/html", "text/calendar"]
+    calendar_part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    assert calendar_part.get_param("method") == "REQUEST"
+    calendar = Calendar.from_ical(calendar_part.get_content())
+    event = next(iter(calendar.walk("VEVENT")))
+    assert calendar["METHOD"] == "REQUEST" and event["SEQUENCE"] == 0
+    assert str(event["UID"]) == f"{RR}@hallingdal-ipr.example.org"
+    assert str(event["ORGANIZER"]).lower() == "mailto:post@hallingdal-ipr.example.org"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Felles breiband for Ål og Flå" in text and "Tilråding i" in text
+    assert "Meld forfall til sekretariatet" in text and "27. august 2026" in text
+    assert message["Message-ID"] == _parse(transport.sent[0].message)["Message-ID"]
+
+
+def test_attend_and_speak_are_optional_participants(db: Db) -> None:
+    _notified(db)
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)
+    rows = {r.address: r for r in _outbox(db)}
+    roles = {}
+    for sent in transport.sent:
+        message = _parse(sent.message)
+        part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+        event = next(iter(Calendar.from_ical(part.get_content()).walk("VEVENT")))
+        roles[sent.recipients[0]] = event["ATTENDEE"].params["ROLE"]
+    whys = {address: row.payload["why"] for address, row in rows.items()}
+    assert {roles[a] for a, w in whys.items() if w == "attend_and_speak"} == {"OPT-PARTICIPANT"}
+    assert {roles[a] for a, w in whys.items() if w == "member"} == {"REQ-PARTICIPANT"}
+    assert "attend_and_speak" in whys.values()
+
+
+def test_an_exempt_case_shows_its_content_only_to_those_who_may_read_it(db: Db) -> None:
+    _notified(db, exempt=True)
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)
+    for sent in transport.sent:
+        text = _parse(sent.message).get_body(preferencelist=("plain",)).get_content()
+        # everyone on this notice sits in, or serves, the body that handles the case
+        assert "Søknad frå Løyndom AS" in text
+        assert "offl. § 13" in text
+
+
+def test_a_withdrawn_case_after_the_notice_sends_an_update_with_a_higher_sequence(
+        db: Db) -> None:
+    numbers = _notified(db)
+    before = len(_outbox(db))
+    db.run("case.withdraw", DIRECTOR, case=numbers[0], reason="Trekt av kommunen.")
+    updates = [r for r in _outbox(db) if r.kind == "update"]
+    assert len(updates) == before and {u.sequence for u in updates} == {1}
+    assert all("er trekt frå sakslista" in u.payload["changes"][0] for u in updates)
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)
+    update = next(s for s in transport.sent if s.key.startswith("update:"))
+    part = next(p for p in _parse(update.message).walk()
+                if p.get_content_type() == "text/calendar")
+    event = next(iter(Calendar.from_ical(part.get_content()).walk("VEVENT")))
+    assert event["SEQUENCE"] == 1 and str(event["STATUS"]) == "CONFIRMED"
+
+
+def test_a_cancellation_goes_to_everyone_who_had_the_invitation_and_no_one_else(
+        db: Db) -> None:
+    _notified(db)
+    invited = {r.person_id for r in _outbox(db)}
+    db.run("meeting.cancel", DIRECTOR, meeting=RR, reason="Styremøtet er flytta.")
+    cancels = [r for r in _outbox(db) if r.kind == "cancellation"]
+    assert {c.person_id for c in cancels} == invited and {c.sequence for c in cancels} == {1}
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)
+    sent = next(s for s in transport.sent if s.key.startswith("cancellation:"))
+    message = _parse(sent.message)
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    assert part.get_param("method") == "CANCEL"
+    calendar = Calendar.from_ical(part.get_content())
+    event = next(iter(calendar.walk("VEVENT")))
+    assert calendar["METHOD"] == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
+    assert event["SEQUENCE"] == 1
+
+
+def test_a_meeting_cancelled_before_its_notice_tells_no_one(db: Db) -> None:
+    db.run("meeting.cancel", DIRECTOR, meeting=RR, reason="Ingen saker.")
+    assert _outbox(db) == []
+
+
+def test_a_substitute_is_asked_and_the_absent_member_gets_a_confirmation(db: Db) -> None:
+    db.run("absence.report", DIRECTOR, meeting=RR, person="gol-ordforar", reason="Sjuk")
+    rows = _outbox(db)
+    kinds = {(r.kind, r.person_id) for r in rows}
+    assert ("absence_confirmation", "gol-ordforar") in kinds
+    asked = [r for r in rows if r.kind == "call_in"]
+    assert len(asked) == 1 and asked[0].payload["seat"] == "gol-ordforar"
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)
+    texts = {s.recipients[0]: _parse(s.message).get_body(preferencelist=("plain",)).get_content()
+             for s in transport.sent}
+    call_text = texts[asked[0].address]
+    assert "SVAR INNAN" in call_text and "varamedlem" in call_text
+    confirmation = next(t for a, t in texts.items() if a != asked[0].address)
+    assert "Forfallet ditt er registrert" in confirmation
+    assert "Varamedlemen vert spurd" in confirmation
+
+
+def test_a_substitute_who_says_yes_after_the_notice_gets_the_notice_and_invitation(
+        db: Db) -> None:
+    _notified(db)
+    db.run("absence.report", DIRECTOR, meeting=RR, person="gol-ordforar", reason="Sjuk")
+    call = next(r for r in _outbox(db) if r.kind == "call_in")
+    db.run("substitute.answer", DIRECTOR, meeting=RR, person=call.person_id, accept=True)
+    notices = [r for r in _outbox(db) if r.kind == "notice" and r.person_id == call.person_id]
+    assert len(notices) == 1 and notices[0].payload["why"] == "substitute"
+
+
+def test_the_intent_is_rolled_back_with_the_change_that_failed(db: Db) -> None:
+    """A refused cancellation writes no cancellation messages."""
+    _notified(db)
+    db.run("meeting.cancel", DIRECTOR, meeting=RR, reason="Avlyst.")
+    count = len(_outbox(db))
+    with pytest.raises(RuleViolation):
+        db.run("meeting.cancel", DIRECTOR, meeting=RR, reason="Igjen.")
+    assert len(_outbox(db)) == count
+
+
+def test_a_temporary_failure_is_retried_later_and_a_permanent_one_is_reported(
+        db: Db) -> None:
+    _notified(db)
+    rows = _outbox(db)
+    transport = MemoryTransport(fail={rows[0].key: TemporaryFailure("451 prøv seinare"),
+                                      rows[1].key: PermanentFailure("550 ukjend mottakar")})
+    report = dispatch(db.engine, db.clock, transport)
+    assert report.sent == len(rows) - 2 and report.retried == 1 and report.failed == 1
+    state = {r.id: r for r in _outbox(db)}
+    assert state[rows[0].id].status == "pending" and state[rows[0].id].attempts == 1
+    assert state[rows[0].id].next_attempt_at > db.clock.now()
+    assert state[rows[1].id].status == "failed" and "550" in state[rows[1].id].last_error
+    with db.engine.connect() as connection:
+        keys = [k for (k,) in connection.exec_driver_sql("select key from alerts")]
+    assert f"message-failed:{rows[1].id}" in keys  # the secretariat is told
+    # not due yet: nothing happens; once due, it goes
+    assert dispatch(db.engine, db.clock, transport).claimed == 0
+    transport.fail.clear()
+    db.clock.set(state[rows[0].id].next_attempt_at)
+    assert dispatch(db.engine, db.clock, transport).sent == 1
+    assert Counter(s.key for s in transport.sent)[rows[0].key] == 1
+
+
+def test_a_run_killed_between_send_and_mark_sends_again_only_after_the_lease(db: Db) -> None:
+    """The documented window: the message in flight when the run died is sent once more (with
+    the same Message-ID) when its claim expires; every other message exactly once."""
+    _notified(db)
+    rows = _outbox(db)
+    transport = MemoryTransport()
+
+    class Killed(Exception):
+        pass
+
+    def die(message_id: int) -> None:
+        if message_id == rows[2].id:
+            raise Killed
+
+    with pytest.raises(Killed):
+        dispatch(db.engine, db.clock, transport, after_send=die)
+    assert len(transport.sent) == 3
+    # at once: the dead run's claim still holds; nothing of it is sent again
+    assert dispatch(db.engine, db.clock, transport).claimed == 0
+    assert len(transport.sent) == 3
+    # after the lease: the rest go, and the one in flight goes again (a duplicate inside the
+    # window), once
+    from notifications.dispatch import LEASE
+
+    db.clock.set(db.clock.now() + LEASE * 2)
+    dispatch(db.engine, db.clock, transport)
+    counts = Counter(s.key for s in transport.sent)
+    duplicates = sum(c - 1 for c in counts.values())
+    assert duplicates == 1 and counts[rows[2].key] == 2
+    assert {r.status for r in _outbox(db)} == {"sent"}
