@@ -16,10 +16,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 from icalendar import Calendar
 
+from domain.errors import NotFound
 from domain.queries.written import written_view
 from notifications.dispatch import dispatch
 from notifications.feeds import feed_for, write_feeds
@@ -204,15 +206,21 @@ def test_cancelled_meeting_stays_with_status_cancelled_and_a_higher_sequence(db:
     assert all(str(new[u]["STATUS"]) == "CONFIRMED" for u in others)
 
 
-def test_a_body_without_meetings_gets_an_empty_calendar(db: Db) -> None:
-    bodies = db.read(lambda uow: [b.id for b in uow.bodies.all()])
-    with_meetings = db.read(lambda uow: {m.body_id for m in uow.reads.meetings()})
-    empty = [b for b in bodies if b not in with_meetings]
-    if not empty:  # the Hallingdal organisation may give every body a meeting plan
-        return
-    ics, _vcal, strict = three(db.read(lambda uow: feed_for(uow, empty[0])))
-    assert str(ics["METHOD"]) == "PUBLISH" and not ics.walk("VEVENT")
-    assert not strict.events
+def test_remote_meeting_is_located_as_a_remote_meeting(db: Db) -> None:
+    db.run("meeting.add", DIRECTOR, body="council", date=date(2026, 8, 7), urgent=True,
+           reason="Høyringsfrist 12.08")
+    ics, vcal, strict = three(db.read(lambda uow: feed_for(uow, "council")))
+    remote = next(e for e in ics.walk("VEVENT") if str(e["UID"]).startswith("RR-2026-08-07"))
+    assert str(remote["LOCATION"]).startswith("Fjernmøte (kommunelova § 11-7)")
+    assert "Stad: Fjernmøte (kommunelova § 11-7)" in str(remote["DESCRIPTION"])
+    vcal_remote = next(e for e in vcal.vevent_list if e.uid.value.startswith("RR-2026-08-07"))
+    strict_remote = next(e for e in strict.events if e.uid.startswith("RR-2026-08-07"))
+    assert vcal_remote.location.value == strict_remote.location == str(remote["LOCATION"])
+
+
+def test_an_unknown_body_is_refused_not_given_an_empty_feed(db: Db) -> None:
+    with pytest.raises(NotFound):
+        db.read(lambda uow: feed_for(uow, "ingen-slik"))
 
 
 # --- files ---------------------------------------------------------------------------------
