@@ -1,4 +1,4 @@
-"""tingflyt benchmark (``make bench``): five figures, each a ratio against a baseline.
+"""tingflyt benchmark (``make bench``): six figures, each a ratio against a baseline.
 
 Machines that run this are noisy and differ in speed, so no figure is compared with a fixed
 time. Each one is measured together with a baseline in the same run, on the same machine, and
@@ -78,6 +78,16 @@ did the wrong work (then its figure means nothing).
    print its JSON, and the cases must grow by exactly the timed writes, or the figure is
    invalid. One ``-X importtime`` run per command lists the imports that cost the start-up.
 
+6. Delivering a meeting's notice from the outbox over SMTP vs a bare ``emails`` loop (goal:
+   ours <= 1.5x bare). In ``tests/bench/notices.py`` (its docstring has the details): the notice
+   of HT-2026-12-03 (30 members, two cases) issued by ``meeting.notice``, its outbox rows (one per
+   recipient, at least 30) delivered by ``notifications.dispatch.dispatch`` through
+   ``SmtpTransport`` to a local aiosmtpd with verified STARTTLS, interleaved with the same number
+   of prepared ``emails.Message`` objects of the same size sent over one connection; medians of
+   ``--notices-runs``, a fresh copy of the outbox per run, the server's count checked every run.
+   The time per message is split into render, compose, SMTP and database, and profiled. Then
+   ``--notices-bulk`` (1,000) messages from the outbox vs the bare loop: messages per second.
+
 All databases live in a ``tempfile.TemporaryDirectory()`` under /tmp and are removed at the
 end. ``--help`` of this script lists options to shrink the run (e.g. ``--big 100000``).
 """
@@ -109,6 +119,7 @@ from tests.bench.commands import (
     GOAL_WRITE_OVER_FLOOR,
     bench_commands,
 )
+from tests.bench.notices import GOAL_OURS_OVER_BARE, bench_notices
 
 ROOT = Path(__file__).resolve().parents[2]
 ORG_FILE = ROOT / "config" / "hallingdal.toml"
@@ -1288,6 +1299,18 @@ def table(results: dict[str, Any]) -> str:
                      "met" if c["goal_write_met"] else "MISSED"))
     elif c:
         rows.append(("5 CLI commands vs import sqlalchemy", "error", "", "", "", "INVALID"))
+    n = results.get("notices")
+    if n and "error" not in n:
+        rows.append((f"6 notice ({n['messages']} messages): dispatch vs bare emails",
+                     f"{n['ours']['median_ms']:,.0f} ms", f"{n['bare']['median_ms']:,.0f} ms",
+                     f"{n['ratio_ours_over_bare']:.2f}x", f"<= {GOAL_OURS_OVER_BARE:g}x",
+                     verdict(n)))
+        b = n["bulk"]
+        rows.append((f"6 {b['messages']:,} messages from the outbox vs bare emails",
+                     f"{b['ours_per_second']:,.0f} /s", f"{b['bare_per_second']:,.0f} /s",
+                     f"{b['ratio_bare_rate_over_ours']:.2f}x", "reported", "reported"))
+    elif n:
+        rows.append(("6 notice: dispatch vs bare emails", "error", "", "", "", "INVALID"))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
     out = ["  ".join(v.ljust(w) for v, w in zip(header, widths, strict=True)).rstrip(), line]
@@ -1330,7 +1353,13 @@ def table(results: dict[str, Any]) -> str:
                      f"{c['read_show']['median_ms']:.0f} ms ({c['ratio_show_over_floor']:.2f}x); "
                      f"imports (-X importtime, ms cumulative) list: {top(imports['read'])}; "
                      f"register: {top(imports['write'])}")
-    return "\n".join(out + [""] + [f"  {n}" for n in notes])
+    if n and "error" not in n:
+        parts = ", ".join(f"{k} {v:.2f}" for k, v in n["breakdown_ms_per_message"].items())
+        notes.append(f"6: median of {n['runs']} runs each, interleaved, a fresh outbox each; "
+                     f"{n['ours']['ms_per_message']:.1f} vs {n['bare']['ms_per_message']:.1f} ms "
+                     f"per message; ours per message (ms): {parts}; bulk ratio = bare rate / "
+                     f"ours ({n['bulk']['connections_ours']} connections vs 1)")
+    return "\n".join(out + [""] + [f"  {note}" for note in notes])
 
 
 def environment() -> dict[str, Any]:
@@ -1375,18 +1404,23 @@ def main(argv: list[str] | None = None) -> int:
                         help="timed meeting recordings each way in figure 4 (default 9)")
     parser.add_argument("--commands-runs", type=int, default=10,
                         help="runs of each CLI command and the floor in figure 5 (default 10)")
+    parser.add_argument("--notices-runs", type=int, default=7,
+                        help="timed notice deliveries each way in figure 6 (default 7)")
+    parser.add_argument("--notices-bulk", type=int, default=1000,
+                        help="messages dispatched from the outbox in figure 6 (default 1000)")
     parser.add_argument("--only", choices=("transitions", "sweep", "help", "meeting",
-                                           "commands"),
+                                           "commands", "notices"),
                         action="append",
                         help="run only this figure (may be repeated)")
     parser.add_argument("--out", type=Path, default=OUT_FILE,
                         help=f"JSON output (default {OUT_FILE.relative_to(ROOT)})")
     args = parser.parse_args(argv)
     for name in ("transitions", "big", "small", "due", "sweep_repeats", "help_runs",
-                 "meeting_repeats", "commands_runs"):
+                 "meeting_repeats", "commands_runs", "notices_runs", "notices_bulk"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
-    wanted = set(args.only or ("transitions", "sweep", "help", "meeting", "commands"))
+    wanted = set(args.only or ("transitions", "sweep", "help", "meeting", "commands",
+                               "notices"))
 
     say(f"tingflyt benchmark; python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, "
         f"{os.cpu_count()} cpus")
@@ -1408,6 +1442,9 @@ def main(argv: list[str] | None = None) -> int:
         if "commands" in wanted:
             ok = guarded("commands", results,
                          lambda: bench_commands(tmp, args.commands_runs, log=say)) and ok
+        if "notices" in wanted:
+            ok = guarded("notices", results, lambda: bench_notices(
+                tmp, args.notices_runs, args.notices_bulk, log=say)) and ok
 
     total = time.perf_counter() - _T0
     print()
