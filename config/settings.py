@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.errors import InvalidInput
+
 CONFIG_DIR = Path(__file__).resolve().parent
 DEFAULT_ORG_FILE = CONFIG_DIR / "hallingdal.toml"
 PREFIX = "TINGFLYT_"
@@ -67,8 +69,6 @@ class Settings:
                 try:
                     values[f"smtp_{name}"] = kind(raw)
                 except ValueError:
-                    from domain.errors import InvalidInput
-
                     raise InvalidInput(f"{PREFIX}SMTP_{name.upper()}={raw!r} er ikkje eit tal.",
                                        "Set eit tal (t.d. 587 for porten), eller ta vekk "
                                        "innstillinga.",

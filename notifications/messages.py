@@ -21,9 +21,12 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from domain.errors import render as render_markup
+from domain.queries.cases import case_title, content_hidden
 from domain.queries.format import INTERNAL, PUBLIC
-from domain.queries.meetings import meeting_detail
+from domain.queries.meetings import meeting_detail, meeting_summary
 from domain.queries.organisation import org_view
+from domain.rules import publicity
 from domain.rules.calendar import format_long_date
 from domain.rules.recipients import Why
 from domain.rules.terms import MessageKind
@@ -103,6 +106,10 @@ def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
     council = uow.council
     kind = MessageKind(row.kind)
     payload = dict(row.payload or {})
+    if kind == MessageKind.ALERT:
+        return _alert(uow, row, payload, stamp)
+    if kind in (MessageKind.WRITTEN_PROPOSAL, MessageKind.WRITTEN_REMINDER):
+        return _written(uow, row, payload, stamp)
     meeting = uow.meetings.by_id(row.meeting_id) if row.meeting_id is not None else None
     if meeting is None:
         raise ValueError(f"outbox {row.id}: a {kind.value} without a meeting")
@@ -153,8 +160,69 @@ def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
     return Composed(
         message_id=message_id(row.key, council.email), from_name=council.name,
         from_address=council.email, to_name=row.name, to_address=row.address,
-        subject=row.subject, text=text, html=html, date=stamp, calendar=calendar,
+        subject=row.subject, text=text, html=html, date=uow.calendar.local(stamp),
+        calendar=calendar,
         calendar_method=method, attachments=attachments, reply_to=council.email)
+
+
+def _plain_command(name: str, values: list[tuple[str, str]]) -> str:
+    """A command named in an alert, as the secretariat types it."""
+    given = " ".join(f"--{k.replace('_', '-')}" + (f" {v}" if v else "") for k, v in values)
+    return f"«tingflyt {name.replace('.', ' ')}{' ' + given if given else ''}»"
+
+
+def _alert(uow: UnitOfWork, row: OutboxMessage, payload: dict[str, Any],
+           stamp: datetime) -> Composed:
+    council = uow.council
+    case = uow.cases.find(row.case_id) if row.case_id is not None else None
+    meeting = uow.meetings.find(row.meeting_id) if row.meeting_id is not None else None
+    audience = INTERNAL if payload.get("audience") == INTERNAL.value else PUBLIC
+    context = {
+        "subject": row.subject, "recipient": {"name": row.name},
+        "message": render_markup(payload["message"], command=_plain_command),
+        "severity": payload.get("severity"),
+        "case": {"number": case.number, "title": case_title(case, audience)} if case else None,
+        "meeting": meeting_summary(uow, meeting) if meeting is not None else None,
+        "council": {"name": council.name, "email": council.email, "website": council.website},
+    }
+    env = _environment()
+    return Composed(
+        message_id=message_id(row.key, council.email), from_name=council.name,
+        from_address=council.email, to_name=row.name, to_address=row.address,
+        subject=row.subject, text=env.get_template("mail/alert.txt.j2").render(context),
+        html=env.get_template("mail/alert.html.j2").render(context),
+        date=uow.calendar.local(stamp), reply_to=council.email)
+
+
+def _written(uow: UnitOfWork, row: OutboxMessage, payload: dict[str, Any],
+             stamp: datetime) -> Composed:
+    """The written proposal (or its reminder): the proposal itself, the deadline, and how to
+    answer; no calendar invitation (a written handling is no meeting)."""
+    council = uow.council
+    case = uow.cases.by_id(row.case_id)
+    meeting = uow.meetings.by_id(row.meeting_id)
+    handling = uow.written.of_meeting(meeting.id)
+    audience = INTERNAL if payload.get("audience") == INTERNAL.value else PUBLIC
+    hidden = content_hidden(case, audience)
+    due = uow.calendar.local(datetime.fromisoformat(payload["answer_by"]))
+    context = {
+        "subject": row.subject, "recipient": {"name": row.name},
+        "reminder": row.kind == MessageKind.WRITTEN_REMINDER.value,
+        "case": {"number": case.number, "title": case_title(case, audience),
+                 "exempt_basis": case.exempt_basis},
+        "meeting": {"ref": meeting.ref},
+        "proposal": publicity.written_proposal_for(handling.proposal, hidden)
+        or "Unnateke offentlegheit: få framlegget frå sekretariatet.",
+        "answer_by": f"{format_long_date(due.date())} kl. {due:%H:%M}",
+        "council": {"name": council.name, "email": council.email, "website": council.website},
+    }
+    env = _environment()
+    return Composed(
+        message_id=message_id(row.key, council.email), from_name=council.name,
+        from_address=council.email, to_name=row.name, to_address=row.address,
+        subject=row.subject, text=env.get_template("mail/written.txt.j2").render(context),
+        html=env.get_template("mail/written.html.j2").render(context),
+        date=uow.calendar.local(stamp), reply_to=council.email)
 
 
 def _event(uow: UnitOfWork, meeting: Meeting, detail: dict[str, Any], row: OutboxMessage,

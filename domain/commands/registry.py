@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from domain.errors import InvalidInput, NotFound
+from domain.operations.outbox import alert_messages
 from domain.rules.access import Actor, Permission, Scope
 from domain.rules.calendar import Clock
 from domain.store.tables import Case
@@ -230,6 +231,7 @@ def run(name: str, data: Mapping[str, Any] | CommandInput, actor: str | Actor | 
         check(cmd, uow, acting, payload)
         result = cmd.effect(uow, acting, payload)
         built = view(uow, result) if view is not None else None
+        alert_messages(uow)
         uow.commit()
     return Done(name, result, built, cmd.follow_ups(payload, result))
 

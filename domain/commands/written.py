@@ -6,12 +6,14 @@ from domain.commands.fields import CaseNumber, Day, MaybeText, PersonId, describ
 from domain.commands.registry import CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import add_item, take_off_agenda
+from domain.operations.outbox import written_proposal
 from domain.operations.substitutes import seats_of
 from domain.operations.written import ANSWER_TIME, adopt, fail_handling, open_handling
 from domain.rules.access import HERSELF, LEADER_OF_BODY, SECRETARIAT, Actor, Scope, allowed
 from domain.rules.calendar import format_date
 from domain.rules.lifecycle import check
 from domain.rules.numbering import agenda_number, written_ref
+from domain.rules.scheduling import written_reminder_at
 from domain.rules.terms import (
     BodyKind,
     CaseState,
@@ -111,6 +113,8 @@ def start_written(uow: UnitOfWork, actor: Actor, data: StartWritten) -> WrittenH
                 "om alle seier ja både til framlegget og til skriftleg handsaming.",
                 case=case, meeting=meeting, data={"members": members},
                 role=(Role.CHAIR, Role.DIRECTOR, Role.STAFF))
+    written_proposal(uow, meeting, case, due, members)
+    handling.next_check_at = written_reminder_at(uow.now, due) or due
     return handling
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from domain.operations.agenda import place_by_rule, place_on_agenda, take_off_agenda
 from domain.operations.deadlines import close_deadlines, open_deadline
+from domain.operations.outbox import alert_messages
 from domain.operations.paths import closed_meeting_required, remaining_path
 from domain.rules.access import SYSTEM_ACTOR, Actor
 from domain.rules.calendar import Clock, format_date
@@ -284,5 +285,6 @@ def reconcile(engine: Engine, clock: Clock, number: str) -> list[str]:
     """Reconcile one case by number in its own transaction (the case flow's body)."""
     with UnitOfWork(engine, clock) as uow:
         done = reconcile_case(uow, uow.cases.get(number))
+        alert_messages(uow)
         uow.commit()
     return done

@@ -12,6 +12,7 @@ from typing import Any
 from domain.engine.reconcile import reconcile_case
 from domain.errors import TingflytError
 from domain.operations.agenda import freeze_agenda
+from domain.operations.outbox import alert_messages
 from domain.operations.substitutes import process_call
 from domain.operations.written import process_written
 from domain.rules.access import SYSTEM_ACTOR
@@ -170,6 +171,7 @@ def sweep(engine: Engine, clock: Clock, *, max_rounds: int = 20) -> SweepReport:
                 try:
                     with UnitOfWork(engine, clock) as uow:
                         record = handler(uow, uow.due.row(model, row_id), report)
+                        alert_messages(uow)
                         uow.commit()
                     if record is not None:
                         record()  # only what was committed goes into the report

@@ -18,11 +18,13 @@ case, calendar sequence, recipient): writing the same intent twice writes one me
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from domain.rules.calendar import format_date
 from domain.rules.publicity import Audience
-from domain.rules.terms import MessageKind, OutboxStatus
+from domain.rules.recipients import written_recipients
+from domain.rules.terms import AlertKind, MessageKind, OutboxStatus
 from domain.store.tables import Absence, Case, Meeting, OutboxMessage, SubstituteCall
 from domain.store.uow import UnitOfWork
 
@@ -41,7 +43,8 @@ def _subject(kind: MessageKind, meeting: Meeting) -> str:
 
 def queue(uow: UnitOfWork, kind: MessageKind, person_id: str, *, meeting: Meeting | None = None,
           case: Case | None = None, sequence: int | None = None, discriminator: str = "",
-          payload: dict[str, Any] | None = None) -> OutboxMessage | None:
+          payload: dict[str, Any] | None = None, subject: str | None = None
+          ) -> OutboxMessage | None:
     """Write one message to ``person_id``, unless the same intent is written already. Returns
     the row written, or None."""
     about = meeting.ref if meeting is not None else case.number if case is not None else "-"
@@ -54,7 +57,7 @@ def queue(uow: UnitOfWork, kind: MessageKind, person_id: str, *, meeting: Meetin
         key=key, kind=kind.value, person_id=person.id, name=person.name, address=person.email,
         meeting_id=meeting.id if meeting is not None else None,
         case_id=case.id if case is not None else None, sequence=sequence,
-        subject=_subject(kind, meeting) if meeting is not None else kind.label,
+        subject=subject or (_subject(kind, meeting) if meeting is not None else kind.label),
         payload=dict(payload or {}), created_at=uow.now, status=OutboxStatus.PENDING.value,
         attempts=0, next_attempt_at=uow.now)
     uow.add(row)
@@ -81,3 +84,64 @@ def absence_confirmation(uow: UnitOfWork, meeting: Meeting, absence: Absence,
                  payload={"absence": absence.id, "kind": absence.kind,
                           "case": case.number if case else None,
                           "audience": Audience.INTERNAL.value})
+
+
+#: The subject of an alert's e-mail, by its kind (the case or meeting follows).
+ALERT_SUBJECTS = {
+    AlertKind.DEADLINE_NEAR: "Påminning om frist",
+    AlertKind.DEADLINE_MISSED: "Fristen er passert",
+    AlertKind.URGENT_CASE: "Hastesak",
+    AlertKind.NOTICE_LATE: "Innkallinga er sein",
+    AlertKind.NO_MEETING: "Saka har ikkje noko møte",
+    AlertKind.OUTCOME_MISSING: "Utfallet er ikkje ført",
+    AlertKind.SEAT_OPEN: "Plassen står open",
+    AlertKind.QUORUM_RISK: "Fare for at møtet ikkje er vedtaksført",
+    AlertKind.WRITTEN_FAILED: "Den skriftlege handsaminga fall",
+    AlertKind.MESSAGE_FAILED: "E-post kom ikkje fram",
+}
+
+
+def alert_messages(uow: UnitOfWork) -> int:
+    """Every alert raised in this unit, by e-mail to each of its recipients (the reminders:
+    the preparation deadline to the chief executive who prepares the case, an urgent case with
+    its lawful options to the leaders, an overdue follow-up to its owner, a missing outcome to
+    the chair and the daily leader). Called before the unit commits, so the message is written
+    with the alert; the alert's key keeps the message unique."""
+    raised, uow.raised = uow.raised, []
+    written = 0
+    for alert in raised:
+        case = uow.cases.find(alert.case_id) if alert.case_id is not None else None
+        meeting = uow.meetings.find(alert.meeting_id) if alert.meeting_id is not None else None
+        about = case.number if case is not None else meeting.ref if meeting is not None else ""
+        subject = f"{ALERT_SUBJECTS.get(AlertKind(alert.kind), 'Varsel')}" + (
+            f": {'sak ' if case is not None else ''}{about}" if about else "")
+        for person in alert.recipients:
+            if uow.people.find(person) is None:
+                continue
+            row = queue(uow, MessageKind.ALERT, person, case=case, meeting=meeting,
+                        discriminator=alert.key, subject=subject,
+                        payload={"alert": alert.key, "alert_kind": alert.kind,
+                                 "severity": alert.severity, "message": alert.message,
+                                 "meeting": meeting.ref if meeting is not None else None,
+                                 "audience": Audience.INTERNAL.value})
+            written += row is not None
+    return written
+
+
+def written_proposal(uow: UnitOfWork, meeting: Meeting, case: Case, answer_by: datetime,
+                     members: list[str], *, reminder: bool = False) -> int:
+    """The written proposal (KL § 11-8 (2)) to every member, the recused too (she must know
+    that her recusal ends the handling), with the deadline and how to answer; or, with
+    ``reminder``, the reminder to those in ``members`` (who have not answered yet)."""
+    kind = MessageKind.WRITTEN_REMINDER if reminder else MessageKind.WRITTEN_PROPOSAL
+    local = uow.calendar.local(answer_by)
+    lead = "Påminning: svar på skriftleg handsaming" if reminder else "Skriftleg handsaming"
+    subject = (f"{lead} av sak {case.number}, svar innan {format_date(local.date())} kl. "
+               f"{local:%H:%M}")
+    written = 0
+    for person in written_recipients(members):
+        written += queue(uow, kind, person.person_id, meeting=meeting, case=case,
+                         subject=subject, payload={"audience": Audience.INTERNAL.value,
+                                                   "answer_by": answer_by.isoformat()}
+                         ) is not None
+    return written

@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 from domain.errors import RuleViolation
+from domain.operations.outbox import written_proposal
 from domain.operations.outcomes import apply_outcome
 from domain.operations.substitutes import seats_of
 from domain.rules.access import SYSTEM_ACTOR, Actor
+from domain.rules.scheduling import written_reminder_at
 from domain.rules.terms import (
     AlertKind,
     CaseState,
@@ -105,7 +107,23 @@ def process_written(uow: UnitOfWork, handling: WrittenHandling) -> str | None:
         return None
     if uow.now <= handling.answer_by:
         handling.next_check_at = handling.answer_by + timedelta(seconds=1)
-        return None
+        remind = written_reminder_at(handling.started_at, handling.answer_by)
+        if handling.reminded_at is not None or remind is None:
+            return None
+        if uow.now < remind:
+            handling.next_check_at = remind
+            return None
+        handling.reminded_at = uow.now
+        case = uow.cases.by_id(handling.case_id)
+        meeting = uow.meetings.by_id(handling.meeting_id)
+        answered = uow.written.answered(handling.id)
+        missing = [s.member_id for s in seats_of(uow, meeting.body_id)
+                   if s.member_id not in answered]
+        if not missing:
+            return None
+        written_proposal(uow, meeting, case, handling.answer_by, missing, reminder=True)
+        return (f"Påminning om skriftleg handsaming av sak {case.number} sendt til "
+                f"{len(missing)} som ikkje har svart.")
     case = uow.cases.by_id(handling.case_id)
     meeting = uow.meetings.by_id(handling.meeting_id)
     members = [s.member_id for s in seats_of(uow, meeting.body_id)]

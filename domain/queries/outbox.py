@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.errors import NotAllowed, NotFound
+from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.queries.format import iso
 from domain.rules.terms import MessageKind, OutboxStatus
 from domain.store.tables import OutboxMessage
@@ -43,8 +43,6 @@ def outbox_list(uow: UnitOfWork, *, actor_id: str | None, status: str | None = N
         try:
             status = OutboxStatus(status).value
         except ValueError:
-            from domain.errors import InvalidInput
-
             raise InvalidInput(f"«{status}» er ingen status i utboksen.",
                                "Bruk [field:status] pending, sending, sent eller failed.",
                                field="status") from None

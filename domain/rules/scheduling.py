@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from domain.errors import NotFound, RuleViolation
 from domain.rules.calendar import CouncilCalendar, format_date
@@ -47,6 +47,18 @@ DEFAULT_URGENCY_AUTHORITY: frozenset[CaseKind] = URGENCY_AUTHORITY_KINDS - ASSEM
 
 #: Days a written handling (skriftleg handsaming) needs for every member to answer.
 WRITTEN_HANDLING_WORKING_DAYS = 3
+
+#: Those who have not answered a written proposal are reminded this long before the deadline,
+#: if the handling has run at least ``WRITTEN_REMINDER_AFTER`` by then (a window of a few hours
+#: gets no reminder: the proposal itself is the reminder).
+WRITTEN_REMINDER_BEFORE = timedelta(hours=24)
+WRITTEN_REMINDER_AFTER = timedelta(hours=12)
+
+
+def written_reminder_at(started_at: datetime, answer_by: datetime) -> datetime | None:
+    """When the members who have not answered a written proposal get a reminder, if at all."""
+    at = answer_by - WRITTEN_REMINDER_BEFORE
+    return at if at - started_at >= WRITTEN_REMINDER_AFTER else None
 
 
 @dataclass(frozen=True)

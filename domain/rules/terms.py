@@ -355,6 +355,9 @@ class MessageKind(StrEnum):
     CANCELLATION = "cancellation"  # avlysing, with the calendar cancellation
     CALL_IN = "call_in"  # førespurnad til varamedlem
     ABSENCE = "absence_confirmation"  # stadfesting av forfall
+    ALERT = "alert"  # varsel: påminning om frist, hastesak, passert frist, manglande utfall
+    WRITTEN_PROPOSAL = "written_proposal"  # framlegg til skriftleg handsaming, KL § 11-8 (2)
+    WRITTEN_REMINDER = "written_reminder"  # påminning til dei som ikkje har svart
 
     @property
     def label(self) -> str:
@@ -367,6 +370,9 @@ MESSAGE_KIND_LABELS: dict[MessageKind, str] = {
     MessageKind.CANCELLATION: "avlysing",
     MessageKind.CALL_IN: "førespurnad til varamedlem",
     MessageKind.ABSENCE: "stadfesting av forfall",
+    MessageKind.ALERT: "varsel",
+    MessageKind.WRITTEN_PROPOSAL: "framlegg til skriftleg handsaming",
+    MessageKind.WRITTEN_REMINDER: "påminning om skriftleg svar",
 }
 
 #: The messages that carry the meeting's calendar invitation (so their recipients have it).

@@ -524,6 +524,8 @@ class WrittenHandling(Base):
     closed_at: Mapped[datetime | None]
     outcome_note: Mapped[str | None] = mapped_column(Text)
     next_check_at: Mapped[datetime | None]
+    #: When those who had not answered were reminded (once), if they were.
+    reminded_at: Mapped[datetime | None]
 
 
 class WrittenAnswer(Base):

@@ -80,6 +80,9 @@ class UnitOfWork:
         #: Values derived once per unit from what only ``init`` changes (the bodies as rule
         #: values); ``init`` clears it when it has loaded the file.
         self.memo: dict[str, Any] = {}
+        #: The alerts raised in this unit, for the messages that tell their recipients
+        #: (``domain.operations.outbox.alert_messages``, before the commit).
+        self.raised: list[Alert] = []
         self.cases: CaseRepository
         self.meetings: MeetingRepository
         self.agenda: AgendaRepository
@@ -279,6 +282,7 @@ class UnitOfWork:
                       meeting_id=meeting.id if meeting else None,
                       recipients=sorted(set(recipients)), message=message)
         self.session.add(alert)
+        self.raised.append(alert)
         return alert
 
 

@@ -94,6 +94,9 @@ class Season:
     def now(self) -> datetime:
         return self.clock.now()
 
+    #: Called after every step with the clock: delivers the outbox (set by the demo).
+    deliver: Callable[[Any], None] | None = None
+
     def schedule(self, when: datetime, label: str, action: Callable[[], None]) -> None:
         heapq.heappush(self.queue, (max(when, self.now()), next(self._order), label, action))
 
@@ -125,6 +128,8 @@ class Season:
             if due is not None and due <= moment:
                 self.runner.sweep(moment)
             self.after_tick()
+            if self.deliver is not None:  # the dispatcher, as the service runs it each minute
+                self.deliver(self.clock)
             progress(moment)
 
     def after_tick(self) -> None:
@@ -772,9 +777,34 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
                   + (f" ({', '.join(late)})" if late else "") + ".")
     reminders = sum(1 for a in summary["alerts"] if a["kind"] == "deadline_near")
     console.print(f"  Varsel sende: {len(summary['alerts'])} (av dei {reminders} påminningar).")
+    outbox = stats.get("outbox")
+    if outbox is not None:
+        console.print("\nE-post til medlemene", style="bold")
+        kinds = ", ".join(f"{n} {label}" for label, n in outbox["kinds"].items())
+        console.print(f"  {outbox['sent']} meldingar skrivne som .eml-filer ({kinds}); "
+                      f"{outbox['failed']} feila.")
+        console.print(f"  Opne dei i eit e-postprogram: {out / 'utboks'}")
     console.print(f"\nOffentlege sakslister: {out / 'sakslister'}")
     console.print(f"Møtebøker (interne og offentlege): {out / 'moteboker'}")
     console.print(f"Samandraget: {out / 'samandrag.txt'}")
+
+
+def deliver_outbox(engine: Any, clock: Any, transport: Any) -> dict[str, Any]:
+    """The season's messages, delivered as the embedded default does (``.eml`` files in a
+    folder that a member's mail client opens as the e-mail she would get): what is left is
+    sent now, and what was sent is counted."""
+    from domain.rules.terms import MessageKind, OutboxStatus
+    from flows.app import read
+    from notifications.dispatch import dispatch
+
+    dispatch(engine, clock, transport)
+    rows = read(engine, clock, lambda uow: [(r.kind, r.status) for r in uow.outbox.listing()])
+    statuses = [status for _kind, status in rows]
+    rows = [kind for kind, _status in rows]
+    kinds = {MessageKind(k).label: n for k, n in sorted(
+        ((k, rows.count(k)) for k in set(rows)), key=lambda kv: -kv[1])}
+    return {"sent": statuses.count(OutboxStatus.SENT), "failed": statuses.count(
+        OutboxStatus.FAILED), "kinds": kinds}
 
 
 def write_minutes(summary: dict[str, Any], out: Path) -> int:
@@ -875,6 +905,11 @@ def _run(args: argparse.Namespace) -> int:
         screen.print(f"Prefect-API: {url}")
         runner = FlowRunner()
         season = Season(engine, plan, SEASON, runner, org)
+        from notifications.dispatch import dispatch
+        from notifications.transports.files import FileTransport
+
+        mail = FileTransport(out / "utboks")
+        season.deliver = lambda now: dispatch(engine, now, mail)
         total = (plan.end - plan.start).days or 1
         with quick_runs(), Progress(
                 TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[day]}"),
@@ -890,7 +925,8 @@ def _run(args: argparse.Namespace) -> int:
             progress.update(task, completed=total)
     summary = build_summary(engine, FixedClock(season.now()))
     stats = {"database": str(database), "flows": runner.counts, "events": season.events,
-             "seconds": wallclock.monotonic() - started}
+             "seconds": wallclock.monotonic() - started,
+             "outbox": deliver_outbox(engine, FixedClock(season.now()), mail)}
     print_summary(summary, out, stats, record)
     write_agendas(summary, out)
     write_minutes(summary, out)

@@ -23,8 +23,9 @@ from tests.integration.test_case_lifecycle import register
 RR = "RR-2026-08-27"
 
 
-def _outbox(db: Db) -> list:
-    return db.read(lambda uow: uow.outbox.listing())
+def _outbox(db: Db, kind: str | None = None) -> list:
+    rows = db.read(lambda uow: uow.outbox.listing())
+    return [r for r in rows if kind is None or r.kind == kind]
 
 
 def _notified(db: Db, ref: str = RR, *, exempt: bool = False) -> list[str]:
@@ -52,22 +53,24 @@ def test_the_notice_reaches_every_recipient_once_with_an_invitation(db: Db) -> N
     expected = db.read(lambda uow: [
         r for r in notice_recipients(uow, uow.meetings.get(RR))
         if r.why in (Why.MEMBER, Why.SUBSTITUTE, Why.ATTEND_AND_SPEAK)])
-    rows = _outbox(db)
+    rows = _outbox(db, "notice")
     assert sorted(r.person_id for r in rows) == sorted(r.person_id for r in expected)
     assert {r.kind for r in rows} == {"notice"} and {r.sequence for r in rows} == {0}
     # a second sweep, and the same freeze asked again, write nothing more
+    everything = len(_outbox(db))
     db.sweep()
-    assert len(_outbox(db)) == len(rows)
+    assert len(_outbox(db)) == everything
 
     transport = MemoryTransport()
     report = dispatch(db.engine, db.clock, transport)
-    assert report.sent == len(rows) and report.failed == 0 and transport.batches == 1
-    assert Counter(s.recipients[0] for s in transport.sent) == Counter(r.address for r in rows)
+    assert report.sent == everything and report.failed == 0 and transport.batches == 1
+    notices = [s for s in transport.sent if s.key.startswith("notice:")]
+    assert Counter(s.recipients[0] for s in notices) == Counter(r.address for r in rows)
     # run again, late: nothing is sent twice
     assert dispatch(db.engine, db.clock, transport).sent == 0
-    assert len(transport.sent) == len(rows)
+    assert len(transport.sent) == everything
 
-    message = _parse(transport.sent[0].message)
+    message = _parse(notices[0].message)
     parts = [p.get_content_type() for p in message.walk()]
     assert parts[:5] == ["multipart/mixed", "multipart/alternative", "text/plain",
                          "text/html", "text/calendar"]
@@ -81,16 +84,18 @@ def test_the_notice_reaches_every_recipient_once_with_an_invitation(db: Db) -> N
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert "Felles breiband for Ål og Flå" in text and "Tilråding i" in text
     assert "Meld forfall til sekretariatet" in text and "27. august 2026" in text
-    assert message["Message-ID"] == _parse(transport.sent[0].message)["Message-ID"]
+    assert message["Message-ID"].startswith("<notice.")
 
 
 def test_attend_and_speak_are_optional_participants(db: Db) -> None:
     _notified(db)
     transport = MemoryTransport()
     dispatch(db.engine, db.clock, transport)
-    rows = {r.address: r for r in _outbox(db)}
+    rows = {r.address: r for r in _outbox(db, "notice")}
     roles = {}
     for sent in transport.sent:
+        if not sent.key.startswith("notice:"):
+            continue
         message = _parse(sent.message)
         part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
         event = next(iter(Calendar.from_ical(part.get_content()).walk("VEVENT")))
@@ -105,7 +110,7 @@ def test_an_exempt_case_shows_its_content_only_to_those_who_may_read_it(db: Db) 
     _notified(db, exempt=True)
     transport = MemoryTransport()
     dispatch(db.engine, db.clock, transport)
-    for sent in transport.sent:
+    for sent in [s for s in transport.sent if s.key.startswith("notice:")]:
         text = _parse(sent.message).get_body(preferencelist=("plain",)).get_content()
         # everyone on this notice sits in, or serves, the body that handles the case
         assert "Søknad frå Løyndom AS" in text
@@ -115,7 +120,7 @@ def test_an_exempt_case_shows_its_content_only_to_those_who_may_read_it(db: Db) 
 def test_a_withdrawn_case_after_the_notice_sends_an_update_with_a_higher_sequence(
         db: Db) -> None:
     numbers = _notified(db)
-    before = len(_outbox(db))
+    before = len(_outbox(db, "notice"))
     db.run("case.withdraw", DIRECTOR, case=numbers[0], reason="Trekt av kommunen.")
     updates = [r for r in _outbox(db) if r.kind == "update"]
     assert len(updates) == before and {u.sequence for u in updates} == {1}
@@ -132,7 +137,7 @@ def test_a_withdrawn_case_after_the_notice_sends_an_update_with_a_higher_sequenc
 def test_a_cancellation_goes_to_everyone_who_had_the_invitation_and_no_one_else(
         db: Db) -> None:
     _notified(db)
-    invited = {r.person_id for r in _outbox(db)}
+    invited = {r.person_id for r in _outbox(db, "notice")}
     db.run("meeting.cancel", DIRECTOR, meeting=RR, reason="Styremøtet er flytta.")
     cancels = [r for r in _outbox(db) if r.kind == "cancellation"]
     assert {c.person_id for c in cancels} == invited and {c.sequence for c in cancels} == {1}
@@ -150,7 +155,7 @@ def test_a_cancellation_goes_to_everyone_who_had_the_invitation_and_no_one_else(
 
 def test_a_meeting_cancelled_before_its_notice_tells_no_one(db: Db) -> None:
     db.run("meeting.cancel", DIRECTOR, meeting=RR, reason="Ingen saker.")
-    assert _outbox(db) == []
+    assert _outbox(db, "cancellation") == []
 
 
 def test_a_substitute_is_asked_and_the_absent_member_gets_a_confirmation(db: Db) -> None:
@@ -244,3 +249,61 @@ def test_a_run_killed_between_send_and_mark_sends_again_only_after_the_lease(db:
     duplicates = sum(c - 1 for c in counts.values())
     assert duplicates == 1 and counts[rows[2].key] == 2
     assert {r.status for r in _outbox(db)} == {"sent"}
+
+
+def test_a_preparation_reminder_reaches_the_chief_executive_who_prepares_the_case(
+        db: Db) -> None:
+    from datetime import date, time
+
+    number = register(db)
+    lead = db.read(lambda uow: uow.cases.get(number).lead_id)
+    db.at(date(2026, 8, 10), time(8, 0))  # three days before the deadline of 13.08
+    db.sweep()
+    db.sweep()  # once: the alert and its messages are written once
+    alerts = [r for r in _outbox(db) if r.kind == "alert"]
+    assert {r.person_id for r in alerts} == {lead, "dagleg-leiar"}
+    assert all(r.subject == f"Påminning om frist: sak {number}" for r in alerts)
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)
+    text = _parse(transport.sent[0].message).get_body(preferencelist=("plain",)).get_content()
+    assert "Påminning" in text and "13.08.2026" in text and number in text
+
+
+def test_an_urgent_case_tells_the_leaders_its_lawful_options(db: Db) -> None:
+    from datetime import date
+
+    number = register(db, deadline=date(2026, 8, 20).isoformat())
+    rows = [r for r in _outbox(db) if r.kind == "alert"]
+    assert rows and {r.subject for r in rows} == {f"Hastesak: sak {number}"}
+    assert all("Lovlege vegar" in r.payload["message"] for r in rows)
+
+
+def test_the_written_proposal_goes_to_every_member_and_a_reminder_to_those_who_have_not_answered(
+        db: Db) -> None:
+    from datetime import date, timedelta
+
+    from tests.conftest import CHAIR
+    from tests.integration.test_session import MAYORS, _urgent_for_writing
+
+    number = _urgent_for_writing(db)
+    db.run("written.start", CHAIR, case=number, proposal="Regionrådet sluttar seg til.",
+           answer_by=date(2026, 8, 7))
+    proposals = [r for r in _outbox(db) if r.kind == "written_proposal"]
+    assert sorted(r.person_id for r in proposals) == sorted(MAYORS)
+    assert all(r.case_id is not None and "svar innan" in r.subject for r in proposals)
+    for member in MAYORS[:4]:
+        db.run("written.answer", member, case=number, person=member, proposal=True,
+               written=True)
+    handling = db.read(lambda uow: uow.written.open_for(uow.cases.get(number).id))
+    db.clock.set(handling.answer_by - timedelta(hours=23))
+    db.sweep()
+    db.sweep()
+    reminders = [r for r in _outbox(db) if r.kind == "written_reminder"]
+    assert sorted(r.person_id for r in reminders) == sorted(MAYORS[4:])
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)
+    sent = next(s for s in transport.sent if s.key.startswith("written_reminder:"))
+    text = _parse(sent.message).get_body(preferencelist=("plain",)).get_content()
+    assert "Regionrådet sluttar seg til." in text and "Vi har ikkje fått svaret ditt" in text
+    assert not any(p.get_content_type() == "text/calendar"
+                   for p in _parse(sent.message).walk())
