@@ -78,6 +78,10 @@ class Settings:
     def resolved_outbox_dir(self) -> Path:
         return self.outbox_dir or self.data_dir / "outbox"
 
+    def resolved_feeds_dir(self) -> Path:
+        """Where the public calendar feeds are kept (``<data dir>/feeds/<body>.ics``)."""
+        return self.data_dir / "feeds"
+
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url

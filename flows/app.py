@@ -62,6 +62,20 @@ def transport_for(config: Any = None) -> Any:
     return FileTransport(config.resolved_outbox_dir())
 
 
+def deliver(engine: Any, clock: Any, config: Any = None) -> dict[str, Any]:
+    """Send what the outbox holds that is due, then bring the public calendar feeds (one
+    ``.ics`` per body, in ``<data dir>/feeds``) up to date with what was changed."""
+    from domain.store.uow import UnitOfWork
+    from notifications.dispatch import dispatch
+    from notifications.feeds import write_feeds
+
+    config = config or settings()
+    report = dispatch(engine, clock, transport_for(config)).as_dict()
+    with UnitOfWork(engine, clock, readonly=True) as uow:
+        written = write_feeds(uow, config.resolved_feeds_dir())
+    return {**report, "feeds": [str(p) for p in written]}
+
+
 def clock_for(now: datetime | None) -> Any:
     from domain.rules.calendar import FixedClock, SystemClock
 

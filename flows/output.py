@@ -416,6 +416,9 @@ def render_sweep(report: dict[str, Any]) -> None:
         console.print(f"  Ikkje gjort (prøvast att ved neste gjennomgang): {line}")
     if not (report["meetings"] or report["deadlines"] or report["cases"]):
         console.print("  Ingenting var forfalle.")
+    outbox = report.get("outbox")
+    if outbox and (outbox["sent"] or outbox["retried"] or outbox["failed"]):
+        render_dispatch(outbox)
 
 
 def render_journal(entries: list[dict[str, Any]]) -> None:

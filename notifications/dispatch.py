@@ -29,6 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from domain.errors import NotFound
+from domain.queries.outbox import require_secretariat
 from domain.rules.calendar import Clock
 from domain.rules.terms import AlertKind
 from domain.store.uow import Engine, UnitOfWork
@@ -190,6 +192,22 @@ def _alert(uow: UnitOfWork, message_id: int, name: str, reason: str) -> None:
               f"E-posten til {name} (utboks {message_id}) kom ikkje fram: {reason}. Sjå "
               "[cmd:outbox.show] og send på nytt med [cmd:outbox.retry] når adressa er retta.",
               recipients=[uow.council.director_id], severity="critical")
+
+
+def retry_failed(engine: Engine, clock: Clock, *, actor_id: str | None,
+                 ids: list[int] | None = None) -> int:
+    """Put failed messages (``ids``, or all) back to be sent now: the secretariat's to do, once
+    the address or the server is put right."""
+    with UnitOfWork(engine, clock) as uow:
+        require_secretariat(uow, actor_id)
+        if ids:
+            missing = [i for i in ids if uow.outbox.get(i) is None]
+            if missing:
+                raise NotFound(f"Utboksen har inga melding {', '.join(map(str, missing))}.",
+                               "Sjå id-ane med [cmd:outbox.list].", field="id")
+        again = uow.outbox.retry(ids, uow.now)
+        uow.commit()
+    return again
 
 
 def next_due(engine: Engine, clock: Clock) -> datetime | None:

@@ -32,7 +32,7 @@ from domain.rules.recipients import Why
 from domain.rules.terms import MessageKind
 from domain.store.tables import Meeting, OutboxMessage
 from domain.store.uow import UnitOfWork
-from notifications.agenda import render_agenda_html
+from notifications.agenda import render_agenda_html, render_agenda_text
 from notifications.invites import Attendee, MeetingEvent, invitation
 from notifications.mime import Attachment, Composed
 
@@ -115,6 +115,8 @@ def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
         raise ValueError(f"outbox {row.id}: a {kind.value} without a meeting")
     audience = INTERNAL if payload.get("audience") == INTERNAL.value else PUBLIC
     detail = meeting_detail(uow, meeting, audience)
+    if kind == MessageKind.ANNOUNCEMENT:
+        return _announcement(uow, row, detail, stamp)
     council_view = {"name": council.name, "email": council.email, "website": council.website}
     context: dict[str, Any] = {
         "kind": kind.value, "subject": row.subject, "meeting": detail,
@@ -192,6 +194,20 @@ def _alert(uow: UnitOfWork, row: OutboxMessage, payload: dict[str, Any],
         subject=row.subject, text=env.get_template("mail/alert.txt.j2").render(context),
         html=env.get_template("mail/alert.html.j2").render(context),
         date=uow.calendar.local(stamp), reply_to=council.email)
+
+
+def _announcement(uow: UnitOfWork, row: OutboxMessage, detail: dict[str, Any],
+                  stamp: datetime) -> Composed:
+    """The public announcement: the public agenda itself (the document that is published),
+    as text and HTML; nothing in it that the public may not read."""
+    council = uow.council
+    council_view = org_view(uow)["council"]
+    return Composed(
+        message_id=message_id(row.key, council.email), from_name=council.name,
+        from_address=council.email, to_name=row.name, to_address=row.address,
+        subject=row.subject, text=render_agenda_text(detail, council_view),
+        html=render_agenda_html(detail, council_view), date=uow.calendar.local(stamp),
+        reply_to=council.email)
 
 
 def _written(uow: UnitOfWork, row: OutboxMessage, payload: dict[str, Any],

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.operations.outbox import queue
+from domain.operations.outbox import announcement, queue
 from domain.operations.recipients import notice_recipients
 from domain.rules.publicity import notice_audience
 from domain.rules.recipients import Why
@@ -55,7 +55,7 @@ def meeting_notice(uow: UnitOfWork, meeting: Meeting) -> int:
     """The notice and invitation to everyone the recipients rule names (at the freeze)."""
     if not _sends_invitations(meeting):
         return 0
-    written = 0
+    written = int(announcement(uow, meeting) is not None)
     for recipient in notice_recipients(uow, meeting):
         if recipient.why in INVITED:
             written += _invitation(uow, MessageKind.NOTICE, meeting, recipient.person_id,

@@ -38,23 +38,29 @@ def _subject(kind: MessageKind, meeting: Meeting) -> str:
         MessageKind.CANCELLATION: f"Avlyst: {body}, møte {day}",
         MessageKind.CALL_IN: f"Kan du møte som varamedlem? {body}, møte {day}",
         MessageKind.ABSENCE: f"Forfall registrert: {body}, møte {day}",
+        MessageKind.ANNOUNCEMENT: f"Kunngjering: {body}, møte {day}",
     }[kind]
 
 
 def queue(uow: UnitOfWork, kind: MessageKind, person_id: str, *, meeting: Meeting | None = None,
           case: Case | None = None, sequence: int | None = None, discriminator: str = "",
-          payload: dict[str, Any] | None = None, subject: str | None = None
-          ) -> OutboxMessage | None:
-    """Write one message to ``person_id``, unless the same intent is written already. Returns
-    the row written, or None."""
+          payload: dict[str, Any] | None = None, subject: str | None = None,
+          address: str | None = None) -> OutboxMessage | None:
+    """Write one message to ``person_id`` (or, with ``address``, to that address under the
+    name ``person_id``), unless the same intent is written already. Returns the row written,
+    or None."""
     about = meeting.ref if meeting is not None else case.number if case is not None else "-"
     key = ":".join(str(part) for part in (
         kind.value, about, "" if sequence is None else sequence, discriminator, person_id))
     if uow.outbox.has(key):
         return None
-    person = uow.people.get(person_id, field="person")
+    if address is not None:  # not a person: the council's own address (the announcement)
+        person_key, name, email = None, person_id, address
+    else:
+        person = uow.people.get(person_id, field="person")
+        person_key, name, email = person.id, person.name, person.email
     row = OutboxMessage(
-        key=key, kind=kind.value, person_id=person.id, name=person.name, address=person.email,
+        key=key, kind=kind.value, person_id=person_key, name=name, address=email,
         meeting_id=meeting.id if meeting is not None else None,
         case_id=case.id if case is not None else None, sequence=sequence,
         subject=subject or (_subject(kind, meeting) if meeting is not None else kind.label),
@@ -145,3 +151,13 @@ def written_proposal(uow: UnitOfWork, meeting: Meeting, case: Case, answer_by: d
                                                    "answer_by": answer_by.isoformat()}
                          ) is not None
     return written
+
+
+def announcement(uow: UnitOfWork, meeting: Meeting) -> OutboxMessage | None:
+    """The public announcement (kunngjering, KL § 11-3) of every meeting, also one that will be
+    closed: the public agenda, where an exempt case shows only its neutral title and legal
+    basis, to the council's own address, from which it is published."""
+    council = uow.council
+    return queue(uow, MessageKind.ANNOUNCEMENT, f"{council.name} (kunngjering)",
+                 meeting=meeting, sequence=meeting.calendar_sequence, address=council.email,
+                 payload={"audience": Audience.PUBLIC.value})

@@ -358,6 +358,7 @@ class MessageKind(StrEnum):
     ALERT = "alert"  # varsel: påminning om frist, hastesak, passert frist, manglande utfall
     WRITTEN_PROPOSAL = "written_proposal"  # framlegg til skriftleg handsaming, KL § 11-8 (2)
     WRITTEN_REMINDER = "written_reminder"  # påminning til dei som ikkje har svart
+    ANNOUNCEMENT = "announcement"  # kunngjering av møtet, med den offentlege sakslista
 
     @property
     def label(self) -> str:
@@ -373,6 +374,7 @@ MESSAGE_KIND_LABELS: dict[MessageKind, str] = {
     MessageKind.ALERT: "varsel",
     MessageKind.WRITTEN_PROPOSAL: "framlegg til skriftleg handsaming",
     MessageKind.WRITTEN_REMINDER: "påminning om skriftleg svar",
+    MessageKind.ANNOUNCEMENT: "kunngjering",
 }
 
 #: The messages that carry the meeting's calendar invitation (so their recipients have it).

@@ -11,10 +11,13 @@ from flows.cli.common import AsOpt, JsonOpt, command
 
 def sweep_command(json_output: JsonOpt = False) -> None:
     """Gjer alt som er forfalle: innkallingar, påminningar, fristar, saker som skal vidare."""
+    from flows.app import deliver
     from flows.output import render_sweep
 
     with command(json_output, flows=True) as s:
-        s.emit(s.sweep(), render_sweep)
+        report = s.sweep()
+        report["outbox"] = deliver(s.engine, s.clock)
+        s.emit(report, render_sweep)
 
 
 def journal_command(

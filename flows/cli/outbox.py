@@ -84,31 +84,22 @@ def outbox_retry(
     json_output: JsonOpt = False,
 ) -> None:
     """Prøv feila meldingar på nytt (etter at adressa eller tenaren er retta), og send no."""
-    from domain.queries.outbox import require_secretariat
-    from flows.app import transport_for
+    from flows.app import deliver
     from flows.output import render_dispatch
-    from notifications.dispatch import dispatch
+    from notifications.dispatch import retry_failed
 
     with command(json_output) as s:
-        from domain.store.uow import UnitOfWork
-
-        with UnitOfWork(s.engine, s.clock) as uow:
-            require_secretariat(uow, actor)
-            again = uow.outbox.retry(message_ids or None, uow.now)
-            uow.commit()
-        report = dispatch(s.engine, s.clock, transport_for()).as_dict()
-        s.emit({"retried": again, **report}, render_dispatch)
+        again = retry_failed(s.engine, s.clock, actor_id=actor, ids=message_ids or None)
+        s.emit({"retried": again, **deliver(s.engine, s.clock)}, render_dispatch)
 
 
 @app.command("send")
 def outbox_send(actor: AsOpt = None, json_output: JsonOpt = False) -> None:
     """Send det som ventar no (det gjer tenesta elles kvart minutt)."""
     from domain.queries.outbox import require_secretariat
-    from flows.app import transport_for
+    from flows.app import deliver
     from flows.output import render_dispatch
-    from notifications.dispatch import dispatch
 
     with command(json_output) as s:
         s.read(require_secretariat, actor)
-        report = dispatch(s.engine, s.clock, transport_for()).as_dict()
-        s.emit({"retried": 0, **report}, render_dispatch)
+        s.emit({"retried": 0, **deliver(s.engine, s.clock)}, render_dispatch)

@@ -307,3 +307,20 @@ def test_the_written_proposal_goes_to_every_member_and_a_reminder_to_those_who_h
     assert "Regionrådet sluttar seg til." in text and "Vi har ikkje fått svaret ditt" in text
     assert not any(p.get_content_type() == "text/calendar"
                    for p in _parse(sent.message).walk())
+
+
+def test_every_notice_is_announced_publicly_without_the_exempt_content(db: Db) -> None:
+    _notified(db, exempt=True)
+    announced = _outbox(db, "announcement")
+    assert len(announced) == 1 and announced[0].person_id is None
+    assert announced[0].address == "post@hallingdal-ipr.example.org"
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)
+    sent = next(s for s in transport.sent if s.key.startswith("announcement:"))
+    message = _parse(sent.message)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    for body in (text, html):
+        assert "Søknad om tilskot" in body and "offl. § 13" in body
+        assert "Løyndom" not in body and "Tilråding i" not in body
+    assert not any(p.get_content_type() == "text/calendar" for p in message.walk())
