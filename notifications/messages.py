@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import lru_cache
+from html import escape
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -25,6 +26,7 @@ from domain.errors import render as render_markup
 from domain.queries.cases import case_title, content_hidden
 from domain.queries.format import INTERNAL, PUBLIC
 from domain.queries.meetings import meeting_detail, meeting_summary
+from domain.queries.minutes import minutes_view
 from domain.queries.organisation import org_view
 from domain.rules import publicity
 from domain.rules.calendar import format_long_date
@@ -35,6 +37,7 @@ from domain.store.uow import UnitOfWork
 from notifications.agenda import render_agenda_html, render_agenda_text
 from notifications.invites import Attendee, MeetingEvent, invitation
 from notifications.mime import Attachment, Composed
+from notifications.minutes import render_minutes_html, render_minutes_text
 
 #: The message kinds that carry the calendar object, and its METHOD.
 CALENDAR_METHOD = {MessageKind.NOTICE: "REQUEST", MessageKind.UPDATE: "REQUEST",
@@ -58,6 +61,20 @@ def _environment() -> Environment:
     env.filters["long_date"] = lambda v: format_long_date(datetime.fromisoformat(v).date())
     env.filters["hm"] = lambda v: datetime.fromisoformat(v).strftime("%H:%M")
     return env
+
+
+def _once(uow: UnitOfWork, key: tuple[Any, ...], make: Any) -> Any:
+    """What every message of a batch about the same meeting and audience shares (the meeting's
+    read model, its agenda document, the council's header), made once per unit of work: the
+    dispatcher renders a batch in one unit that changes nothing it reads."""
+    cache = uow.memo.setdefault("messages", {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def _council_view(uow: UnitOfWork) -> dict[str, Any]:
+    return _once(uow, ("council",), lambda: org_view(uow)["council"])
 
 
 def domain_of(address: str) -> str:
@@ -114,9 +131,12 @@ def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
     if meeting is None:
         raise ValueError(f"outbox {row.id}: a {kind.value} without a meeting")
     audience = INTERNAL if payload.get("audience") == INTERNAL.value else PUBLIC
-    detail = meeting_detail(uow, meeting, audience)
+    detail = _once(uow, ("detail", meeting.id, audience),
+                   lambda: meeting_detail(uow, meeting, audience))
     if kind == MessageKind.ANNOUNCEMENT:
         return _announcement(uow, row, detail, stamp)
+    if kind == MessageKind.MINUTES:
+        return _minutes(uow, row, meeting, audience, stamp)
     council_view = {"name": council.name, "email": council.email, "website": council.website}
     context: dict[str, Any] = {
         "kind": kind.value, "subject": row.subject, "meeting": detail,
@@ -155,8 +175,8 @@ def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
         calendar = invitation(_event(uow, meeting, detail, row, payload), method=method,
                               stamp=stamp)
         if kind != MessageKind.CANCELLATION:
-            agenda = render_agenda_html(detail, org_view(uow)["council"],
-                                        internal=audience == INTERNAL)
+            agenda = _once(uow, ("agenda", meeting.id, audience), lambda: render_agenda_html(
+                detail, _council_view(uow), internal=audience == INTERNAL))
             attachments = (Attachment(f"saksliste-{meeting.ref}.html", "text/html",
                                       agenda.encode("utf-8")),)
     return Composed(
@@ -201,13 +221,37 @@ def _announcement(uow: UnitOfWork, row: OutboxMessage, detail: dict[str, Any],
     """The public announcement: the public agenda itself (the document that is published),
     as text and HTML; nothing in it that the public may not read."""
     council = uow.council
-    council_view = org_view(uow)["council"]
+    council_view = _council_view(uow)
     return Composed(
         message_id=message_id(row.key, council.email), from_name=council.name,
         from_address=council.email, to_name=row.name, to_address=row.address,
         subject=row.subject, text=render_agenda_text(detail, council_view),
         html=render_agenda_html(detail, council_view), date=uow.calendar.local(stamp),
         reply_to=council.email)
+
+
+def _minutes(uow: UnitOfWork, row: OutboxMessage, meeting: Meeting, audience: Any,
+             stamp: datetime) -> Composed:
+    """The minutes themselves in the body (text and HTML), as the recipient may read them."""
+    council = uow.council
+    council_view = _council_view(uow)
+    minutes = _once(uow, ("minutes", meeting.id, audience),
+                    lambda: minutes_view(uow, meeting, audience))
+    intro = (f"Hei, {row.name}.\n\nHer er møteboka frå møtet i {meeting.body.name} "
+             f"{format_long_date(meeting.day)} ({meeting.ref}). Ho vert godkjend i neste "
+             f"møte; merknader sender du til sekretariatet, {council.email}.\n\n")
+    html = render_minutes_html(minutes, council_view)
+    html_intro = (f"<p>Hei, {escape(row.name)}.</p><p>Her er møteboka frå møtet i "
+                  f"{escape(meeting.body.name)} {format_long_date(meeting.day)} "
+                  f"({escape(meeting.ref)}). Ho vert godkjend i neste møte; merknader sender "
+                  f"du til sekretariatet, {escape(council.email)}.</p>")
+    html = html.replace("<body>", "<body>" + html_intro, 1) if "<body>" in html \
+        else html_intro + html
+    return Composed(
+        message_id=message_id(row.key, council.email), from_name=council.name,
+        from_address=council.email, to_name=row.name, to_address=row.address,
+        subject=row.subject, text=intro + render_minutes_text(minutes, council_view),
+        html=html, date=uow.calendar.local(stamp), reply_to=council.email)
 
 
 def _written(uow: UnitOfWork, row: OutboxMessage, payload: dict[str, Any],

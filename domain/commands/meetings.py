@@ -9,7 +9,7 @@ from domain.commands.registry import SWEEP, CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import freeze_agenda
 from domain.operations.deadlines import close_deadlines
-from domain.operations.invitations import meeting_cancellation
+from domain.operations.invitations import meeting_cancellation, minutes_to_members
 from domain.operations.meetings import create_meeting, status_label, wake_waiting_cases
 from domain.operations.scopes import meeting_body
 from domain.rules.access import LEADER_OF_BODY, SECRETARIAT, Actor, Scope, allowed
@@ -152,4 +152,40 @@ def cancel_meeting(uow: UnitOfWork, actor: Actor, data: CancelMeeting) -> Meetin
                 f"Møtet {meeting_label(uow, meeting)} er avlyst"
                 + (f"; sakene {', '.join(moved)} går til neste møte." if moved else "."),
                 meeting=meeting, reason=reason, role=(Role.DIRECTOR, Role.STAFF, Role.CHAIR))
+    return meeting
+
+
+class SendMinutes(CommandInput):
+    """Sende møteboka til medlemene (send the minutes to the members)."""
+
+    meeting: MeetingRef
+
+
+@command("meeting.send_minutes", SendMinutes, what="sende møteboka", scope=meeting_body,
+         allowed=allowed(SECRETARIAT, LEADER_OF_BODY))
+def send_minutes(uow: UnitOfWork, actor: Actor, data: SendMinutes) -> Meeting:
+    """Send the minutes of a held meeting to its members, once every case on it has its
+    outcome: they are then final for sending (the body approves them at its next meeting)."""
+    meeting = uow.meetings.get(data.meeting)
+    if meeting.minutes_sent_at is not None:
+        raise RuleViolation(
+            f"Møteboka for {meeting.ref} vart send "
+            f"{uow.calendar.local(meeting.minutes_sent_at):%d.%m.%Y kl. %H:%M}.",
+            f"Sjå meldingane med [cmd:outbox.list|meeting={meeting.ref}].", field="meeting")
+    if meeting.status != MeetingStatus.HELD:
+        raise RuleViolation(f"Møtet {meeting.ref} er {status_label(meeting)}; berre eit halde "
+                            "møte har ei møtebok å sende.",
+                            "Før oppmøtet og utfalla først.", field="meeting")
+    waiting = [c.number for c in uow.cases.on_agenda_of(meeting.id, state=CaseState.ON_AGENDA,
+                                                         ordered=True)]
+    if waiting:
+        raise RuleViolation(f"Utfallet er ikkje ført for sak {', '.join(waiting)} i "
+                            f"{meeting.ref}; møteboka er ikkje ferdig.",
+                            "Før utfallet med [cmd:case.vote] eller [cmd:case.decide] først.",
+                            field="meeting")
+    sent = minutes_to_members(uow, meeting)
+    meeting.minutes_sent_at = uow.now
+    uow.journal(actor, "meeting.send_minutes",
+                f"Møteboka for {meeting_label(uow, meeting)} er send til {sent} mottakarar.",
+                meeting=meeting, role=(Role.DIRECTOR, Role.STAFF, Role.CHAIR))
     return meeting

@@ -107,6 +107,7 @@ MODULES: dict[str, str] = {
     "meeting.attend": "domain.commands.attendance",
     "meeting.cancel": "domain.commands.meetings",
     "meeting.notice": "domain.commands.meetings",
+    "meeting.send_minutes": "domain.commands.meetings",
     "substitute.answer": "domain.commands.attendance",
     "written.answer": "domain.commands.written",
     "written.start": "domain.commands.written",

@@ -115,3 +115,22 @@ def substitute_joined(uow: UnitOfWork, meeting: Meeting, call: SubstituteCall,
                        seat=call.seat_id, for_case=case.number if case else None)
 
 
+
+
+def minutes_to_members(uow: UnitOfWork, meeting: Meeting) -> int:
+    """The minutes to the body's members, the substitutes who sat and those who attend and
+    speak, each as her audience may read them (an exempt case's content only for those who
+    may read it)."""
+    people: dict[str, str] = {}
+    for recipient in notice_recipients(uow, meeting):
+        if recipient.why in (*INVITED, Why.ABSENT):
+            people.setdefault(recipient.person_id, str(recipient.why))
+    for row in uow.sitting.attendance_of(meeting.id):
+        people.setdefault(row.person_id, str(Why.SUBSTITUTE))
+    written = 0
+    for person, why in people.items():
+        audience = notice_audience(uow.people.actor(person), meeting.body_id,
+                                   sits=why == Why.SUBSTITUTE)
+        written += queue(uow, MessageKind.MINUTES, person, meeting=meeting,
+                         payload={"why": why, "audience": audience.value}) is not None
+    return written

@@ -39,6 +39,7 @@ def _subject(kind: MessageKind, meeting: Meeting) -> str:
         MessageKind.CALL_IN: f"Kan du møte som varamedlem? {body}, møte {day}",
         MessageKind.ABSENCE: f"Forfall registrert: {body}, møte {day}",
         MessageKind.ANNOUNCEMENT: f"Kunngjering: {body}, møte {day}",
+        MessageKind.MINUTES: f"Møtebok: {body}, møte {day}",
     }[kind]
 
 

@@ -55,6 +55,6 @@ def outbox_message(uow: UnitOfWork, message_id: int, *, actor_id: str | None) ->
     require_secretariat(uow, actor_id)
     row = uow.outbox.get(message_id)
     if row is None:
-        raise NotFound(f"Utboksen har ingen melding {message_id}.",
+        raise NotFound(f"Utboksen har inga melding {message_id}.",
                        "Sjå id-ane med [cmd:outbox.list].", field="id")
     return row

@@ -359,6 +359,7 @@ class MessageKind(StrEnum):
     WRITTEN_PROPOSAL = "written_proposal"  # framlegg til skriftleg handsaming, KL § 11-8 (2)
     WRITTEN_REMINDER = "written_reminder"  # påminning til dei som ikkje har svart
     ANNOUNCEMENT = "announcement"  # kunngjering av møtet, med den offentlege sakslista
+    MINUTES = "minutes"  # møteboka til medlemene
 
     @property
     def label(self) -> str:
@@ -375,6 +376,7 @@ MESSAGE_KIND_LABELS: dict[MessageKind, str] = {
     MessageKind.WRITTEN_PROPOSAL: "framlegg til skriftleg handsaming",
     MessageKind.WRITTEN_REMINDER: "påminning om skriftleg svar",
     MessageKind.ANNOUNCEMENT: "kunngjering",
+    MessageKind.MINUTES: "møtebok",
 }
 
 #: The messages that carry the meeting's calendar invitation (so their recipients have it).

@@ -252,6 +252,8 @@ class Meeting(Base):
     #: on every change the invited can see (an agenda change after the notice, the
     #: cancellation), never on one they cannot.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: When the minutes were sent to the members (``meeting.send_minutes``), if they were.
+    minutes_sent_at: Mapped[datetime | None]
 
     body: Mapped[Body] = relationship(lazy="joined")
     items: Mapped[list["AgendaItem"]] = relationship(

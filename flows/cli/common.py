@@ -51,6 +51,8 @@ CLI_PATHS = {
     "followup.assign": "followup assign", "followup.done": "followup done",
     "followup.list": "followup list", "init": "init", "org.show": "org show", "sweep": "sweep",
     "minutes": "minutes", "journal": "journal", "alerts": "alerts",
+    "meeting.send_minutes": "meeting send-minutes", "outbox.list": "outbox",
+    "outbox.show": "outbox show", "outbox.retry": "outbox retry", "outbox.send": "outbox send",
 }
 
 #: Fields given as arguments, in their order, for commands whose CLI path starts so.

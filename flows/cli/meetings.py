@@ -140,3 +140,24 @@ def meeting_cancel(
         # the cases find their next meeting
         data["engine"] = s.sweep() if s.follows.sweep else {}
         s.emit(data, render_meeting_cancelled)
+
+
+@app.command("send-minutes")
+def meeting_send_minutes(
+    ref: MeetingArg,
+    actor: AsOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Send møteboka til medlemene når alle utfalla er førte (ho vert godkjend i neste møte)."""
+    from domain.queries.meetings import meeting_summary
+    from flows.app import deliver
+    from flows.output import render_dispatch
+
+    with command(json_output) as s:
+        data = s.run("meeting.send_minutes", actor, view=meeting_summary, meeting=ref)
+        data["outbox"] = deliver(s.engine, s.clock)
+        if s.json:
+            s.emit(data, render_dispatch)
+        else:
+            print(f"Møteboka for {data['ref']} er send.")
+            render_dispatch(data["outbox"])

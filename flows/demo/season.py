@@ -469,6 +469,20 @@ class Season:
                 self.command("case.decide", chair, case=number, outcome=outcome,
                              text=_why(outcome))
         self.runner.sweep(self.now())
+        # The daily leader sends the minutes to the members two days after the meeting.
+        self.schedule(self.now() + timedelta(days=2), f"minutes {ref}",
+                      lambda: self.send_minutes(ref))
+
+    def send_minutes(self, ref: str) -> None:
+        from domain.rules.terms import CaseState, MeetingStatus
+
+        def ready(uow: Any) -> bool:
+            meeting = uow.meetings.get(ref)
+            return meeting.status == MeetingStatus.HELD and meeting.minutes_sent_at is None \
+                and not uow.cases.on_agenda_of(meeting.id, state=CaseState.ON_AGENDA)
+
+        if self.read(ready):
+            self.command("meeting.send_minutes", self.director, meeting=ref)
 
     def vote(self, number: str, fate: str, chair: str) -> None:
         """Cast the votes a fate describes, and let the engine count them."""

@@ -9,6 +9,7 @@ cancellation, a substitute's call-in, the confirmation of an absence), written i
 transaction as the change that caused it, with a unique key; the dispatcher delivers it later.
 ``meetings.calendar_sequence`` is the SEQUENCE of the meeting's invitation (RFC 5545): 0 for
 every meeting so far, none of which has been sent as an invitation.
+``meetings.minutes_sent_at``: when the minutes went to the members (NULL: not yet).
 ``written_handlings.reminded_at``: when those who had not answered a written proposal were
 reminded (NULL: not yet, or never for a short window).
 """
@@ -63,6 +64,8 @@ def upgrade() -> None:
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('calendar_sequence', sa.Integer(), nullable=False,
                                       server_default=sa.text('0')))
+        batch_op.add_column(sa.Column('minutes_sent_at', sa.DateTime(timezone=True),
+                                      nullable=True))
     with op.batch_alter_table('written_handlings', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True))
 
@@ -71,6 +74,7 @@ def downgrade() -> None:
     with op.batch_alter_table('written_handlings', schema=None) as batch_op:
         batch_op.drop_column('reminded_at')
     with op.batch_alter_table('meetings', schema=None) as batch_op:
+        batch_op.drop_column('minutes_sent_at')
         batch_op.drop_column('calendar_sequence')
     op.drop_index('ix_outbox_due', table_name='outbox')
     op.drop_index(op.f('ix_outbox_status'), table_name='outbox')

@@ -324,3 +324,45 @@ def test_every_notice_is_announced_publicly_without_the_exempt_content(db: Db) -
         assert "Søknad om tilskot" in body and "offl. § 13" in body
         assert "Løyndom" not in body and "Tilråding i" not in body
     assert not any(p.get_content_type() == "text/calendar" for p in message.walk())
+
+
+def test_the_minutes_go_to_the_members_once_every_outcome_is_recorded(db: Db) -> None:
+    from tests.conftest import CHAIR
+    from tests.integration.test_case_lifecycle import open_session
+
+    numbers = _notified(db, exempt=True)
+    open_session(db, RR)
+    with pytest.raises(RuleViolation) as early:
+        db.run("meeting.send_minutes", DIRECTOR, meeting=RR)
+    assert "Utfallet er ikkje ført" in early.value.message and early.value.field == "meeting"
+    for number in numbers:
+        db.run("case.vote", CHAIR, case=number, unanimous=True)
+    db.run("meeting.send_minutes", CHAIR, meeting=RR)
+    minutes = _outbox(db, "minutes")
+    members = {r.person_id for r in _outbox(db, "notice")}
+    assert {r.person_id for r in minutes} >= members
+    with pytest.raises(RuleViolation):
+        db.run("meeting.send_minutes", DIRECTOR, meeting=RR)  # once
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)
+    sent = next(s for s in transport.sent if s.key.startswith("minutes:"))
+    text = _parse(sent.message).get_body(preferencelist=("plain",)).get_content()
+    assert "Her er møteboka" in text and "Felles breiband for Ål og Flå" in text
+
+
+def test_html_in_a_title_is_escaped_and_the_nynorsk_letters_survive(db: Db) -> None:
+    number = register(db, "Breiband <script>alert(1)</script> for Ål, Flå og Nesbyen")
+    db.run("case.recommend", CE, case=number, text="Tilråding <b>feit</b>.")
+    db.reconcile(number)
+    meeting = db.read(lambda uow: uow.meetings.get(RR))
+    db.clock.set(meeting.notice_at)
+    db.sweep()
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)
+    sent = next(s for s in transport.sent if s.key.startswith("notice:"))
+    message = email.message_from_bytes(sent.message, policy=email.policy.strict)
+    html = message.get_body(preferencelist=("html",)).get_content()
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
+    assert "Ål, Flå og Nesbyen" in text and "Ål, Flå og Nesbyen" in html
+    assert message["From"].startswith("Hallingdal interkommunale politiske råd")
