@@ -798,27 +798,31 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
         console.print(f"  {outbox['sent']} meldingar skrivne som .eml-filer ({kinds}); "
                       f"{outbox['failed']} feila.")
         console.print(f"  Opne dei i eit e-postprogram: {out / 'utboks'}")
+        console.print(f"  Kalenderar å abonnere på (offentlege): {out / 'kalendrar'} "
+                      f"({', '.join(outbox['feeds'])})")
     console.print(f"\nOffentlege sakslister: {out / 'sakslister'}")
     console.print(f"Møtebøker (interne og offentlege): {out / 'moteboker'}")
     console.print(f"Samandraget: {out / 'samandrag.txt'}")
 
 
-def deliver_outbox(engine: Any, clock: Any, transport: Any) -> dict[str, Any]:
+def deliver_outbox(engine: Any, clock: Any, transport: Any, feeds: Path) -> dict[str, Any]:
     """The season's messages, delivered as the embedded default does (``.eml`` files in a
     folder that a member's mail client opens as the e-mail she would get): what is left is
     sent now, and what was sent is counted."""
     from domain.rules.terms import MessageKind, OutboxStatus
     from flows.app import read
     from notifications.dispatch import dispatch
+    from notifications.feeds import write_feeds
 
     dispatch(engine, clock, transport)
+    written = read(engine, clock, lambda uow: write_feeds(uow, feeds))
     rows = read(engine, clock, lambda uow: [(r.kind, r.status) for r in uow.outbox.listing()])
     statuses = [status for _kind, status in rows]
     rows = [kind for kind, _status in rows]
     kinds = {MessageKind(k).label: n for k, n in sorted(
-        ((k, rows.count(k)) for k in set(rows)), key=lambda kv: -kv[1])}
+        ((k, rows.count(k)) for k in set(rows)), key=lambda kv: (-kv[1], kv[0]))}
     return {"sent": statuses.count(OutboxStatus.SENT), "failed": statuses.count(
-        OutboxStatus.FAILED), "kinds": kinds}
+        OutboxStatus.FAILED), "kinds": kinds, "feeds": [p.name for p in written]}
 
 
 def write_minutes(summary: dict[str, Any], out: Path) -> int:
@@ -940,7 +944,8 @@ def _run(args: argparse.Namespace) -> int:
     summary = build_summary(engine, FixedClock(season.now()))
     stats = {"database": str(database), "flows": runner.counts, "events": season.events,
              "seconds": wallclock.monotonic() - started,
-             "outbox": deliver_outbox(engine, FixedClock(season.now()), mail)}
+             "outbox": deliver_outbox(engine, FixedClock(season.now()), mail,
+                                      out / "kalendrar")}
     print_summary(summary, out, stats, record)
     write_agendas(summary, out)
     write_minutes(summary, out)
