@@ -90,8 +90,10 @@ def process_meeting(uow: UnitOfWork, meeting: Meeting) -> str | None:
             return None
         message = (f"Møtet {meeting_label(uow, meeting)} er over, men utfallet er ikkje ført "
                    f"for sak {', '.join(waiting)}. Før det med [cmd:case.decide].")
+        # The chair records the outcomes (and so the minutes wait for her), with the daily leader.
+        recipients = [p for p in (meeting.body.chair_id, uow.council.director_id) if p]
         uow.alert(f"outcome-missing:{meeting.id}", AlertKind.OUTCOME_MISSING, message,
-                  recipients=[uow.council.director_id], severity="warning", meeting=meeting)
+                  recipients=recipients, severity="warning", meeting=meeting)
         uow.journal(SYSTEM_ACTOR, "meeting.outcome_missing", message, meeting=meeting)
         return message
     if meeting.status != MeetingStatus.PLANNED:

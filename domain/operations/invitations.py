@@ -115,8 +115,6 @@ def substitute_joined(uow: UnitOfWork, meeting: Meeting, call: SubstituteCall,
                        seat=call.seat_id, for_case=case.number if case else None)
 
 
-
-
 def minutes_to_members(uow: UnitOfWork, meeting: Meeting) -> int:
     """The minutes to the body's members, the substitutes who sat and those who attend and
     speak, each as her audience may read them (an exempt case's content only for those who

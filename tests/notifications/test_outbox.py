@@ -366,3 +366,16 @@ def test_html_in_a_title_is_escaped_and_the_nynorsk_letters_survive(db: Db) -> N
     assert "<script>" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
     assert "Ål, Flå og Nesbyen" in text and "Ål, Flå og Nesbyen" in html
     assert message["From"].startswith("Hallingdal interkommunale politiske råd")
+
+
+def test_a_meeting_over_without_its_outcomes_tells_the_chair_and_the_daily_leader(
+        db: Db) -> None:
+    from domain.operations.meetings import OUTCOME_GRACE
+
+    _notified(db)
+    meeting = db.read(lambda uow: uow.meetings.get(RR))
+    chair = db.read(lambda uow: uow.meetings.get(RR).body.chair_id)
+    db.clock.set(meeting.ends_at + OUTCOME_GRACE)
+    db.sweep()
+    told = [r for r in _outbox(db, "alert") if r.subject == f"Utfallet er ikkje ført: {RR}"]
+    assert {r.person_id for r in told} == {chair, "dagleg-leiar"}
