@@ -209,6 +209,11 @@ SEASON: list[CaseScript] = [
         withdraw=council(3, "preparation", -5),
         withdraw_reason="Kommunen har fått anna finansiering og trekkjer søknaden."),
     CaseScript(
+        "broadband-funds", "Felles søknad om statlege breibandsmidlar for {mun3}", "ordinary",
+        register=council(2, "day", 2), by="mayor:3", recommend=council(4, "preparation", -2),
+        withdraw=council(4, "day", -2),
+        withdraw_reason="Staten har utsett utlysinga; kommunen trekkjer søknaden."),
+    CaseScript(
         "competence-committee", "Oppretting av kompetanseutval for {region}", "committee",
         register=council(-4, "day", 2), recommend=before_assembly(1, days=-2),
         fates=["decided"],
