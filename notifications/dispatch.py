@@ -33,6 +33,7 @@ from domain.errors import NotFound
 from domain.queries.outbox import require_secretariat
 from domain.rules.calendar import Clock
 from domain.rules.terms import AlertKind
+from domain.store.repositories import OutboxMarker
 from domain.store.uow import Engine, UnitOfWork
 from notifications.messages import render
 from notifications.mime import as_bytes, compose
@@ -129,7 +130,7 @@ def _send_batch(engine: Engine, clock: Clock, transport: Transport, token: str,
     outcomes: list[tuple[_Ready, str, str]] = []  # (message, "sent"/"retry"/"failed", text)
     stop = None
     try:
-        with transport:
+        with OutboxMarker(engine) as marker, transport:
             for index, message in enumerate(ready):
                 try:
                     receipt = transport.send(message.sender, [message.address], message.data,
@@ -146,7 +147,8 @@ def _send_batch(engine: Engine, clock: Clock, transport: Transport, token: str,
                     continue
                 if after_send is not None:
                     after_send(message.id)
-                _mark(engine, clock, token, message, "sent", receipt, max_attempts, report)
+                if marker.sent(message.id, token, clock.now(), receipt):
+                    report.sent += 1
     except ConfigurationFailure as exc:
         stop = exc.reason
         done = {m.id for m, _o, _t in outcomes}
@@ -163,12 +165,11 @@ def _send_batch(engine: Engine, clock: Clock, transport: Transport, token: str,
 
 def _mark(engine: Engine, clock: Clock, token: str, message: _Ready, outcome: str, text: str,
           max_attempts: int, report: DispatchReport) -> None:
+    """A message that did not go: back to pending (released untried, or a temporary failure
+    with its backoff), or failed, with an alert to the secretariat."""
     with UnitOfWork(engine, clock) as uow:
         now = uow.now
-        if outcome == "sent":
-            if uow.outbox.mark_sent(message.id, token, now, text):
-                report.sent += 1
-        elif outcome == "release":  # never tried in this run: due again at once
+        if outcome == "release":  # never tried in this run: due again at once
             uow.outbox.mark_retry(message.id, token, now, text)
             report.retried += 1
         elif outcome == "retry" and message.attempts < max_attempts:

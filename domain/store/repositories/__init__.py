@@ -29,7 +29,7 @@ from domain.store.repositories.organisation import (
     OrganisationRepository,
     PersonRepository,
 )
-from domain.store.repositories.outbox import OutboxRepository
+from domain.store.repositories.outbox import OutboxMarker, OutboxRepository
 from domain.store.repositories.sitting import SittingRepository
 from domain.store.repositories.votes import VoteRepository
 from domain.store.repositories.written import WrittenRepository
@@ -42,6 +42,7 @@ __all__ = [
     "DueRepository",
     "MeetingRepository",
     "OrganisationRepository",
+    "OutboxMarker",
     "OutboxRepository",
     "PersonRepository",
     "SittingRepository",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Connection, Engine, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.rules.terms import OutboxStatus
@@ -120,3 +120,46 @@ class OutboxRepository:
     def next_due(self) -> datetime | None:
         return self.session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(
             OutboxMessage.status == OutboxStatus.PENDING))
+
+
+class OutboxMarker:
+    """Marks the dispatcher's rows one at a time, each in its own short transaction, on one
+    connection held for the batch (never a transaction: each mark commits at once, so no lock
+    is held while a mail server is talked to). A mark is one UPDATE; a unit of work per mark
+    cost about 1.2 ms of session set-up per message, more than the UPDATE itself. The same
+    rule as ``OutboxRepository``: only the claim that holds a row marks it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._connection: Connection | None = None
+
+    def __enter__(self) -> OutboxMarker:
+        self._connection = self.engine.connect()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _mark(self, message_id: int, token: str, **values: object) -> bool:
+        connection = self._connection
+        assert connection is not None, "OutboxMarker used outside 'with'"
+        table = OutboxMessage.__table__
+        try:
+            done = connection.execute(update(table).where(
+                table.c.id == message_id, table.c.claim == token,
+                table.c.status == OutboxStatus.SENDING.value).values(**values))
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        return bool(done.rowcount)
+
+    def sent(self, message_id: int, token: str, now: datetime, receipt: str) -> bool:
+        return self._mark(message_id, token, status=OutboxStatus.SENT.value, sent_at=now,
+                          receipt=receipt, last_error=None, claim=None, next_attempt_at=None)
+
+    def retry(self, message_id: int, token: str, at: datetime, error: str) -> bool:
+        return self._mark(message_id, token, status=OutboxStatus.PENDING.value,
+                          next_attempt_at=at, last_error=error, claim=None)
