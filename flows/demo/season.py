@@ -108,6 +108,7 @@ class Season:
             day = self.plan.clamp(script.register(self.plan))
             self.schedule(self.at(day), f"register {script.key}",
                           lambda s=script: self.register(s))
+        self.plan_cancelled_extra_meeting()
         while True:
             candidates = []
             if self.queue:
@@ -441,6 +442,8 @@ class Season:
         from domain.queries.meetings import meeting_detail, seats_view
 
         meeting = self.read(lambda uow: meeting_detail(uow, uow.meetings.get(ref)))
+        if meeting["status"] == "cancelled":
+            return  # cancelled after its notice: nobody comes
         body = next(b for b in self.org["bodies"] if b["id"] == meeting["body"])
         view = self.read(lambda uow: seats_view(uow, uow.meetings.get(ref)))
         present = [s["member"] for s in view["seats"] if s["absence"] is None]
@@ -472,6 +475,28 @@ class Season:
         # The daily leader sends the minutes to the members two days after the meeting.
         self.schedule(self.now() + timedelta(days=2), f"minutes {ref}",
                       lambda: self.send_minutes(ref))
+
+    def plan_cancelled_extra_meeting(self) -> None:
+        """After the season's last council meeting the daily leader calls an extra one (a
+        theme meeting), and, after its notice has gone out, cancels it: the members get the
+        notice and invitation, then the cancellation with the same UID and a higher SEQUENCE."""
+        last = self.plan.c(-1)
+        day = last.day + timedelta(days=14)
+        while day.weekday() != last.day.weekday():
+            day += timedelta(days=1)
+        if day > self.plan.end:
+            return
+
+        def add() -> None:
+            meeting = self.command("meeting.add", self.director, body=self.bodies["council"]["id"],
+                                   date=day, reason="Temamøte om regional planstrategi.")
+            ref, notice = meeting.ref, meeting.notice_date
+            self.schedule(self.at(notice + timedelta(days=1)), f"cancel {ref}",
+                          lambda: self.command("meeting.cancel", self.director, meeting=ref,
+                                               reason="Innleiaren kan ikkje kome; temamøtet "
+                                               "vert flytta til hausten."))
+
+        self.schedule(self.at(last.day + timedelta(days=1)), "extra meeting", add)
 
     def send_minutes(self, ref: str) -> None:
         from domain.rules.terms import CaseState, MeetingStatus
@@ -701,7 +726,9 @@ def print_summary(summary: dict[str, Any], out: Path, stats: dict[str, Any],
             console.print(f"\n{meeting['body_short']} {dw(meeting['date'])} ({meeting['ref']}),"
                           f" {where}{kind}. Innkalling {d(meeting['notified_at'])}"
                           + (" FOR SEINT" if meeting["notice_late"] else "")
-                          + f", frist for saksutgreiing {d(meeting['preparation_deadline'])}.")
+                          + f", frist for saksutgreiing {d(meeting['preparation_deadline'])}."
+                          + (" AVLYST etter innkallinga." if meeting["status"] == "cancelled"
+                             else ""))
         attendance = minutes_by_ref.get(meeting["ref"])
         if attendance is not None and written is None:
             subs = [f"{p['name']} for {p['seat_name']}" for p in attendance["present"]
