@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, func, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.rules.terms import OutboxStatus
@@ -142,24 +143,36 @@ class OutboxMarker:
             self._connection.close()
             self._connection = None
 
-    def _mark(self, message_id: int, token: str, **values: object) -> bool:
+    def _mark(self, statement: Any, **values: object) -> bool:
         connection = self._connection
         assert connection is not None, "OutboxMarker used outside 'with'"
-        table = OutboxMessage.__table__
         try:
-            done = connection.execute(update(table).where(
-                table.c.id == message_id, table.c.claim == token,
-                table.c.status == OutboxStatus.SENDING.value).values(**values))
+            done = connection.execute(statement, values)
             connection.commit()
         except BaseException:
             connection.rollback()
             raise
-        return bool(done.rowcount)
+        return bool(done.rowcount)  # type: ignore[attr-defined]
 
     def sent(self, message_id: int, token: str, now: datetime, receipt: str) -> bool:
-        return self._mark(message_id, token, status=OutboxStatus.SENT.value, sent_at=now,
-                          receipt=receipt, last_error=None, claim=None, next_attempt_at=None)
+        return self._mark(_MARK_SENT, message_id=message_id, token=token, now=now,
+                          receipt=receipt)
 
     def retry(self, message_id: int, token: str, at: datetime, error: str) -> bool:
-        return self._mark(message_id, token, status=OutboxStatus.PENDING.value,
-                          next_attempt_at=at, last_error=error, claim=None)
+        return self._mark(_MARK_RETRY, message_id=message_id, token=token, at=at, error=error)
+
+
+def _marking(**values: Any) -> Any:
+    """An UPDATE of the row ``message_id`` held by ``token`` (built once: a mark is made for
+    every message sent)."""
+    table = OutboxMessage.__table__
+    return update(table).where(
+        table.c.id == bindparam("message_id"), table.c.claim == bindparam("token"),
+        table.c.status == OutboxStatus.SENDING.value).values(**values)
+
+
+_MARK_SENT = _marking(status=OutboxStatus.SENT.value, sent_at=bindparam("now"),
+                      receipt=bindparam("receipt"), last_error=None, claim=None,
+                      next_attempt_at=None)
+_MARK_RETRY = _marking(status=OutboxStatus.PENDING.value, next_attempt_at=bindparam("at"),
+                       last_error=bindparam("error"), claim=None)
