@@ -127,9 +127,9 @@ def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
         return _alert(uow, row, payload, stamp)
     if kind in (MessageKind.WRITTEN_PROPOSAL, MessageKind.WRITTEN_REMINDER):
         return _written(uow, row, payload, stamp)
-    meeting = uow.meetings.by_id(row.meeting_id) if row.meeting_id is not None else None
-    if meeting is None:
+    if row.meeting_id is None:
         raise ValueError(f"outbox {row.id}: a {kind.value} without a meeting")
+    meeting = _once(uow, ("meeting", row.meeting_id), lambda: uow.meetings.by_id(row.meeting_id))
     audience = INTERNAL if payload.get("audience") == INTERNAL.value else PUBLIC
     detail = _once(uow, ("detail", meeting.id, audience),
                    lambda: meeting_detail(uow, meeting, audience))

@@ -9,8 +9,17 @@ from domain.commands.registry import SWEEP, CommandInput, command
 from domain.errors import InvalidInput, RuleViolation
 from domain.operations.agenda import freeze_agenda
 from domain.operations.deadlines import close_deadlines
-from domain.operations.invitations import meeting_cancellation, minutes_to_members
-from domain.operations.meetings import create_meeting, status_label, wake_waiting_cases
+from domain.operations.invitations import (
+    meeting_cancellation,
+    meeting_update,
+    minutes_to_members,
+)
+from domain.operations.meetings import (
+    create_meeting,
+    reschedule_meeting,
+    status_label,
+    wake_waiting_cases,
+)
 from domain.operations.scopes import meeting_body
 from domain.rules.access import LEADER_OF_BODY, SECRETARIAT, Actor, Scope, allowed
 from domain.rules.calendar import format_date
@@ -188,4 +197,66 @@ def send_minutes(uow: UnitOfWork, actor: Actor, data: SendMinutes) -> Meeting:
     uow.journal(actor, "meeting.send_minutes",
                 f"Møteboka for {meeting_label(uow, meeting)} er send til {sent} mottakarar.",
                 meeting=meeting, role=(Role.DIRECTOR, Role.STAFF, Role.CHAIR))
+    return meeting
+
+
+class ChangeMeeting(CommandInput):
+    """Endre tid, stad eller fjernmøte for eit møte (change a meeting's time, place or remote)."""
+
+    meeting: MeetingRef
+    start: Clock | None = described("Ny starttid", "new start time", default=None)
+    end: Clock | None = described("Ny sluttid", "new end time", default=None)
+    place: MaybeLine = described("Ny møtestad", "new place", default=None, max_length=300)
+    remote: bool | None = described("Fjernmøte (KL § 11-7): ja eller nei", "remote meeting: yes "
+                                    "or no", default=None)
+    reason: MaybeLine = described("Kvifor det vert endra", "why it changes", default=None,
+                                  max_length=2000)
+
+
+@command("meeting.change", ChangeMeeting, what="endre møtet", scope=meeting_body,
+         allowed=allowed(SECRETARIAT, LEADER_OF_BODY))
+def change_meeting(uow: UnitOfWork, actor: Actor, data: ChangeMeeting) -> Meeting:
+    """Change the time, the place, or whether it is a remote meeting, on the same day (a meeting
+    moved to another day needs a new notice: cancel it and add a new one). After the notice,
+    everyone invited gets the changed notice with a new calendar SEQUENCE."""
+    meeting = uow.meetings.get(data.meeting)
+    if meeting.kind == MeetingKind.WRITTEN:
+        raise RuleViolation(f"{meeting.ref} er ei skriftleg handsaming, ikkje eit møte.",
+                            "Ei skriftleg handsaming har verken tid eller stad.",
+                            field="meeting")
+    if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.NOTIFIED) \
+            or uow.now >= meeting.starts_at:
+        raise RuleViolation(f"Møtet {meeting.ref} er {status_label(meeting)}"
+                            + (" og har byrja" if meeting.status == MeetingStatus.NOTIFIED
+                               else "") + "; det kan ikkje endrast no.",
+                            "Berre eit møte som ikkje har byrja, kan endrast.", field="meeting")
+    cal = uow.calendar
+    old_start, old_end = cal.local(meeting.starts_at).time(), cal.local(meeting.ends_at).time()
+    start = data.start or old_start
+    end = data.end or old_end
+    if end <= start:
+        raise InvalidInput(f"Møtet sluttar kl. {end:%H:%M}, før det byrjar kl. {start:%H:%M}.",
+                           "Gje ei [field:end] etter [field:start].", field="end")
+    place = data.place if data.place is not None else meeting.place
+    remote = data.remote if data.remote is not None else bool(meeting.remote)
+    said: list[str] = []
+    if (start, end) != (old_start, old_end):
+        said.append(f"Ny tid: kl. {start:%H:%M}-{end:%H:%M} (var kl. {old_start:%H:%M}-"
+                    f"{old_end:%H:%M}).")
+    if place != meeting.place:
+        said.append(f"Ny stad: {place or 'kjem seinare'}"
+                    + (f" (var {meeting.place})." if meeting.place else "."))
+    if remote != bool(meeting.remote):
+        said.append("Møtet vert no halde som fjernmøte (kommunelova § 11-7)." if remote
+                    else "Møtet vert no halde som fysisk møte, ikkje fjernmøte.")
+    if not said:
+        raise InvalidInput(f"Ingenting å endre: {meeting.ref} har alt denne tida og staden.",
+                           "Gje [field:start], [field:end], [field:place] eller "
+                           "[field:remote] med ein ny verdi.", field="meeting")
+    reschedule_meeting(uow, meeting, start, end, place, remote)
+    meeting.agenda_changed_at = uow.now
+    uow.journal(actor, "meeting.change", f"{meeting_label(uow, meeting)} er endra. "
+                + " ".join(said), meeting=meeting, reason=data.reason,
+                role=(Role.DIRECTOR, Role.STAFF, Role.CHAIR))
+    meeting_update(uow, meeting, said)
     return meeting

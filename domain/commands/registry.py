@@ -108,6 +108,7 @@ MODULES: dict[str, str] = {
     "meeting.cancel": "domain.commands.meetings",
     "meeting.notice": "domain.commands.meetings",
     "meeting.send_minutes": "domain.commands.meetings",
+    "meeting.change": "domain.commands.meetings",
     "substitute.answer": "domain.commands.attendance",
     "written.answer": "domain.commands.written",
     "written.start": "domain.commands.written",

@@ -5,9 +5,10 @@ cancellation, and the notice to a substitute who says yes after it (see
 - The notice (``meeting_notice``, when the agenda is frozen): the members, the called-in
   substitutes and those who attend and speak get the notice with the invitation at sequence 0;
   a member absent for the whole meeting gets none (she has the confirmation of her absence).
-- A change after the notice that the invited can see (``meeting_update``: a case withdrawn):
-  the calendar sequence goes up and everyone who has the invitation, and anyone invited now,
-  gets the update.
+- A change after the notice that the invited can see (``meeting_update``: a case withdrawn, a
+  new time or place, a remote meeting): the calendar sequence goes up, everyone who has the
+  invitation, and anyone invited now, gets the update, and the changed public agenda is
+  announced again.
 - The cancellation (``meeting_cancellation``): the sequence goes up and everyone who had the
   invitation gets the cancellation; nobody else (a meeting cancelled before its notice was
   never announced to anyone).
@@ -80,7 +81,7 @@ def meeting_update(uow: UnitOfWork, meeting: Meeting, changes: list[str]) -> int
     for recipient in notice_recipients(uow, meeting):
         if recipient.why in INVITED:
             people[recipient.person_id] = (recipient.why, recipient.seat, recipient.case)
-    written = 0
+    written = int(announcement(uow, meeting) is not None)  # the public agenda, as changed
     for person, (why, seat, for_case) in people.items():
         written += _invitation(uow, MessageKind.UPDATE, meeting, person, why, seat=seat,
                                for_case=for_case, changes=changes) is not None

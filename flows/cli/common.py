@@ -51,7 +51,8 @@ CLI_PATHS = {
     "followup.assign": "followup assign", "followup.done": "followup done",
     "followup.list": "followup list", "init": "init", "org.show": "org show", "sweep": "sweep",
     "minutes": "minutes", "journal": "journal", "alerts": "alerts",
-    "meeting.send_minutes": "meeting send-minutes", "outbox.list": "outbox",
+    "meeting.send_minutes": "meeting send-minutes", "meeting.change": "meeting change",
+    "outbox.list": "outbox",
     "outbox.show": "outbox show", "outbox.retry": "outbox retry", "outbox.send": "outbox send",
 }
 

@@ -161,3 +161,36 @@ def meeting_send_minutes(
         else:
             print(f"Møteboka for {data['ref']} er send.")
             render_dispatch(data["outbox"])
+
+
+@app.command("change")
+def meeting_change(
+    ref: MeetingArg,
+    start: Annotated[str | None, typer.Option("--start", help="Ny starttid TT:MM.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Ny sluttid TT:MM.")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Ny møtestad.")] = None,
+    remote: Annotated[bool | None, typer.Option(
+        "--remote/--in-person", help="Fjernmøte (KL § 11-7), eller fysisk møte.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Kvifor det vert endra.")
+                      ] = None,
+    actor: AsOpt = None,
+    json_output: JsonOpt = False,
+) -> None:
+    """Endre tid, stad eller fjernmøte same dagen; etter innkallinga får alle ei endra
+    innkalling."""
+    from domain.queries.meetings import meeting_summary
+    from flows.app import deliver
+    from flows.output import render_dispatch
+
+    with command(json_output) as s:
+        data = s.run("meeting.change", actor, view=meeting_summary, meeting=ref, start=start,
+                     end=end, place=place, remote=remote, reason=reason)
+        data["outbox"] = deliver(s.engine, s.clock)
+        if s.json:
+            s.emit(data, render_dispatch)
+        else:
+            print(f"Møtet {data['ref']} er endra: kl. {data['starts_at'][11:16]}-"
+                  f"{data['ends_at'][11:16]}, "
+                  + ("fjernmøte" if data["remote"] else data["place"] or "stad kjem seinare")
+                  + ".")
+            render_dispatch(data["outbox"])

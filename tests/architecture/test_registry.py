@@ -20,7 +20,7 @@ STAFF_COMMANDS = {
     "case.close", "meeting.add", "meeting.notice", "meeting.cancel", "absence.report",
     "substitute.answer", "meeting.attend", "case.vote", "case.elect", "case.take_up",
     "case.demand", "case.defer", "written.start", "written.answer", "followup.assign",
-    "followup.done", "init", "meeting.send_minutes",
+    "followup.done", "init", "meeting.send_minutes", "meeting.change",
 }
 
 

@@ -379,3 +379,44 @@ def test_a_meeting_over_without_its_outcomes_tells_the_chair_and_the_daily_leade
     db.sweep()
     told = [r for r in _outbox(db, "alert") if r.subject == f"Utfallet er ikkje ført: {RR}"]
     assert {r.person_id for r in told} == {chair, "dagleg-leiar"}
+
+
+def test_a_new_time_or_place_after_the_notice_sends_the_changed_notice(db: Db) -> None:
+    _notified(db)
+    invited = {r.person_id for r in _outbox(db, "notice")}
+    db.run("meeting.change", DIRECTOR, meeting=RR, start="12:00", end="16:00",
+           place="Kulturhuset, Ål", reason="Salen er oppteken.")
+    updates = _outbox(db, "update")
+    assert {r.person_id for r in updates} == invited and {r.sequence for r in updates} == {1}
+    assert updates[0].payload["changes"][0].startswith("Ny tid: kl. 12:00-16:00")
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)
+    sent = next(s for s in transport.sent if s.key.startswith("update:"))
+    message = _parse(sent.message)
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    event = next(iter(Calendar.from_ical(part.get_content()).walk("VEVENT")))
+    assert event["SEQUENCE"] == 1 and event.decoded("DTSTART").hour == 12
+    assert "Kulturhuset, Ål" in str(event["LOCATION"])
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Ny stad: Kulturhuset, Ål" in text and "kl. 12:00-16:00" in text
+
+
+def test_a_change_before_the_notice_tells_no_one_and_bad_changes_are_refused(db: Db) -> None:
+    from domain.errors import InvalidInput
+
+    db.run("meeting.change", DIRECTOR, meeting=RR, place="Kulturhuset, Ål")
+    assert _outbox(db, "update") == []
+    with pytest.raises(InvalidInput) as same:
+        db.run("meeting.change", DIRECTOR, meeting=RR, place="Kulturhuset, Ål")
+    assert same.value.field == "meeting"
+    with pytest.raises(InvalidInput) as backwards:
+        db.run("meeting.change", DIRECTOR, meeting=RR, start="15:00", end="11:00")
+    assert backwards.value.field == "end"
+
+
+def test_a_meeting_with_a_confidential_case_cannot_turn_remote(db: Db) -> None:
+    _notified(db, exempt=True)
+    with pytest.raises(RuleViolation) as refused:
+        db.run("meeting.change", DIRECTOR, meeting=RR, remote=True)
+    assert refused.value.field == "remote" and "11-7" in refused.value.message
+    assert _outbox(db, "update") == []
