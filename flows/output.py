@@ -544,7 +544,8 @@ def render_followups(rows: list[dict[str, Any]]) -> None:
 
 def render_outbox(data: dict[str, Any]) -> None:
     counts = data["counts"]
-    labels = {"pending": "ventar", "sending": "vert sendt", "sent": "sendt", "failed": "feila"}
+    labels = {"pending": "ventar", "sending": "vert sendt", "sent": "sendt", "failed": "feila",
+              "dropped": "fall bort"}
     console.print("Utboksen: " + (", ".join(f"{counts.get(k, 0)} {v}" for k, v in labels.items()
                                            if counts.get(k)) or "tom") + ".")
     if not data["messages"]:
@@ -580,6 +581,8 @@ def render_outbox_message(m: dict[str, Any]) -> None:
 
 def render_dispatch(report: dict[str, Any]) -> None:
     parts = [f"{report['sent']} sendt"]
+    if report.get("dropped"):
+        parts.append(f"{report['dropped']} fall bort (møtet avlyst eller saka trekt)")
     if report.get("retried"):
         parts.append(f"{report['retried']} ventar på nytt forsøk")
     if report.get("failed"):

@@ -28,11 +28,13 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from domain.errors import NotFound
 from domain.queries.outbox import require_secretariat
 from domain.rules.calendar import Clock
-from domain.rules.terms import AlertKind
+from domain.rules.recipients import overtaken
+from domain.rules.terms import AlertKind, CaseState, MeetingStatus
 from domain.store.repositories import OutboxMarker
 from domain.store.uow import Engine, UnitOfWork
 from notifications.messages import render
@@ -59,6 +61,8 @@ def backoff(attempts: int) -> timedelta:
 class DispatchReport:
     claimed: int = 0
     sent: int = 0
+    #: Overtaken before they went (the meeting cancelled, the case withdrawn): not sent.
+    dropped: int = 0
     retried: int = 0
     failed: int = 0
     #: One line per message that did not go: "id: reason".
@@ -67,7 +71,8 @@ class DispatchReport:
     stopped: str | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {"claimed": self.claimed, "sent": self.sent, "retried": self.retried,
+        return {"claimed": self.claimed, "sent": self.sent, "dropped": self.dropped,
+                "retried": self.retried,
                 "failed": self.failed, "problems": self.problems, "stopped": self.stopped}
 
 
@@ -110,6 +115,11 @@ def _claim_and_compose(engine: Engine, clock: Clock, token: str, size: int, leas
         rows = uow.outbox.claim(ids, token, now, now - lease)
         ready = []
         for row in rows:
+            why = _overtaken(uow, row)
+            if why is not None:
+                uow.outbox.mark_dropped(row.id, token, why)
+                report.dropped += 1
+                continue
             try:
                 composed = render(uow, row, stamp=now)
                 ready.append(_Ready(row.id, row.key, composed.from_address, row.address,
@@ -121,6 +131,16 @@ def _claim_and_compose(engine: Engine, clock: Clock, token: str, size: int, leas
                 _alert(uow, row.id, row.name, str(exc))
         uow.commit()
     return ready
+
+
+def _overtaken(uow: UnitOfWork, row: Any) -> str | None:
+    meeting = uow.meetings.find(row.meeting_id) if row.meeting_id is not None else None
+    case = uow.cases.find(row.case_id) if row.case_id is not None else None
+    return overtaken(row.kind,
+                     meeting_cancelled=meeting is not None
+                     and meeting.status == MeetingStatus.CANCELLED,
+                     case_ended=case is not None
+                     and case.state in (CaseState.WITHDRAWN, CaseState.CLOSED))
 
 
 def _send_batch(engine: Engine, clock: Clock, transport: Transport, token: str,

@@ -44,7 +44,7 @@ def outbox_list(uow: UnitOfWork, *, actor_id: str | None, status: str | None = N
             status = OutboxStatus(status).value
         except ValueError:
             raise InvalidInput(f"«{status}» er ingen status i utboksen.",
-                               "Bruk [field:status] pending, sending, sent eller failed.",
+                               "Bruk [field:status] pending, sending, sent, failed eller dropped.",
                                field="status") from None
     of = uow.meetings.get(meeting) if meeting is not None else None
     rows = uow.outbox.listing(status=status, meeting_id=of.id if of else None, limit=limit)

@@ -108,3 +108,20 @@ def attend_and_speak_people(groups: Iterable[str], *, director: str | None,
             people += list(bodies.get(group, ()))
     return tuple(dict.fromkeys(people))
 
+
+
+#: What still goes out about a meeting cancelled after it was written: the cancellation itself.
+KEPT_AFTER_CANCELLATION = frozenset({"cancellation"})
+#: What no longer goes out about a case that was withdrawn or closed after it was written.
+DROPPED_WITH_THE_CASE = frozenset({"alert", "written_proposal", "written_reminder"})
+
+
+def overtaken(kind: str, *, meeting_cancelled: bool, case_ended: bool) -> str | None:
+    """Why a message still waiting in the outbox is no longer to be sent, if it is not: a
+    cancelled meeting gets no notices, reminders or call-ins, only its cancellation; a
+    withdrawn or closed case gets no reminders."""
+    if meeting_cancelled and kind not in KEPT_AFTER_CANCELLATION:
+        return "møtet er avlyst"
+    if case_ended and kind in DROPPED_WITH_THE_CASE:
+        return "saka er trekt eller avslutta"
+    return None

@@ -388,6 +388,7 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"  # claimed by a dispatcher run
     SENT = "sent"  # accepted by the mail server (or written to the outbox folder)
     FAILED = "failed"  # refused for good, or too many attempts: the secretariat must look
+    DROPPED = "dropped"  # overtaken before it went: the meeting cancelled, the case withdrawn
 
     @property
     def label(self) -> str:
@@ -399,6 +400,7 @@ OUTBOX_STATUS_LABELS: dict[OutboxStatus, str] = {
     OutboxStatus.SENDING: "vert sendt",
     OutboxStatus.SENT: "sendt",
     OutboxStatus.FAILED: "feila",
+    OutboxStatus.DROPPED: "fall bort",
 }
 
 

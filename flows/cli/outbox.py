@@ -12,7 +12,8 @@ app = typer.Typer(invoke_without_command=True,
                   help="Utboksen: innkallingar, endringar, avlysingar og førespurnader.")
 
 StatusOpt = Annotated[str | None, typer.Option(
-    "--status", help="Berre pending (ventar), sent, failed (feila) eller sending.")]
+    "--status", help="Berre pending (ventar), sent, failed (feila), dropped (fall bort) eller "
+    "sending.")]
 MeetingOpt = Annotated[str | None, typer.Option("--meeting", help="Berre dette møtet.")]
 LimitOpt = Annotated[int, typer.Option("--limit", min=1, max=100000)]
 

@@ -420,3 +420,19 @@ def test_a_meeting_with_a_confidential_case_cannot_turn_remote(db: Db) -> None:
         db.run("meeting.change", DIRECTOR, meeting=RR, remote=True)
     assert refused.value.field == "remote" and "11-7" in refused.value.message
     assert _outbox(db, "update") == []
+
+
+def test_a_meeting_cancelled_before_its_messages_went_gets_only_its_cancellation(
+        db: Db) -> None:
+    _notified(db)
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)  # the notices went
+    db.run("absence.report", DIRECTOR, meeting=RR, person="gol-ordforar", reason="Sjuk")
+    assert _outbox(db, "call_in")  # the call-in waits in the outbox ...
+    db.run("meeting.cancel", DIRECTOR, meeting=RR, reason="Avlyst.")  # ... when it is cancelled
+    report = dispatch(db.engine, db.clock, transport)
+    assert report.dropped >= 1
+    assert {r.status for r in _outbox(db, "call_in")} == {"dropped"}
+    assert all(r.last_error == "møtet er avlyst" for r in _outbox(db, "call_in"))
+    assert {r.status for r in _outbox(db, "cancellation")} == {"sent"}
+    assert not any(s.key.startswith("call_in:") for s in transport.sent)

@@ -73,3 +73,24 @@ def test_everyone_is_told_once_and_only_members_and_substitutes_vote(
     assert len(ids) == len(set(ids))
     assert set(members) <= set(ids)
     assert {r.person_id for r in got if r.votes} == set(members) - absent
+
+
+# -- what a cancelled meeting or an ended case still gets ------------------------------------
+
+def test_a_cancelled_meeting_gets_only_its_cancellation() -> None:
+    from domain.rules.recipients import overtaken
+
+    for kind in ("notice", "update", "call_in", "alert", "absence_confirmation",
+                 "announcement", "minutes"):
+        assert overtaken(kind, meeting_cancelled=True, case_ended=False) == "møtet er avlyst"
+    assert overtaken("cancellation", meeting_cancelled=True, case_ended=False) is None
+
+
+def test_a_withdrawn_case_gets_no_reminders_but_its_meeting_still_hears_of_it() -> None:
+    from domain.rules.recipients import overtaken
+
+    for kind in ("alert", "written_proposal", "written_reminder"):
+        assert overtaken(kind, meeting_cancelled=False, case_ended=True) is not None
+    for kind in ("notice", "update", "minutes", "cancellation"):
+        assert overtaken(kind, meeting_cancelled=False, case_ended=True) is None
+    assert overtaken("notice", meeting_cancelled=False, case_ended=False) is None

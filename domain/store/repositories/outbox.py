@@ -104,6 +104,10 @@ class OutboxRepository:
         return self._mark(message_id, token, status=OutboxStatus.PENDING.value,
                           next_attempt_at=at, last_error=error, claim=None)
 
+    def mark_dropped(self, message_id: int, token: str, why: str) -> bool:
+        return self._mark(message_id, token, status=OutboxStatus.DROPPED.value,
+                          last_error=why, claim=None, next_attempt_at=None)
+
     def mark_failed(self, message_id: int, token: str, error: str) -> bool:
         return self._mark(message_id, token, status=OutboxStatus.FAILED.value,
                           last_error=error, claim=None, next_attempt_at=None)
