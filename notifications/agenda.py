@@ -23,7 +23,10 @@ SECTION_HEADINGS = {
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The one Jinja environment of every document and message: autoescape for HTML, strict
+    undefined (a missing value is a bug, not an empty line in a notice), Nynorsk date filters
+    that take ISO dates and ISO datetimes alike."""
     env = Environment(
         loader=PackageLoader("notifications", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"),
@@ -53,11 +56,11 @@ def render_agenda_text(meeting: dict[str, Any], council: dict[str, Any], *,
                        internal: bool = False) -> str:
     """``meeting`` is ``meeting_detail(..., PUBLIC)``; ``council`` is ``org_view()['council']``.
     ``internal``: rendered from the internal view, and marked so (not for publishing)."""
-    return _environment().get_template("saksliste.txt.j2").render(
+    return environment().get_template("saksliste.txt.j2").render(
         _context(meeting, council, internal))
 
 
 def render_agenda_html(meeting: dict[str, Any], council: dict[str, Any], *,
                        internal: bool = False) -> str:
-    return _environment().get_template("saksliste.html.j2").render(
+    return environment().get_template("saksliste.html.j2").render(
         _context(meeting, council, internal))

@@ -8,19 +8,16 @@ carries its date, time, place and agenda in the body itself, not only in the att
 calendar that drops invitations from unknown senders (Google's default since December 2025)
 must still leave the member with what she needs, and how to report absence.
 
-Templates are Jinja with autoescape for HTML and strict undefined: a missing value is a bug,
-not an empty line in a notice.
+Templates are Jinja (``notifications.agenda.environment``: autoescape for HTML, strict
+undefined), in ``templates/mail/``.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import lru_cache
 from html import escape
 from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from domain.errors import render as render_markup
 from domain.queries.cases import case_title, content_hidden
@@ -34,7 +31,7 @@ from domain.rules.recipients import Why
 from domain.rules.terms import MessageKind
 from domain.store.tables import Meeting, OutboxMessage
 from domain.store.uow import UnitOfWork
-from notifications.agenda import render_agenda_html, render_agenda_text
+from notifications.agenda import environment, render_agenda_html, render_agenda_text
 from notifications.invites import Attendee, MeetingEvent, invitation
 from notifications.mime import Attachment, Composed
 from notifications.minutes import render_minutes_html, render_minutes_text
@@ -50,17 +47,32 @@ ROLE_LINES = {
 ABSENCE_WHAT = {"meeting": "heile møtet", "part": "delar av møtet"}
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("notifications", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"),
-                                     default_for_string=False),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True)
-    env.filters["long_date"] = lambda v: format_long_date(datetime.fromisoformat(v).date())
-    env.filters["hm"] = lambda v: datetime.fromisoformat(v).strftime("%H:%M")
-    return env
+def _sender(uow: UnitOfWork) -> dict[str, Any]:
+    """The council as the templates name it: the sender of every message."""
+    council = uow.council
+    return {"name": council.name, "email": council.email, "website": council.website}
+
+
+def _composed(uow: UnitOfWork, row: OutboxMessage, stamp: datetime, *, text: str, html: str,
+              **extra: Any) -> Composed:
+    """The e-mail of ``row``: from the council (which is also where replies go), to the row's
+    recipient, with the Message-ID its key gives and the time it is sent."""
+    council = uow.council
+    return Composed(
+        message_id=message_id(row.key, council.email), from_name=council.name,
+        from_address=council.email, to_name=row.name, to_address=row.address,
+        subject=row.subject, text=text, html=html, date=uow.calendar.local(stamp),
+        reply_to=council.email, **extra)
+
+
+def _templated(uow: UnitOfWork, row: OutboxMessage, stamp: datetime, template: str,
+               context: dict[str, Any], **extra: Any) -> Composed:
+    """``row`` rendered from ``mail/<template>.txt.j2`` and ``.html.j2`` with ``context``."""
+    env = environment()
+    return _composed(uow, row, stamp,
+                     text=env.get_template(f"mail/{template}.txt.j2").render(context),
+                     html=env.get_template(f"mail/{template}.html.j2").render(context),
+                     **extra)
 
 
 def _once(uow: UnitOfWork, key: tuple[Any, ...], make: Any) -> Any:
@@ -120,7 +132,6 @@ def _agenda_text(meeting: dict[str, Any]) -> str:
 def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
     """The e-mail ``row`` stands for, as its recipient will see it (``stamp``: the DTSTAMP of
     its calendar object and the Date of the message, the moment it is sent)."""
-    council = uow.council
     kind = MessageKind(row.kind)
     payload = dict(row.payload or {})
     if kind == MessageKind.ALERT:
@@ -137,10 +148,9 @@ def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
         return _announcement(uow, row, detail, stamp)
     if kind == MessageKind.MINUTES:
         return _minutes(uow, row, meeting, audience, stamp)
-    council_view = {"name": council.name, "email": council.email, "website": council.website}
     context: dict[str, Any] = {
         "kind": kind.value, "subject": row.subject, "meeting": detail,
-        "agenda": detail["agenda"], "place": _place(detail), "council": council_view,
+        "agenda": detail["agenda"], "place": _place(detail), "council": _sender(uow),
         "recipient": {"name": row.name, "address": row.address},
         "changes": payload.get("changes", []), "reason": payload.get("reason"),
         "role_line": ROLE_LINES.get(payload.get("why", "")),
@@ -164,10 +174,6 @@ def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
         template = "absence"
     else:
         template = "meeting"
-    env = _environment()
-    text = env.get_template(f"mail/{template}.txt.j2").render(context)
-    html = env.get_template(f"mail/{template}.html.j2").render(context)
-
     calendar = method = None
     attachments: tuple[Attachment, ...] = ()
     if kind in CALENDAR_METHOD:
@@ -179,23 +185,19 @@ def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
                 detail, _council_view(uow), internal=audience == INTERNAL))
             attachments = (Attachment(f"saksliste-{meeting.ref}.html", "text/html",
                                       agenda.encode("utf-8")),)
-    return Composed(
-        message_id=message_id(row.key, council.email), from_name=council.name,
-        from_address=council.email, to_name=row.name, to_address=row.address,
-        subject=row.subject, text=text, html=html, date=uow.calendar.local(stamp),
-        calendar=calendar,
-        calendar_method=method, attachments=attachments, reply_to=council.email)
+    return _templated(uow, row, stamp, template, context, calendar=calendar,
+                      calendar_method=method, attachments=attachments)
 
 
 def _plain_command(name: str, values: list[tuple[str, str]]) -> str:
-    """A command named in an alert, as the secretariat types it."""
-    given = " ".join(f"--{k.replace('_', '-')}" + (f" {v}" if v else "") for k, v in values)
-    return f"«tingflyt {name.replace('.', ' ')}{' ' + given if given else ''}»"
+    """A command named in an alert: the command, and what it is given in words (which of them
+    the CLI takes as arguments and which as flags is the CLI's to say, not a message's)."""
+    given = ", ".join(f"{k} {v}" if v else k for k, v in values)
+    return f"«tingflyt {name.replace('.', ' ')}»" + (f" ({given})" if given else "")
 
 
 def _alert(uow: UnitOfWork, row: OutboxMessage, payload: dict[str, Any],
            stamp: datetime) -> Composed:
-    council = uow.council
     case = uow.cases.find(row.case_id) if row.case_id is not None else None
     meeting = uow.meetings.find(row.meeting_id) if row.meeting_id is not None else None
     audience = INTERNAL if payload.get("audience") == INTERNAL.value else PUBLIC
@@ -205,29 +207,18 @@ def _alert(uow: UnitOfWork, row: OutboxMessage, payload: dict[str, Any],
         "severity": payload.get("severity"),
         "case": {"number": case.number, "title": case_title(case, audience)} if case else None,
         "meeting": meeting_summary(uow, meeting) if meeting is not None else None,
-        "council": {"name": council.name, "email": council.email, "website": council.website},
+        "council": _sender(uow),
     }
-    env = _environment()
-    return Composed(
-        message_id=message_id(row.key, council.email), from_name=council.name,
-        from_address=council.email, to_name=row.name, to_address=row.address,
-        subject=row.subject, text=env.get_template("mail/alert.txt.j2").render(context),
-        html=env.get_template("mail/alert.html.j2").render(context),
-        date=uow.calendar.local(stamp), reply_to=council.email)
+    return _templated(uow, row, stamp, "alert", context)
 
 
 def _announcement(uow: UnitOfWork, row: OutboxMessage, detail: dict[str, Any],
                   stamp: datetime) -> Composed:
     """The public announcement: the public agenda itself (the document that is published),
     as text and HTML; nothing in it that the public may not read."""
-    council = uow.council
     council_view = _council_view(uow)
-    return Composed(
-        message_id=message_id(row.key, council.email), from_name=council.name,
-        from_address=council.email, to_name=row.name, to_address=row.address,
-        subject=row.subject, text=render_agenda_text(detail, council_view),
-        html=render_agenda_html(detail, council_view), date=uow.calendar.local(stamp),
-        reply_to=council.email)
+    return _composed(uow, row, stamp, text=render_agenda_text(detail, council_view),
+                     html=render_agenda_html(detail, council_view))
 
 
 def _minutes(uow: UnitOfWork, row: OutboxMessage, meeting: Meeting, audience: Any,
@@ -247,18 +238,14 @@ def _minutes(uow: UnitOfWork, row: OutboxMessage, meeting: Meeting, audience: An
                   f"du til sekretariatet, {escape(council.email)}.</p>")
     html = html.replace("<body>", "<body>" + html_intro, 1) if "<body>" in html \
         else html_intro + html
-    return Composed(
-        message_id=message_id(row.key, council.email), from_name=council.name,
-        from_address=council.email, to_name=row.name, to_address=row.address,
-        subject=row.subject, text=intro + render_minutes_text(minutes, council_view),
-        html=html, date=uow.calendar.local(stamp), reply_to=council.email)
+    return _composed(uow, row, stamp, text=intro + render_minutes_text(minutes, council_view),
+                     html=html)
 
 
 def _written(uow: UnitOfWork, row: OutboxMessage, payload: dict[str, Any],
              stamp: datetime) -> Composed:
     """The written proposal (or its reminder): the proposal itself, the deadline, and how to
     answer; no calendar invitation (a written handling is no meeting)."""
-    council = uow.council
     case = uow.cases.by_id(row.case_id)
     meeting = uow.meetings.by_id(row.meeting_id)
     handling = uow.written.of_meeting(meeting.id)
@@ -274,15 +261,9 @@ def _written(uow: UnitOfWork, row: OutboxMessage, payload: dict[str, Any],
         "proposal": publicity.written_proposal_for(handling.proposal, hidden)
         or "Unnateke offentlegheit: få framlegget frå sekretariatet.",
         "answer_by": f"{format_long_date(due.date())} kl. {due:%H:%M}",
-        "council": {"name": council.name, "email": council.email, "website": council.website},
+        "council": _sender(uow),
     }
-    env = _environment()
-    return Composed(
-        message_id=message_id(row.key, council.email), from_name=council.name,
-        from_address=council.email, to_name=row.name, to_address=row.address,
-        subject=row.subject, text=env.get_template("mail/written.txt.j2").render(context),
-        html=env.get_template("mail/written.html.j2").render(context),
-        date=uow.calendar.local(stamp), reply_to=council.email)
+    return _templated(uow, row, stamp, "written", context)
 
 
 def _event(uow: UnitOfWork, meeting: Meeting, detail: dict[str, Any], row: OutboxMessage,

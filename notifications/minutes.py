@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from notifications.agenda import SECTION_HEADINGS, _environment
+from notifications.agenda import SECTION_HEADINGS, environment
 
 
 def _context(minutes: dict[str, Any], council: dict[str, Any]) -> dict[str, Any]:
@@ -23,8 +23,8 @@ def _context(minutes: dict[str, Any], council: dict[str, Any]) -> dict[str, Any]
 
 
 def render_minutes_text(minutes: dict[str, Any], council: dict[str, Any]) -> str:
-    return _environment().get_template("moetebok.txt.j2").render(_context(minutes, council))
+    return environment().get_template("moetebok.txt.j2").render(_context(minutes, council))
 
 
 def render_minutes_html(minutes: dict[str, Any], council: dict[str, Any]) -> str:
-    return _environment().get_template("moetebok.html.j2").render(_context(minutes, council))
+    return environment().get_template("moetebok.html.j2").render(_context(minutes, council))

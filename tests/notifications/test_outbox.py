@@ -436,3 +436,13 @@ def test_a_meeting_cancelled_before_its_messages_went_gets_only_its_cancellation
     assert all(r.last_error == "møtet er avlyst" for r in _outbox(db, "call_in"))
     assert {r.status for r in _outbox(db, "cancellation")} == {"sent"}
     assert not any(s.key.startswith("call_in:") for s in transport.sent)
+
+
+def test_an_alert_names_the_command_to_run_without_guessing_its_flags() -> None:
+    from domain.errors import render as render_markup
+    from notifications.messages import _plain_command
+
+    text = render_markup("Avlys det med [cmd:meeting.cancel|meeting=RR-2026-08-27], eller før "
+                         "det med [cmd:case.decide].", command=_plain_command)
+    assert text == ("Avlys det med «tingflyt meeting cancel» (meeting RR-2026-08-27), eller før "
+                    "det med «tingflyt case decide».")
