@@ -20,22 +20,17 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from domain.queries.format import PUBLIC
 from domain.queries.meetings import meeting_detail, meeting_list
-from domain.rules.calendar import format_long_date
 from domain.rules.terms import MeetingKind, MeetingStatus
 from domain.store.uow import UnitOfWork
+from notifications.events import REMOTE_PLACE, meeting_event
 from notifications.invites import MeetingEvent, feed
-from notifications.messages import meeting_uid
 
 __all__ = ["REMOTE_PLACE", "feed_for", "write_feeds"]
-
-#: The location of a remote meeting (KL § 11-7), with its place when it also has one.
-REMOTE_PLACE = "Fjernmøte (kommunelova § 11-7)"
 
 #: DTSTAMP changes on every build; it says when the file was made, not what it holds.
 _DTSTAMP = re.compile(rb"^DTSTAMP[;:][^\r\n]*\r?\n", re.MULTILINE)
@@ -44,54 +39,12 @@ _DTSTAMP = re.compile(rb"^DTSTAMP[;:][^\r\n]*\r?\n", re.MULTILINE)
 _FILE_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
-def _place(detail: dict[str, Any]) -> str | None:
-    """Where to go: the place, or the remote meeting (with its place if it has one too)."""
-    place = detail.get("place") or None
-    if detail["remote"]:
-        return REMOTE_PLACE + (f", {place}" if place else "")
-    return place
-
-
-def _agenda_line(item: dict[str, Any]) -> str:
-    """One item as the public may read it: the PUBLIC detail already gives an exempt case its
-    neutral title; the legal basis tells the reader why that is all there is."""
-    line = f"{item['agenda_number'] or ''} {item['title']}".strip()
-    if item.get("exempt_basis"):
-        line += f" (unnateke frå innsyn, {item['exempt_basis']})"
-    if item.get("withdrawn"):
-        line += " (trekt)"
-    return line
-
-
-def _description(detail: dict[str, Any], website: str | None) -> str:
-    """Date, time, place and the public agenda in plain text: a calendar shows the
-    description, and a subscriber should not need to open another page to know what is on."""
-    starts = datetime.fromisoformat(detail["starts_at"])
-    ends = datetime.fromisoformat(detail["ends_at"])
-    day = format_long_date(datetime.fromisoformat(detail["date"]).date())
-    lines: list[str] = []
-    if detail["status"] == MeetingStatus.CANCELLED:
-        lines += ["Møtet er avlyst.", ""]
-    lines += [f"{detail['body_name']}, {day} kl. {starts:%H:%M}-{ends:%H:%M}",
-              f"Stad: {_place(detail) or 'Stad kjem seinare'}",
-              f"Møte: {detail['ref']}", "", "Saksliste:"]
-    lines += [_agenda_line(item) for item in detail["agenda"]] or ["(tom)"]
-    if website:
-        lines += ["", f"Sakspapir: {website}"]
-    return "\n".join(lines)
-
-
 def _event(uow: UnitOfWork, ref: str) -> MeetingEvent:
     """The meeting as a public calendar event, with the UID and SEQUENCE of its invitations."""
-    council = uow.council
     meeting = uow.meetings.get(ref)
     detail = meeting_detail(uow, meeting, PUBLIC)
-    return MeetingEvent(
-        uid=meeting_uid(meeting, council.email), sequence=meeting.calendar_sequence or 0,
-        summary=f"{detail['body_name']}: møte", start=meeting.starts_at, end=meeting.ends_at,
-        location=_place(detail), description=_description(detail, council.website),
-        url=council.website or None,
-        cancelled=detail["status"] == MeetingStatus.CANCELLED, remote=bool(detail["remote"]))
+    return meeting_event(uow, meeting, detail, sequence=meeting.calendar_sequence or 0,
+                         cancelled=detail["status"] == MeetingStatus.CANCELLED)
 
 
 def _sittings(uow: UnitOfWork, body_id: str | None = None) -> list[dict[str, Any]]:

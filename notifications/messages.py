@@ -32,6 +32,7 @@ from domain.rules.terms import MessageKind
 from domain.store.tables import Meeting, OutboxMessage
 from domain.store.uow import UnitOfWork
 from notifications.agenda import environment, render_agenda_html, render_agenda_text
+from notifications.events import domain_of, meeting_event, place_of
 from notifications.invites import Attendee, MeetingEvent, invitation
 from notifications.mime import Attachment, Composed
 from notifications.minutes import render_minutes_html, render_minutes_text
@@ -89,44 +90,12 @@ def _council_view(uow: UnitOfWork) -> dict[str, Any]:
     return _once(uow, ("council",), lambda: org_view(uow)["council"])
 
 
-def domain_of(address: str) -> str:
-    return address.rpartition("@")[2] or "tingflyt.invalid"
-
-
 def message_id(key: str, sender: str) -> str:
     """A stable Message-ID for the outbox key: the same notification always has the same id,
     so a mail client that gets a message twice (the documented window of the dispatcher) can
     tell that it is one message."""
     local = re.sub(r"[^A-Za-z0-9-]+", ".", key).strip(".")
     return f"<{local}@{domain_of(sender)}>"
-
-
-def meeting_uid(meeting: Meeting, sender: str) -> str:
-    """One UID per meeting for as long as it lives (RFC 5545 § 3.8.4.7)."""
-    return f"{meeting.ref}@{domain_of(sender)}"
-
-
-def _place(meeting: dict[str, Any]) -> str:
-    if meeting["remote"]:
-        return "Fjernmøte (kommunelova § 11-7)" + (f", {meeting['place']}"
-                                                  if meeting.get("place") else "")
-    return meeting.get("place") or "Stad kjem seinare"
-
-
-def _agenda_text(meeting: dict[str, Any]) -> str:
-    day = format_long_date(datetime.fromisoformat(meeting["date"]).date())
-    lines = [f"{meeting['body_name']}, {day} "
-             f"kl. {datetime.fromisoformat(meeting['starts_at']):%H:%M}-"
-             f"{datetime.fromisoformat(meeting['ends_at']):%H:%M}", f"Stad: {_place(meeting)}",
-             f"Møte: {meeting['ref']}", "", "Saksliste:"]
-    for item in meeting["agenda"]:
-        line = f"{item['agenda_number'] or ''} {item['title']}".strip()
-        if item.get("withdrawn"):
-            line += " (trekt)"
-        lines.append(line)
-    if not meeting["agenda"]:
-        lines.append("(tom)")
-    return "\n".join(lines)
 
 
 def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
@@ -150,7 +119,8 @@ def render(uow: UnitOfWork, row: OutboxMessage, *, stamp: datetime) -> Composed:
         return _minutes(uow, row, meeting, audience, stamp)
     context: dict[str, Any] = {
         "kind": kind.value, "subject": row.subject, "meeting": detail,
-        "agenda": detail["agenda"], "place": _place(detail), "council": _sender(uow),
+        "agenda": detail["agenda"], "place": place_of(detail) or "Stad kjem seinare",
+        "council": _sender(uow),
         "recipient": {"name": row.name, "address": row.address},
         "changes": payload.get("changes", []), "reason": payload.get("reason"),
         "role_line": ROLE_LINES.get(payload.get("why", "")),
@@ -268,19 +238,13 @@ def _written(uow: UnitOfWork, row: OutboxMessage, payload: dict[str, Any],
 
 def _event(uow: UnitOfWork, meeting: Meeting, detail: dict[str, Any], row: OutboxMessage,
            payload: dict[str, Any]) -> MeetingEvent:
-    council = uow.council
+    """The invitation to the row's recipient: a voting member or substitute is a required
+    participant, one who attends and speaks an optional one."""
     why = payload.get("why", Why.MEMBER.value)
     role = "OPT-PARTICIPANT" if why == Why.ATTEND_AND_SPEAK.value else "REQ-PARTICIPANT"
-    description = _agenda_text(detail)
-    description += (f"\n\nMeld forfall til sekretariatet ({council.email}); å takke nei i "
-                    "kalenderen er ikkje melding om forfall.")
-    if council.website:
-        description += f"\nSakspapir: {council.website}"
-    return MeetingEvent(
-        uid=meeting_uid(meeting, council.email), sequence=row.sequence or 0,
-        summary=f"{meeting.body.name}: møte", start=meeting.starts_at, end=meeting.ends_at,
-        location=_place(detail), description=description, url=council.website,
-        organizer_name=council.name, organizer_email=council.email,
-        attendees=(Attendee(row.name, row.address, role,
-                            rsvp=row.kind != MessageKind.CANCELLATION.value),),
-        cancelled=row.kind == MessageKind.CANCELLATION.value, remote=bool(meeting.remote))
+    cancelled = row.kind == MessageKind.CANCELLATION.value
+    return meeting_event(
+        uow, meeting, detail, sequence=row.sequence or 0, cancelled=cancelled,
+        closing=(f"Meld forfall til sekretariatet ({uow.council.email}); å takke nei i "
+                 "kalenderen er ikkje melding om forfall.",),
+        attendee=Attendee(row.name, row.address, role, rsvp=not cancelled))

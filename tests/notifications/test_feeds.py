@@ -24,8 +24,8 @@ from icalendar import Calendar
 from domain.errors import NotFound
 from domain.queries.written import written_view
 from notifications.dispatch import dispatch
+from notifications.events import meeting_uid
 from notifications.feeds import feed_for, write_feeds
-from notifications.messages import meeting_uid
 from notifications.transports.memory import MemoryTransport
 from tests.conftest import CE, CHAIR, DIRECTOR, Db
 from tests.integration.test_case_lifecycle import register
