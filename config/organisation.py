@@ -585,7 +585,7 @@ def check_references(org: OrganisationFile) -> list[str]:
     calendar = CouncilCalendar(org.council.timezone, org.council.holiday_country)
     try:
         calendar.holidays_in(plan.start.year)
-    except NotImplementedError:
+    except NotImplementedError:  # the holidays package's answer for a country it does not know
         add(f"council.holiday_country: «{org.council.holiday_country}» er ikkje eit land med "
             "kjende heilagdagar; bruk ein landskode etter ISO 3166-1, t.d. \"NO\"")
         return problems
