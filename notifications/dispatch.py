@@ -27,7 +27,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from domain.errors import NotFound
@@ -229,8 +229,3 @@ def retry_failed(engine: Engine, clock: Clock, *, actor_id: str | None,
         again = uow.outbox.retry(ids, uow.now)
         uow.commit()
     return again
-
-
-def next_due(engine: Engine, clock: Clock) -> datetime | None:
-    with UnitOfWork(engine, clock, readonly=True) as uow:
-        return uow.outbox.next_due()

@@ -2,8 +2,8 @@
 
 A dispatcher run claims due rows in a short transaction of its own (``claim``: pending and due
 -> ``sending`` with its claim token), sends them outside any transaction, and marks each one in
-another short transaction (``mark_sent``, ``mark_retry``, ``mark_failed``). A row is marked only
-by the claim that holds it, so a run that was presumed dead and comes back cannot overwrite what
+another short transaction (``OutboxMarker.sent``, ``mark_retry``, ``mark_failed``). A row is
+marked only by the claim that holds it, so a run that was presumed dead and comes back cannot overwrite what
 a later run did. A claim older than the lease is taken to be of a run that died: its rows are
 claimable again (the one window in which a message can be sent twice: sent, and the run killed
 before it marked the row).
@@ -96,10 +96,6 @@ class OutboxRepository:
             .execution_options(synchronize_session=False))
         return bool(done.rowcount)  # type: ignore[attr-defined]
 
-    def mark_sent(self, message_id: int, token: str, now: datetime, receipt: str) -> bool:
-        return self._mark(message_id, token, status=OutboxStatus.SENT.value, sent_at=now,
-                          receipt=receipt, last_error=None, claim=None, next_attempt_at=None)
-
     def mark_retry(self, message_id: int, token: str, at: datetime, error: str) -> bool:
         return self._mark(message_id, token, status=OutboxStatus.PENDING.value,
                           next_attempt_at=at, last_error=error, claim=None)
@@ -122,9 +118,6 @@ class OutboxRepository:
             .execution_options(synchronize_session=False))
         return int(done.rowcount)  # type: ignore[attr-defined]
 
-    def next_due(self) -> datetime | None:
-        return self.session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(
-            OutboxMessage.status == OutboxStatus.PENDING))
 
 
 class OutboxMarker:
