@@ -3,10 +3,10 @@
 A dispatcher run claims due rows in a short transaction of its own (``claim``: pending and due
 -> ``sending`` with its claim token), sends them outside any transaction, and marks each one in
 another short transaction (``OutboxMarker.sent``, ``mark_retry``, ``mark_failed``). A row is
-marked only by the claim that holds it, so a run that was presumed dead and comes back cannot overwrite what
-a later run did. A claim older than the lease is taken to be of a run that died: its rows are
-claimable again (the one window in which a message can be sent twice: sent, and the run killed
-before it marked the row).
+marked only by the claim that holds it, so a run that was presumed dead and comes back cannot
+overwrite what a later run did. A claim older than the lease is taken to be of a run that died:
+its rows are claimable again (the one window in which a message can be sent twice: sent, and
+the run killed before it marked the row).
 """
 
 from __future__ import annotations
