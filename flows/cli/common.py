@@ -343,6 +343,10 @@ _VALUE_PHRASES = [
     (r"Input should be greater than or equal to (\S+)", "må vere minst {0}."),
     (r"Input should be less than or equal to (\S+)", "kan vere høgst {0}."),
     (r"Input should be a valid integer.*", "må vere eit heiltal."),
+    (r"'?(.+?)'? is not in the range (\S+?)<=x<=(\S+?)\.?$",
+     "{0} er ikkje lov: må vere mellom {1} og {2}."),
+    (r"'?(.+?)'? is not in the range x>=(\S+?)\.?$", "{0} er ikkje lov: må vere minst {1}."),
+    (r"'?(.+?)'? is not in the range x<=(\S+?)\.?$", "{0} er ikkje lov: kan vere høgst {1}."),
     (r"'?(.+?)'? is not in the range (.+?)\.?$", "{0} er utanfor lovleg område ({1})."),
     (r"'(.+)' is not one of (.+?)\.?$", "«{0}» er ikkje lov; bruk ein av {1}."),
 ]
