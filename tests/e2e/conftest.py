@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,18 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     return run
 
 
+
+
+@pytest.fixture(scope="session")
+def prefect_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One real Prefect API for the whole test session (``prefect server start`` on
+    127.0.0.1, SQLite, no UI): starting one costs seconds, so every Prefect test shares it."""
+    from flows.runtime import prefect_api
+
+    saved = os.environ.pop("PREFECT_API_URL", None)
+    try:
+        with prefect_api(tmp_path_factory.mktemp("prefect-home")) as url:
+            yield url
+    finally:
+        if saved is not None:
+            os.environ["PREFECT_API_URL"] = saved

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -16,19 +15,6 @@ from domain.queries.cases import case_detail
 from tests.conftest import CE, DIRECTOR, FJELLBYGD, ROOT, Db, oslo
 
 pytestmark = pytest.mark.prefect
-
-
-@pytest.fixture(scope="session")
-def prefect_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from flows.runtime import prefect_api
-
-    saved = os.environ.pop("PREFECT_API_URL", None)
-    try:
-        with prefect_api(tmp_path_factory.mktemp("prefect-home")) as url:
-            yield url
-    finally:
-        if saved is not None:
-            os.environ["PREFECT_API_URL"] = saved
 
 
 @pytest.fixture
