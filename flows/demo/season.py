@@ -945,6 +945,8 @@ def _run(args: argparse.Namespace) -> int:
                  f"{len(plan.council)} møte i {plan.council_name} og {len(plan.assembly)} i "
                  f"{plan.assembly_name}. Startar Prefect ...")
     with prefect_api(settings.data_dir.resolve() / "prefect") as url:
+        from prefect.context import SyncClientContext
+
         from flows.engine import quick_runs
 
         screen.print(f"Prefect-API: {url}")
@@ -956,7 +958,9 @@ def _run(args: argparse.Namespace) -> int:
         mail = FileTransport(out / "utboks")
         season.deliver = lambda now: dispatch(engine, now, mail)
         total = (plan.end - plan.start).days or 1
-        with quick_runs(), Progress(
+        # One Prefect client for the whole season: each flow run would otherwise open its own
+        # (a new connection, the CSRF token and the server's version asked for again).
+        with quick_runs(), SyncClientContext.get_or_create(), Progress(
                 TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[day]}"),
                 TimeElapsedColumn(), console=screen, transient=False) as progress:
             task = progress.add_task("Sesongen", total=total, day="")
