@@ -421,13 +421,23 @@ def render_sweep(report: dict[str, Any]) -> None:
         render_dispatch(outbox)
 
 
+#: The ways in a journal entry names besides the command line (``journal.via``).
+VIA_LABELS = {"prefect-ui": "Prefect-skjema", "prefect-schedule": "planlagd køyring",
+              "prefect": "Prefect", "demo": "demoen"}
+
+
+def _who(entry: dict[str, Any]) -> str:
+    via = VIA_LABELS.get(entry.get("via") or "")
+    return entry["actor_name"] + (f" (via {via})" if via else "")
+
+
 def render_journal(entries: list[dict[str, Any]]) -> None:
     if not entries:
         console.print("Journalen er tom.")
         return
     table = _table("Tid", "Kven", "Rolle", "Sak/møte", "Kva", "Kvifor", title="Journal")
     for e in entries:
-        table.add_row(dt(e["at"]), e["actor_name"], e["role_label"],
+        table.add_row(dt(e["at"]), _who(e), e["role_label"],
                       e["case"] or e["meeting"] or "",
                       e["summary"], e["reason"] or "")
     console.print(table)

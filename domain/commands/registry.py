@@ -36,7 +36,7 @@ from domain.operations.outbox import alert_messages
 from domain.rules.access import Actor, Permission, Scope
 from domain.rules.calendar import Clock
 from domain.store.tables import Case
-from domain.store.uow import Engine, UnitOfWork
+from domain.store.uow import Engine, UnitOfWork, Via
 
 
 class CommandInput(BaseModel):
@@ -223,12 +223,13 @@ class Done:
 
 def run(name: str, data: Mapping[str, Any] | CommandInput, actor: str | Actor | None, *,
         engine: Engine, clock: Clock,
-        view: Callable[[UnitOfWork, Any], Any] | None = None) -> Done:
+        view: Callable[[UnitOfWork, Any], Any] | None = None, via: Via | None = None) -> Done:
     """Run one command as ``actor`` (a person id, or an actor the entry point stands for, such
-    as the operator) in one transaction; the permission is checked here."""
+    as the operator) in one transaction; the permission is checked here. ``via`` is the way it
+    came in (the CLI, a Prefect form and its run), journalled with the change."""
     cmd = get(name)
     payload = parse(cmd, data)
-    with UnitOfWork(engine, clock) as uow:
+    with UnitOfWork(engine, clock, via=via) as uow:
         acting = actor if isinstance(actor, Actor) else uow.people.actor(actor)
         check(cmd, uow, acting, payload)
         result = cmd.effect(uow, acting, payload)

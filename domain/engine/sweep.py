@@ -5,12 +5,13 @@ through partial indexes, so it costs what is due, not what is stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from domain.engine.reconcile import reconcile_case
-from domain.errors import TingflytError
+from domain.errors import InvalidInput, TingflytError
 from domain.operations.agenda import freeze_agenda
 from domain.operations.outbox import alert_messages
 from domain.operations.substitutes import process_call
@@ -18,6 +19,7 @@ from domain.operations.written import process_written
 from domain.rules.access import SYSTEM_ACTOR
 from domain.rules.calendar import Clock, format_date
 from domain.rules.lifecycle import OPEN_STATES
+from domain.rules.scheduling import minutes_due_on
 from domain.rules.terms import (
     DEADLINE_KIND_LABELS,
     AlertKind,
@@ -28,7 +30,7 @@ from domain.rules.terms import (
 )
 from domain.store.rule_values import leaders, meeting_label
 from domain.store.tables import Case, Deadline, Meeting, SubstituteCall, WrittenHandling
-from domain.store.uow import Engine, UnitOfWork
+from domain.store.uow import Engine, UnitOfWork, Via
 
 #: Rows handled per query in one sweep round.
 BATCH = 200
@@ -78,24 +80,10 @@ def process_deadline(uow: UnitOfWork, deadline: Deadline) -> str | None:
 
 def process_meeting(uow: UnitOfWork, meeting: Meeting) -> str | None:
     """Send the notice (freeze and number the agenda) when its time has come; after the
-    meeting, ask for every outcome that has not been recorded."""
+    meeting, ask for every outcome that has not been recorded, and for the minutes once the
+    body's ``minutes_due_days`` have passed without them."""
     if meeting.status in (MeetingStatus.NOTIFIED, MeetingStatus.HELD):
-        meeting.next_check_at = None
-        if uow.now < meeting.ends_at:
-            meeting.next_check_at = meeting.ends_at
-            return None
-        waiting = [c.number for c in uow.cases.on_agenda_of(
-            meeting.id, state=CaseState.ON_AGENDA, ordered=True)]
-        if not waiting:
-            return None
-        message = (f"Møtet {meeting_label(uow, meeting)} er over, men utfallet er ikkje ført "
-                   f"for sak {', '.join(waiting)}. Før det med [cmd:case.decide].")
-        # The chair records the outcomes (and so the minutes wait for her), with the daily leader.
-        recipients = [p for p in (meeting.body.chair_id, uow.council.director_id) if p]
-        uow.alert(f"outcome-missing:{meeting.id}", AlertKind.OUTCOME_MISSING, message,
-                  recipients=recipients, severity="warning", meeting=meeting)
-        uow.journal(SYSTEM_ACTOR, "meeting.outcome_missing", message, meeting=meeting)
-        return message
+        return _after_meeting(uow, meeting)
     if meeting.status != MeetingStatus.PLANNED:
         meeting.next_check_at = None
         return None
@@ -114,6 +102,44 @@ def process_meeting(uow: UnitOfWork, meeting: Meeting) -> str | None:
         return message
     freeze_agenda(uow, SYSTEM_ACTOR, meeting)
     return f"Innkalling sendt for {meeting_label(uow, meeting)}"
+
+
+def _after_meeting(uow: UnitOfWork, meeting: Meeting) -> str | None:
+    meeting.next_check_at = None
+    if uow.now < meeting.ends_at:
+        meeting.next_check_at = meeting.ends_at
+        return None
+    notes: list[str] = []
+    waiting = [c.number for c in uow.cases.on_agenda_of(
+        meeting.id, state=CaseState.ON_AGENDA, ordered=True)]
+    label = meeting_label(uow, meeting)
+    if waiting:
+        message = (f"Møtet {label} er over, men utfallet er ikkje ført for sak "
+                   f"{', '.join(waiting)}. Før det med [cmd:case.decide].")
+        # The chair records the outcomes (and so the minutes wait for her), with the daily
+        # leader.
+        recipients = [p for p in (meeting.body.chair_id, uow.council.director_id) if p]
+        if uow.alert(f"outcome-missing:{meeting.id}", AlertKind.OUTCOME_MISSING, message,
+                     recipients=recipients, severity="warning", meeting=meeting):
+            uow.journal(SYSTEM_ACTOR, "meeting.outcome_missing", message, meeting=meeting)
+            notes.append(message)
+    if meeting.minutes_sent_at is None:
+        cal = uow.calendar
+        due_day = minutes_due_on(cal.local(meeting.starts_at).date(),
+                                 meeting.body.minutes_due_days)
+        due_at = cal.end_of(due_day)
+        if uow.now < due_at:
+            meeting.next_check_at = due_at
+        else:
+            message = (f"Møteboka frå {label} skulle vore send til medlemene innan "
+                       f"{format_date(due_day)} ({meeting.body.minutes_due_days} dagar etter "
+                       f"møtet). Send ho med [cmd:meeting.send_minutes|meeting={meeting.ref}].")
+            recipients = [p for p in (uow.council.director_id, meeting.body.chair_id) if p]
+            if uow.alert(f"minutes-late:{meeting.id}", AlertKind.MINUTES_LATE, message,
+                         recipients=recipients, severity="warning", meeting=meeting):
+                uow.journal(SYSTEM_ACTOR, "meeting.minutes_late", message, meeting=meeting)
+                notes.append(message)
+    return " ".join(notes) or None
 
 
 @dataclass
@@ -147,32 +173,62 @@ def in_days(days: int) -> str:
     return {0: "i dag", 1: "i morgon"}.get(days, f"om {days} dagar")
 
 
-def sweep(engine: Engine, clock: Clock, *, max_rounds: int = 20) -> SweepReport:
-    """Do everything that is due now. Each row is its own transaction; running twice is safe.
+#: What a sweep can be limited to (the scheduled runs each take a part; a plain sweep does all):
+#: meetings whose notice is due, meetings over whose outcomes or minutes are due, deadlines
+#: (reminders, missed), substitute calls, written handlings, and cases to carry on.
+PARTS = ("notices", "minutes", "deadlines", "substitutes", "written", "cases")
+
+
+def _meeting_part(meeting: Meeting) -> str:
+    return "notices" if meeting.status == MeetingStatus.PLANNED else "minutes"
+
+
+def sweep(engine: Engine, clock: Clock, *, max_rounds: int = 20,
+          parts: Iterable[str] | None = None, via: Via | None = None) -> SweepReport:
+    """Do everything that is due now (or, with ``parts``, that part of it: see ``PARTS``).
+    Each row is its own transaction; running twice is safe.
 
     A row that is refused (a conflict with a person's change, or a rule) is reported and left
-    for the next sweep; the others go on.
+    for the next sweep; the others go on. A row of another part is left as it is, for the run
+    that does that part.
     """
+    wanted = frozenset(PARTS if parts is None else parts)
+    unknown = sorted(wanted - set(PARTS))
+    if unknown:
+        raise InvalidInput(f"Ukjend del av gjennomgangen: {', '.join(unknown)}.",
+                           f"Bruk nokre av: {', '.join(PARTS)}.", field="parts")
     with UnitOfWork(engine, clock, readonly=True) as uow:
         uow.check_clock()  # a mistyped clock is refused once, before any row is touched
         zone = uow.calendar.tz
     report = SweepReport(at=clock.now().astimezone(zone))
-    handlers: list[tuple[Any, Any, str]] = [
-        (Deadline, _deadline_step, "frist"), (SubstituteCall, _call_step, "varamedlem"),
-        (WrittenHandling, _written_step, "skriftleg handsaming"), (Case, _case_step, "sak"),
-        (Meeting, _meeting_step, "møte")]
-    skip: dict[Any, set[int]] = {model: set() for model, _, _ in handlers}
+    # Each kind of row, its step, its noun in a problem, and its part (a meeting's part is its
+    # phase: the notice before it, outcomes and minutes after).
+    handlers: list[tuple[Any, Any, str, Callable[[Any], str]]] = [
+        (Deadline, _deadline_step, "frist", lambda _row: "deadlines"),
+        (SubstituteCall, _call_step, "varamedlem", lambda _row: "substitutes"),
+        (WrittenHandling, _written_step, "skriftleg handsaming", lambda _row: "written"),
+        (Case, _case_step, "sak", lambda _row: "cases"),
+        (Meeting, _meeting_step, "møte", _meeting_part)]
+    kinds = {Deadline: {"deadlines"}, SubstituteCall: {"substitutes"},
+             WrittenHandling: {"written"}, Case: {"cases"}, Meeting: {"notices", "minutes"}}
+    skip: dict[Any, set[int]] = {model: set() for model, *_ in handlers}
     for _ in range(max_rounds):
         progressed = False
-        for model, handler, noun in handlers:
+        for model, handler, noun, part_of in handlers:
+            if not wanted & kinds[model]:
+                continue
             with UnitOfWork(engine, clock, readonly=True) as uow:
                 ids = due_ids(uow, model, skip=skip[model])
             report.looked_at += len(ids)
             for row_id in ids:
-                progressed = True
                 try:
-                    with UnitOfWork(engine, clock) as uow:
-                        record = handler(uow, uow.due.row(model, row_id), report)
+                    with UnitOfWork(engine, clock, via=via) as uow:
+                        row = uow.due.row(model, row_id)
+                        if part_of(row) not in wanted:
+                            skip[model].add(row_id)
+                            continue
+                        progressed = True
+                        record = handler(uow, row, report)
                         alert_messages(uow)
                         uow.commit()
                     if record is not None:

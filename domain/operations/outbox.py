@@ -101,6 +101,7 @@ ALERT_SUBJECTS = {
     AlertKind.NOTICE_LATE: "Innkallinga er sein",
     AlertKind.NO_MEETING: "Saka har ikkje noko møte",
     AlertKind.OUTCOME_MISSING: "Utfallet er ikkje ført",
+    AlertKind.MINUTES_LATE: "Møteboka er ikkje send",
     AlertKind.SEAT_OPEN: "Plassen står open",
     AlertKind.QUORUM_RISK: "Fare for at møtet ikkje er vedtaksført",
     AlertKind.WRITTEN_FAILED: "Den skriftlege handsaminga fall",

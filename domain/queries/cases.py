@@ -231,6 +231,8 @@ def journal_view(entry: JournalEntry, hidden: bool = False, *, case: str | None 
         # The account that made the change (see the README: --as is a claim): internal.
         "os_user": None if public else entry.os_user,
         "host": None if public else entry.host,
+        "via": None if public else entry.via,
+        "run_ref": None if public else entry.run_ref,
     }
 
 

@@ -61,6 +61,12 @@ def written_reminder_at(started_at: datetime, answer_by: datetime) -> datetime |
     return at if at - started_at >= WRITTEN_REMINDER_AFTER else None
 
 
+def minutes_due_on(meeting_day: date, minutes_due_days: int) -> date:
+    """The last day for sending the minutes: ``minutes_due_days`` calendar days after the
+    meeting day (the body's ``minutes_due_days`` in the organisation file)."""
+    return meeting_day + timedelta(days=minutes_due_days)
+
+
 @dataclass(frozen=True)
 class BodyRules:
     """What the rules need to know about a body (from the organisation file)."""

@@ -257,6 +257,7 @@ class AlertKind(StrEnum):
     NOTICE_LATE = "notice_late"
     NO_MEETING = "no_meeting"
     OUTCOME_MISSING = "outcome_missing"
+    MINUTES_LATE = "minutes_late"  # the minutes not sent by the body's minutes_due_days
     SEAT_OPEN = "seat_open"
     QUORUM_RISK = "quorum_risk"
     WRITTEN_FAILED = "written_failed"

@@ -602,6 +602,10 @@ class JournalEntry(Base):
     #: was done for, a claim the person at the keyboard makes; these say whose account made it.
     os_user: Mapped[str | None] = mapped_column(String(64))
     host: Mapped[str | None] = mapped_column(String(255))
+    #: The way in: ``cli``, ``prefect-ui`` (a staff form), ``prefect-schedule``, ``demo``; and
+    #: the Prefect flow run that made the change, when one did.
+    via: Mapped[str | None] = mapped_column(String(32))
+    run_ref: Mapped[str | None] = mapped_column(String(64))
 
 
 class OutboxMessage(Base):

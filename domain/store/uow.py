@@ -17,6 +17,7 @@ import os
 import socket
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -60,16 +61,28 @@ from domain.store.tables import Alert, Case, CouncilRecord, Counter, JournalEntr
 
 #: ``Engine`` is here for the callers that pass a database handle on (the engine, the registry),
 #: so that nothing outside the store imports SQLAlchemy for its type.
-__all__ = ["Engine", "UnitOfWork"]
+__all__ = ["Engine", "UnitOfWork", "Via"]
 
 # -- the unit of work ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Via:
+    """The way a change came in (``cli``, ``prefect-ui``, ``prefect-schedule``, ``demo``) and the
+    Prefect flow run that made it, if one did: journalled beside the person and the account."""
+
+    channel: str | None = None
+    run_ref: str | None = None
 
 
 class UnitOfWork:
     """A transaction with the clock, the council's calendar, the journal and alerts at hand."""
 
-    def __init__(self, engine: Engine, clock: Clock, *, readonly: bool = False) -> None:
+    def __init__(self, engine: Engine, clock: Clock, *, readonly: bool = False,
+                 via: Via | None = None) -> None:
         self._factory = _session_factory(engine, readonly)
+        #: The way this unit's changes came in, journalled with each of them.
+        self.via = via or Via()
         self.clock = clock
         self.readonly = readonly
         self.now: datetime = clock.now()
@@ -257,7 +270,8 @@ class UnitOfWork:
             at=self.now, actor_id=actor.id, actor_role=actor.role_for_journal(role),
             action=action, case_id=case.id if case is not None else None,
             meeting_id=meeting.id if meeting is not None else None,
-            summary=summary, reason=reason, data=data, os_user=os_user, host=host)
+            summary=summary, reason=reason, data=data, os_user=os_user, host=host,
+            via=self.via.channel, run_ref=self.via.run_ref)
         # A plain INSERT on the unit's connection: the journal is append-only, the ORM has
         # nothing to track, and the row needs no flush of anything else first.
         self.session.connection().execute(_JOURNAL_INSERT, values)

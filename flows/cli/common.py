@@ -161,10 +161,11 @@ class Session:
     def run(self, name: str, actor: Any, view: Any = None, **fields: Any) -> Any:
         """Run the registered command ``name`` with ``fields`` as ``actor``; return its view."""
         from domain.commands import registry
+        from domain.store.uow import Via
 
         running.set(name)
         done = registry.run(name, fields, actor, engine=self.engine, clock=self.clock,
-                            view=view)
+                            view=view, via=Via("cli"))
         self.follows = done.follows
         return done.view
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from config.organisation import load_organisation
 from domain.commands import organisation as org_service
-from domain.errors import IllegalTransition, RuleViolation
+from domain.errors import IllegalTransition, InvalidInput, RuleViolation
 from domain.queries.meetings import meeting_detail
 from domain.store.tables import AgendaItem, Alert, Meeting
 from domain.store.uow import UnitOfWork
@@ -191,3 +191,53 @@ def test_record_outcome_is_refused_for_a_case_not_on_an_agenda(db: Db) -> None:
     with pytest.raises(IllegalTransition) as refused:
         db.run("case.decide", CHAIR, case=number, outcome="decided")
     assert "under utgreiing" in refused.value.message
+
+
+def _alerts(db: Db, kind: str) -> list[Alert]:
+    return db.read(lambda uow: list(uow.session.scalars(select(Alert).where(Alert.kind == kind))))
+
+
+def test_minutes_not_sent_by_the_bodys_minutes_due_days_are_asked_for_once(db: Db) -> None:
+    number = recommended(db, "A")
+    hold_meeting(db, "RR-2026-08-27", {number: "decided"})
+    # the council has minutes_due_days = 7: the last day is 03.09, so 03.09 is still in time
+    db.at(date(2026, 9, 3), time(23, 0))
+    db.sweep()
+    assert _alerts(db, "minutes_late") == []
+    db.at(date(2026, 9, 4), time(9, 30))
+    report = db.sweep()
+    late = _alerts(db, "minutes_late")
+    assert len(late) == 1 and "03.09.2026" in late[0].message
+    assert "[cmd:meeting.send_minutes|meeting=RR-2026-08-27]" in late[0].message
+    assert any("Møteboka frå" in line for line in report.meetings)
+    assert DIRECTOR in late[0].recipients
+    db.at(date(2026, 9, 5), time(9, 30))
+    again = db.sweep()  # asked once: a later run says nothing more
+    assert len(_alerts(db, "minutes_late")) == 1 and again.meetings == []
+
+
+def test_minutes_sent_in_time_raise_nothing(db: Db) -> None:
+    number = recommended(db, "A")
+    hold_meeting(db, "RR-2026-08-27", {number: "decided"})
+    db.at(date(2026, 8, 29), time(10, 0))
+    db.run("meeting.send_minutes", DIRECTOR, meeting="RR-2026-08-27")
+    db.at(date(2026, 9, 10))
+    db.sweep()
+    assert _alerts(db, "minutes_late") == []
+
+
+def test_a_sweep_limited_to_a_part_leaves_the_other_parts_for_their_runs(db: Db) -> None:
+    from domain.engine.sweep import sweep
+
+    number = recommended(db, "A")
+    db.at(date(2026, 8, 20), time(8, 5))  # the notice of RR-2026-08-27 is due
+    only_cases = sweep(db.engine, db.clock, parts=["cases", "deadlines"])
+    assert only_cases.meetings == []
+    assert db.read(lambda uow: uow.meetings.get("RR-2026-08-27").status) == "planned"
+    notices = sweep(db.engine, db.clock, parts=["notices"])
+    assert any("Innkalling sendt" in line for line in notices.meetings)
+    assert db.read(lambda uow: uow.meetings.get("RR-2026-08-27").status) == "notified"
+    assert case_of(db, number)["agenda"]["agenda_number"] == "RR 1/26"
+    with pytest.raises(InvalidInput) as wrong:
+        sweep(db.engine, db.clock, parts=["notice"])
+    assert wrong.value.field == "parts" and "notices" in wrong.value.hint
