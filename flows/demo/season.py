@@ -136,11 +136,21 @@ class Season:
     def after_tick(self) -> None:
         """Look at the world and let people react: write recommendations, hold meetings,
         answer urgency."""
-        from domain.queries.cases import case_summary
-        from domain.queries.meetings import meeting_list
+        from domain.queries.meetings import meeting_summary
+        from domain.rules.terms import MeetingKind, MeetingStatus
 
-        cases = self.read(lambda uow: {n: case_summary(uow, uow.cases.get(n))
-                                       for n in self.numbers.values()})
+        def look(uow: Any) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+            # Only what the people react to: each case's state and urgency (one query, not a
+            # summary per case), and the meetings newly notified (summarised only then).
+            rows = {c.number: c for c in uow.reads.cases()}
+            cases = {n: {"state": rows[n].state, "urgent": rows[n].urgent}
+                     for n in self.numbers.values()}
+            notified = [meeting_summary(uow, m) for m in uow.reads.meetings()
+                        if m.status == MeetingStatus.NOTIFIED and m.ref not in self.recorded
+                        and m.kind != MeetingKind.WRITTEN]
+            return cases, notified
+
+        cases, notified = self.read(look)
         for number, case in cases.items():
             script = self.scripts[self.keys[number]]
             if case["state"] == "in_preparation" and number not in self.pending_recommend \
@@ -167,7 +177,7 @@ class Season:
                 self.schedule(self.now() + timedelta(hours=1), f"place {number}",
                               lambda n=number, m=preferred: self.place(n, m))
                 del self.preferred_meeting[number]
-        for meeting in self.read(lambda uow: meeting_list(uow)):
+        for meeting in notified:
             if meeting["status"] == "notified" and meeting["ref"] not in self.recorded \
                     and meeting["kind"] != "written":
                 self.recorded.add(meeting["ref"])
