@@ -62,23 +62,26 @@ def _prefect_executable() -> str:
 
 
 @contextlib.contextmanager
-def prefect_api(home: Path, *, timeout: float = 180.0) -> Iterator[str]:
-    """Yield a Prefect API URL, starting a local server in ``home`` if none is configured."""
+def prefect_api(home: Path, *, timeout: float = 180.0, port: int | None = None,
+                ui: bool = False) -> Iterator[str]:
+    """Yield a Prefect API URL, starting a local server in ``home`` if none is configured: on
+    ``port`` (default: a free one), with the UI if ``ui``."""
     configured = os.environ.get("PREFECT_API_URL")
     if configured:
         yield configured
         return
     home = home.resolve()
     home.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
+    port = port or _free_port()
     url = f"http://127.0.0.1:{port}/api"
-    env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home)}
+    quiet = {**QUIET_ENV, "PREFECT_UI_ENABLED": "true" if ui else "false"}
+    env = {**os.environ, **quiet, "PREFECT_HOME": str(home)}
     env.pop("PREFECT_API_URL", None)
     log_path = home / "server.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen(  # noqa: S603 - our own venv's prefect
             [_prefect_executable(), "server", "start", "--host", "127.0.0.1", "--port",
-             str(port), "--no-ui"],
+             str(port), *(() if ui else ("--no-ui",))],
             stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
     saved = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "PREFECT_HOME", *QUIET_ENV)}
     try:
@@ -116,18 +119,47 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
+#: Where ``make serve`` puts the Prefect UI and API (Prefect's own default port).
+SERVE_PORT = 4200
+
+
 def serve() -> None:
-    """Run a local Prefect server in the foreground until interrupted."""
+    """``make serve``: a local Prefect server (SQLite in the data folder, the UI on
+    127.0.0.1:4200, analytics off) and every deployment served from this process, until
+    Ctrl-C. The schedules stay on when it stops (``pause_on_shutdown=False``): the next start
+    picks them up, and the runs missed meanwhile find only what is still due."""
     from flows.app import settings
 
     home = settings().data_dir / "prefect"
-    os.environ.pop("PREFECT_API_URL", None)
-    with prefect_api(home) as url:
-        print(f"Prefect-API køyrer på {url} (Ctrl-C stoppar).")
-        print(f"Set PREFECT_API_URL={url} for tingflyt-kommandoane.")
+    configured = os.environ.get("PREFECT_API_URL")
+    if not configured and not _port_free(SERVE_PORT):
+        raise SystemExit(f"Port {SERVE_PORT} på 127.0.0.1 er oppteken (køyrer `make serve` "
+                         "alt?). Stopp det andre, eller set PREFECT_API_URL til den tenaren.")
+    # Ctrl-C stops it even where SIGINT came ignored (started in the background by a script).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    with prefect_api(home, port=None if configured else SERVE_PORT, ui=True) as url:
+        from flows.deployments import runner_deployments
+
+        # The runs' own logs (what each did) go to the UI; the server itself stays quiet.
+        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+
+        deployments = runner_deployments()
+        print(f"Prefect køyrer på {url.removesuffix('/api')} (UI) og {url} (API).", flush=True)
+        print(f"{len(deployments)} deployments: 4 planlagde, saksflyten og eitt skjema per "
+              "kommando. Ctrl-C stoppar.", flush=True)
+        print(f"Set PREFECT_API_URL={url} for tingflyt-kommandoane.", flush=True)
+        from prefect import serve as prefect_serve
+
         with contextlib.suppress(KeyboardInterrupt):
-            while True:
-                time.sleep(3600)
+            prefect_serve(*deployments, pause_on_shutdown=False, print_starting_message=False)
+        print("Stoppa.", flush=True)
+
+
+def _port_free(port: int) -> bool:
+    """Nothing listens on 127.0.0.1:``port`` (a socket left in TIME_WAIT does not count)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
 if __name__ == "__main__":

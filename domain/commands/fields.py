@@ -11,7 +11,7 @@ import re
 from datetime import date, time
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from domain.rules.calendar import PLAUSIBLE_YEARS, parse_day, plausible
@@ -59,8 +59,12 @@ def described(nn: str, en: str, **kwargs: Any) -> Any:
     return Field(description=f"{nn} ({en})", **kwargs)
 
 
-Day = Annotated[date, BeforeValidator(_day)]
-Clock = Annotated[time, BeforeValidator(_clock)]
+# A form shows them as text, as people type them: a date picker in a browser shifts a date by
+# the browser's time zone (Prefect #11791), and the validators above read what people write.
+Day = Annotated[date, BeforeValidator(_day), WithJsonSchema(
+    {"type": "string", "examples": ["2026-09-24"]})]
+Clock = Annotated[time, BeforeValidator(_clock), WithJsonSchema(
+    {"type": "string", "examples": ["10:00"]})]
 Version = Annotated[int | None, described(
     "Gjer det berre om saka framleis har denne versjonen", "only if the case still has this "
     "version (optimistic locking)", default=None, ge=0)]

@@ -34,7 +34,7 @@ from domain.rules.terms import (
 )
 from domain.store.rule_values import all_bodies, leaders, meeting_label, slot, upcoming_slots
 from domain.store.tables import Case
-from domain.store.uow import Engine, UnitOfWork
+from domain.store.uow import Engine, UnitOfWork, Via
 
 #: Steps a case can take on its own before it must wait (a guard against loops).
 MAX_STEPS = 12
@@ -281,9 +281,10 @@ def _next_check(uow: UnitOfWork, case: Case) -> datetime | None:
     return None
 
 
-def reconcile(engine: Engine, clock: Clock, number: str) -> list[str]:
+def reconcile(engine: Engine, clock: Clock, number: str, *, via: Via | None = None
+              ) -> list[str]:
     """Reconcile one case by number in its own transaction (the case flow's body)."""
-    with UnitOfWork(engine, clock) as uow:
+    with UnitOfWork(engine, clock, via=via) as uow:
         done = reconcile_case(uow, uow.cases.get(number))
         alert_messages(uow)
         uow.commit()
