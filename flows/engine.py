@@ -165,7 +165,7 @@ def notices_flow(now: datetime | None = None) -> dict[str, Any]:
         now: Act as if it were this time (default: now).
     """
     report = _scheduled(now, ["notices"], "av innkallingar")
-    report["delivered"] = _deliver(now)
+    report["delivered"] = deliver_now(now)
     return report
 
 
@@ -181,7 +181,9 @@ def minutes_flow(now: datetime | None = None) -> dict[str, Any]:
     return _scheduled(now, ["minutes"], "etter møta")
 
 
-def _deliver(now: datetime | None) -> dict[str, Any]:
+def deliver_now(now: datetime | None) -> dict[str, Any]:
+    """Send what the outbox holds that is due (claims never overlap another dispatcher's), and
+    log what went."""
     report = deliver(engine_for(database_url()), clock_for(now))
     logger = get_run_logger()
     if _moved(report):
@@ -211,7 +213,7 @@ def dispatch_flow(now: datetime | None = None) -> dict[str, Any]:
     late = lateness_note(now)
     if late:
         get_run_logger().info(late)
-    report = _deliver(now)
+    report = deliver_now(now)
     if not _moved(report):
         get_run_logger().info("Ingen meldingar å sende.")
     return report

@@ -114,7 +114,7 @@ def _retag(named: list[str], command: str) -> None:
 
 def submit(command: str, values: dict[str, Any]) -> State[Any]:
     """Run ``command`` with what the form was given; the run's final state."""
-    from flows.engine import case_flow, sweep_flow
+    from flows.engine import case_flow, deliver_now, sweep_flow
 
     logger = get_run_logger()
     values = {k: v for k, v in values.items() if v is not None and not isinstance(v, FieldInfo)}
@@ -139,9 +139,11 @@ def submit(command: str, values: dict[str, Any]) -> State[Any]:
         carried[number] = case_flow(number, now)
     if done.follows.sweep:
         sweep_flow(now)
+    # What the action wrote to the outbox goes now, not at the next minute's dispatch.
+    delivered = deliver_now(now)
     return Completed(message=f"{command} gjort av {acting}",
                      data={"command": command, "acting_person": acting, "named": named,
-                           "carried_on": carried})
+                           "carried_on": carried, "sent": delivered["sent"]})
 
 
 def _parameter(name: str, annotation: Any, description: str | None,
