@@ -117,7 +117,9 @@ def submit(command: str, values: dict[str, Any]) -> State[Any]:
     from flows.engine import case_flow, deliver_now, sweep_flow
 
     logger = get_run_logger()
-    values = {k: v for k, v in values.items() if v is not None and not isinstance(v, FieldInfo)}
+    # A field left out comes as None, as its ``Field`` default, or as pydantic's "no default".
+    values = {k: v for k, v in values.items()
+              if v is not None and v is not PydanticUndefined and not isinstance(v, FieldInfo)}
     given = {k: v for k, v in values.items() if k not in (ACTING, NOW)}
     acting = values.get(ACTING)
     try:

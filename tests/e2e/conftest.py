@@ -31,8 +31,6 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     return run
 
 
-
-
 @pytest.fixture(scope="session")
 def prefect_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One real Prefect API for the whole test session (``prefect server start`` on
@@ -42,7 +40,19 @@ def prefect_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     saved = os.environ.pop("PREFECT_API_URL", None)
     try:
         with prefect_api(tmp_path_factory.mktemp("prefect-home")) as url:
-            yield url
+            # Prefect reads its settings once, when it is first imported: tell it of the
+            # server here too, for the tests' own clients (else each starts a temporary one).
+            from prefect.settings import PREFECT_API_URL, temporary_settings
+
+            with temporary_settings({PREFECT_API_URL: url}):
+                yield url
+                # Send the runs' last logs and events while the API is still there: left for
+                # the end of the process, they make Prefect start a temporary server for them.
+                from prefect.events.worker import EventsWorker
+                from prefect.logging.handlers import APILogWorker
+
+                APILogWorker.drain_all(timeout=10)
+                EventsWorker.drain_all(timeout=10)
     finally:
         if saved is not None:
             os.environ["PREFECT_API_URL"] = saved
