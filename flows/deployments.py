@@ -3,13 +3,16 @@ registered command. ``make serve`` serves them on one machine (``flows.runtime``
 deploys the same to a process work pool for workers (``python -m flows.deployments --yaml``
 writes it; a test holds it to this module).
 
-Schedules are in Europe/Oslo, so that 08:01 stays 08:01 on the wall across the clock changes
-(Prefect's cron schedules follow the zone they are given):
+The runs at a time of day are cron schedules in Europe/Oslo, so that 08:01 stays 08:01 on the
+wall across the clock changes. The runs every so often are intervals in UTC: a schedule in local
+time skips the hour that repeats on the last Sunday of October (Prefect gives 02:00-02:59 once,
+not twice), which would leave the outbox an hour without a dispatch; an interval in UTC has no
+such hour. The tests hold both across the March and October changes.
 
 - ``tingflyt-notices`` 08:01 and 16:01: the notices due that day (the agenda frozen and numbered,
   invitations, the public announcement), delivered at once. 08:00 is when a notice falls due
   (``domain.operations.meetings.NOTICE_TIME``), 16:00 for a meeting added on its notice day.
-- ``tingflyt-sweep`` every 15 minutes (at 07, 22, 37, 52): everything due, notices included, so
+- ``tingflyt-sweep`` every 15 minutes (at 07, 22, 37 and 52): everything due, notices included, so
   that a notice that falls due at another hour is never left for the next morning; deadlines,
   reminders, urgency, substitute calls, written handlings, cases to carry on.
 - ``tingflyt-dispatch`` every minute: the outbox to the mail server, and the public calendars.
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +38,21 @@ WORK_POOL = "tingflyt"
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: Intervals are counted from here (UTC): every 15 minutes falls at 07, 22, 37 and 52.
+ANCHOR = datetime(2026, 1, 1, 0, 7, tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class Planned:
-    """A deployment: its flow's entry point, its flow's name, and its schedules (cron, local)."""
+    """A deployment: its flow's entry point, its flow's name, and its schedules: cron at a time
+    of day (Europe/Oslo) or an interval in seconds (UTC, from ``ANCHOR``)."""
 
     entrypoint: str
     flow_name: str
     crons: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     description: str = ""
+    every: int | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -53,10 +63,10 @@ class Planned:
 SCHEDULED = (
     Planned("flows/engine.py:notices_flow", "tingflyt-notices", ("1 8 * * *", "1 16 * * *"),
             ("tingflyt", "planlagd"), "Innkallingane som er forfalne, sende med ein gong."),
-    Planned("flows/engine.py:sweep_flow", "tingflyt-sweep", ("7-59/15 * * * *",),
-            ("tingflyt", "planlagd"), "Alt som er forfalle: fristar, påminningar, hastesaker."),
-    Planned("flows/engine.py:dispatch_flow", "tingflyt-dispatch", ("* * * * *",),
-            ("tingflyt", "planlagd"), "Utboksen til e-posttenaren; dei offentlege kalendrane."),
+    Planned("flows/engine.py:sweep_flow", "tingflyt-sweep", (), ("tingflyt", "planlagd"),
+            "Alt som er forfalle: fristar, påminningar, hastesaker.", every=15 * 60),
+    Planned("flows/engine.py:dispatch_flow", "tingflyt-dispatch", (), ("tingflyt", "planlagd"),
+            "Utboksen til e-posttenaren; dei offentlege kalendrane.", every=60),
     Planned("flows/engine.py:minutes_flow", "tingflyt-minutes", ("30 9 * * *",),
             ("tingflyt", "planlagd"), "Utfall som manglar etter møte; møtebøker som er seine."),
 )
@@ -79,9 +89,12 @@ def planned() -> list[Planned]:
 
 
 def schedules(plan: Planned) -> list[Any]:
-    from prefect.schedules import Cron
+    from prefect.schedules import Cron, Interval
 
-    return [Cron(cron, timezone=ZONE) for cron in plan.crons]
+    out = [Cron(cron, timezone=ZONE) for cron in plan.crons]
+    if plan.every:
+        out.append(Interval(timedelta(seconds=plan.every), anchor_date=ANCHOR, timezone="UTC"))
+    return out
 
 
 def runner_deployments() -> list[Any]:
@@ -127,10 +140,14 @@ def prefect_yaml() -> str:
             "    work_pool:",
             f"      name: {WORK_POOL}",
         ]
-        if plan.crons:
+        if plan.crons or plan.every:
             lines.append("    schedules:")
             for cron in plan.crons:
                 lines += [f"      - cron: '{cron}'", f"        timezone: {ZONE}"]
+            if plan.every:
+                lines += [f"      - interval: {plan.every}",
+                          f"        anchor_date: '{ANCHOR.isoformat()}'",
+                          "        timezone: UTC"]
     return "\n".join(lines) + "\n"
 
 
