@@ -1,4 +1,4 @@
-"""tingflyt benchmark (``make bench``): six figures, each a ratio against a baseline.
+"""tingflyt benchmark (``make bench``): seven figures, each a ratio against a baseline.
 
 Machines that run this are noisy and differ in speed, so no figure is compared with a fixed
 time. Each one is measured together with a baseline in the same run, on the same machine, and
@@ -88,6 +88,18 @@ did the wrong work (then its figure means nothing).
    The time per message is split into render, compose, SMTP and database, and profiled. Then
    ``--notices-bulk`` (1,000) messages from the outbox vs the bare loop: messages per second.
 
+7. tingflyt as Prefect runs it, against a local Prefect server started in the same run
+   (``flows.runtime.prefect_api``) and local aiosmtpd servers. In ``tests/bench/deployments.py``
+   (its docstring has the details). 7a: the staff form ``meeting.notice`` for HT-2026-12-03
+   started as a deployment run (served from a background process with ``prefect.serve``,
+   started with ``run_deployment``) to its notices accepted by the SMTP server, vs a no-op
+   deployment run served the same way (goal: <= 1.3x); ``--deploy-runs`` (4) of each, interleaved,
+   medians. 7b: ``case_flow`` (``quick_runs()``, no heartbeat) vs ``reconcile`` directly for
+   ``--case-flows`` new cases (goal: overhead < 0.2 s per case). 7c: 2,000 outbox messages by
+   two dispatch worker processes (``dispatch_flow``) vs one on PostgreSQL, against an SMTP
+   server answering each message in 20 ms (goal: two >= 1.7x faster; each message exactly once,
+   counted by Message-ID at the server).
+
 All databases live in a ``tempfile.TemporaryDirectory()`` under /tmp and are removed at the
 end. ``--help`` of this script lists options to shrink the run (e.g. ``--big 100000``).
 """
@@ -118,6 +130,12 @@ from tests.bench.commands import (
     GOAL_READ_OVER_FLOOR,
     GOAL_WRITE_OVER_FLOOR,
     bench_commands,
+)
+from tests.bench.deployments import (
+    GOAL_CASE_OVERHEAD_SECONDS,
+    GOAL_NOTICE_OVER_NOOP,
+    GOAL_TWO_WORKERS_SPEEDUP,
+    bench_deployments,
 )
 from tests.bench.notices import GOAL_OURS_OVER_BARE, bench_notices
 
@@ -1311,6 +1329,35 @@ def table(results: dict[str, Any]) -> str:
                      f"{b['ratio_bare_rate_over_ours']:.2f}x", "reported", "reported"))
     elif n:
         rows.append(("6 notice: dispatch vs bare emails", "error", "", "", "", "INVALID"))
+    d = results.get("deployments")
+    if d and "error" in d:
+        rows.append(("7 Prefect deployments", "error", "", "", "", "INVALID"))
+    elif d:
+        a, f, w = d.get("notice"), d.get("case_flow"), d.get("dispatch")
+        if a and "error" not in a:
+            rows.append((f"7a meeting.notice deployment run to {a['messages']} mails vs no-op",
+                         f"{a['form']['median_seconds']:.2f} s",
+                         f"{a['noop']['median_seconds']:.2f} s",
+                         f"{a['ratio_form_over_noop']:.2f}x", f"<= {GOAL_NOTICE_OVER_NOOP:g}x",
+                         verdict(a)))
+        elif a:
+            rows.append(("7a meeting.notice deployment run vs no-op", "error", "", "", "",
+                         "INVALID"))
+        if f and "error" not in f:
+            rows.append((f"7b case_flow vs reconcile ({f['cases']} cases, per case)",
+                         f"{f['flow']['ms_per_case']:.0f} ms",
+                         f"{f['direct']['ms_per_case']:.1f} ms",
+                         f"{f['ratio_flow_over_direct']:.1f}x",
+                         f"overhead < {GOAL_CASE_OVERHEAD_SECONDS * 1000:.0f} ms", verdict(f)))
+        elif f:
+            rows.append(("7b case_flow vs reconcile", "error", "", "", "", "INVALID"))
+        if w and "error" not in w:
+            rows.append((f"7c {w['messages']:,} messages: two dispatch workers vs one",
+                         f"{w['two']['seconds']:.1f} s", f"{w['one']['seconds']:.1f} s",
+                         f"{w['speedup_two_over_one']:.2f}x",
+                         f">= {GOAL_TWO_WORKERS_SPEEDUP:g}x", verdict(w)))
+        elif w:
+            rows.append(("7c two dispatch workers vs one", "error", "", "", "", "INVALID"))
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
     line = "  ".join("-" * w for w in widths)
     out = ["  ".join(v.ljust(w) for v, w in zip(header, widths, strict=True)).rstrip(), line]
@@ -1359,6 +1406,34 @@ def table(results: dict[str, Any]) -> str:
                      f"{n['ours']['ms_per_message']:.1f} vs {n['bare']['ms_per_message']:.1f} ms "
                      f"per message; ours per message (ms): {parts}; bulk ratio = bare rate / "
                      f"ours ({n['bulk']['connections_ours']} connections vs 1)")
+    if d and "error" not in d:
+        a, f, w = d.get("notice"), d.get("case_flow"), d.get("dispatch")
+        if a and "error" not in a:
+            notes.append(f"7a: median of {a['runs']} runs each, interleaved, served from a "
+                         f"background process (runner poll {a['runner_poll_seconds']:g} s); "
+                         f"start to Running {a['form']['to_running_median']:.2f} s (notice) vs "
+                         f"{a['noop']['to_running_median']:.2f} s (no-op), Running to the last "
+                         f"notice {a['form']['running_to_notices_median']:.2f} s; notice run to "
+                         f"Completed {a['form']['to_completed_median']:.2f} s; the notice wrote "
+                         f"{a['outbox_written']}")
+        if f and "error" not in f:
+            api = f["api"]
+            notes.append(f"7b: overhead {f['overhead_seconds_per_case'] * 1000:.0f} ms per case "
+                         f"(case_flow - reconcile, quick_runs: no heartbeat), blocks of "
+                         f"{f['block']} alternating, after a warm-up of each; per case "
+                         f"{api['requests_per_case']:.1f} API requests waited "
+                         f"{api['waiting_ms_per_case']:.0f} ms, "
+                         f"{api['ssl_contexts_per_case']:.1f} SSL contexts for new clients "
+                         f"{api['ssl_context_ms_per_case']:.0f} ms")
+        if w and "error" not in w:
+            split = ", ".join(f"{p['sent']} in {p['seconds']:.1f} s"
+                              for p in w["two"]["per_worker"])
+            notes.append(f"7c: PostgreSQL, SMTP +{w['smtp_delay_ms']:.0f} ms per message; ratio "
+                         f"= one worker's time / two workers'; the two workers sent {split}; "
+                         f"{w['two']['distinct_message_ids']:,} distinct Message-IDs received, "
+                         f"none twice; worker CPU {w['one']['worker_cpu_ms_per_message']:.1f} "
+                         f"ms per message (one), {w['two']['worker_cpu_ms_per_message']:.1f} "
+                         "(two)")
     return "\n".join(out + [""] + [f"  {note}" for note in notes])
 
 
@@ -1408,19 +1483,28 @@ def main(argv: list[str] | None = None) -> int:
                         help="timed notice deliveries each way in figure 6 (default 7)")
     parser.add_argument("--notices-bulk", type=int, default=1000,
                         help="messages dispatched from the outbox in figure 6 (default 1000)")
+    parser.add_argument("--deploy-runs", type=int, default=4,
+                        help="timed deployment runs of each kind in figure 7a (default 4)")
+    parser.add_argument("--case-flows", type=int, default=40,
+                        help="cases carried by case_flow and by reconcile in figure 7b "
+                             "(default 40)")
+    parser.add_argument("--dispatch-messages", type=int, default=2000,
+                        help="outbox messages dispatched by one and by two workers in figure 7c "
+                             "(default 2000)")
     parser.add_argument("--only", choices=("transitions", "sweep", "help", "meeting",
-                                           "commands", "notices"),
+                                           "commands", "notices", "deployments"),
                         action="append",
                         help="run only this figure (may be repeated)")
     parser.add_argument("--out", type=Path, default=OUT_FILE,
                         help=f"JSON output (default {OUT_FILE.relative_to(ROOT)})")
     args = parser.parse_args(argv)
     for name in ("transitions", "big", "small", "due", "sweep_repeats", "help_runs",
-                 "meeting_repeats", "commands_runs", "notices_runs", "notices_bulk"):
+                 "meeting_repeats", "commands_runs", "notices_runs", "notices_bulk",
+                 "deploy_runs", "case_flows", "dispatch_messages"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     wanted = set(args.only or ("transitions", "sweep", "help", "meeting", "commands",
-                               "notices"))
+                               "notices", "deployments"))
 
     say(f"tingflyt benchmark; python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, "
         f"{os.cpu_count()} cpus")
@@ -1445,6 +1529,10 @@ def main(argv: list[str] | None = None) -> int:
         if "notices" in wanted:
             ok = guarded("notices", results, lambda: bench_notices(
                 tmp, args.notices_runs, args.notices_bulk, log=say)) and ok
+        if "deployments" in wanted:
+            ok = guarded("deployments", results, lambda: bench_deployments(
+                tmp, args.deploy_runs, args.case_flows, args.dispatch_messages, log=say)) and ok
+            ok = not results["deployments"].get("failed") and ok
 
     total = time.perf_counter() - _T0
     print()
