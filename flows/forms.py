@@ -24,6 +24,7 @@ file from the server's disk, which is the operator's work (``tingflyt init``).
 from __future__ import annotations
 
 import inspect
+import logging
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -44,6 +45,8 @@ NO_FORM = {"init": "les organisasjonsfila frå tenaren sin disk: det gjer drifta
                    "`tingflyt init`"}
 
 ACTING = "acting_person"
+#: The name of a refused run's Failed state, as the Prefect UI shows it.
+REFUSED = "Avvist"
 NOW = "now"
 CHANNEL = "prefect-ui"
 
@@ -74,11 +77,26 @@ def _command_style(name: str, values: list[tuple[str, str]]) -> str:
     given = ", ".join(f"{k} = {v}" for k, v in values)
     if name in registry.MODULES and name not in NO_FORM:
         where = f"skjemaet «{form_name(name)}»"
-    else:  # a read, which has no form: the command line shows it
-        from flows.cli.common import CLI_PATHS
-
-        where = f"`tingflyt {CLI_PATHS.get(name, name.replace('.', ' '))}`"
+    else:  # a read, which has no form: the command line shows it (case.list, org.show)
+        where = f"`tingflyt {name.replace('.', ' ').replace('_', '-')}`"
     return where + (f" ({given})" if given else "")
+
+
+class Refused(Exception):  # noqa: N818 - the refusal itself, carried by the run's Failed state
+    """A form's action the registry refused; its text is the one line the person reads."""
+
+
+class _RefusalsSaidOnce(logging.Filter):
+    """Prefect's engine re-raises a run's final Failed state and logs it with a traceback
+    ("Engine execution exited with unexpected exception"), even when the flow returned that
+    state itself. A refused form has said why in one line already; its traceback says nothing
+    more, so it is left out. Any other failure keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], Refused))
+
+
+logging.getLogger("prefect.flow_runs").addFilter(_RefusalsSaidOnce())
 
 
 def refusal(error: TingflytError) -> str:
@@ -132,7 +150,7 @@ def submit(command: str, values: dict[str, Any]) -> State[Any]:
     except TingflytError as exc:
         line = refusal(exc)
         logger.warning("Avvist: %s", line)
-        return Failed(message=line)
+        return Failed(name=REFUSED, message=line, data=Refused(line))
     named = list(dict.fromkeys([*done.follows.cases, *_named(given)]))
     _retag(named, command)
     logger.info("%s gjorde %s (%s).", acting, command, ", ".join(named) or "utan sak")

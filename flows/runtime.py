@@ -144,6 +144,8 @@ def serve() -> None:
         os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
 
         deployments = runner_deployments()
+        for deployment in deployments:  # registered before we say it is ready (serve does
+            deployment.apply()          # it again, to the same result)
         print(f"Prefect køyrer på {url.removesuffix('/api')} (UI) og {url} (API).", flush=True)
         print(f"{len(deployments)} deployments: 4 planlagde, saksflyten og eitt skjema per "
               "kommando. Ctrl-C stoppar.", flush=True)

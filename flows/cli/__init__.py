@@ -35,6 +35,7 @@ from flows.cli.common import (
     now_override,
     nynorsk,
     running,
+    via_mode,
 )
 
 #: Every top-level command and group, in the order ``tingflyt --help`` lists them: the name and
@@ -104,11 +105,21 @@ def main_options(
     now: Annotated[str | None, typer.Option(
         "--now", help="Køyr som om klokka var dette (ÅÅÅÅ-MM-DD eller \"ÅÅÅÅ-MM-DD TT:MM\", "
         "Europe/Oslo).")] = None,
+    via: Annotated[str, typer.Option(
+        "--via", envvar="TINGFLYT_VIA", help="Kvar kommandoar som endrar noko køyrer: direct "
+        "(her) eller prefect (som ei køyring av skjemaet sitt i Prefect; treng `make serve`).")
+    ] = "direct",
     version: Annotated[bool, typer.Option(
         "--version", callback=_show_version, is_eager=True, expose_value=True,
         help="Vis versjonen av tingflyt og avslutt.")] = False,
 ) -> None:
     """Sakshandsaming for interkommunale politiske råd."""
+    if via not in ("direct", "prefect"):
+        from domain.errors import InvalidInput
+
+        raise InvalidInput(f"«{via}» i --via er ukjend.", "Bruk --via direct eller --via prefect.",
+                           field="via")
+    via_mode.set(via)
     if now is not None:
         from flows.app import parse_now
 
@@ -148,8 +159,9 @@ def app_for(args: list[str]) -> typer.Typer:
     """The app that runs ``args``: only the command named, when one is (after the global
     ``--now``), else the whole app (help, no command, an unknown one)."""
     i = 0
-    while i < len(args) and (args[i] == "--now" or args[i].startswith("--now=")):
-        i += 2 if args[i] == "--now" else 1
+    while i < len(args) and (args[i] in ("--now", "--via") or
+                             args[i].startswith(("--now=", "--via="))):
+        i += 2 if args[i] in ("--now", "--via") else 1
     if i < len(args) and args[i] == "--version":
         return build_app("")  # the root and its options alone: no command is needed
     if i >= len(args) or args[i] not in COMMANDS:
@@ -175,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     json_mode.set(json_requested)
     now_override.set(None)
     running.set(None)
+    via_mode.set("direct")
     try:
         result = app_for(from_args)(args=from_args, prog_name="tingflyt", standalone_mode=False)
         return int(result) if isinstance(result, int) else 0
@@ -189,31 +202,38 @@ def main(argv: list[str] | None = None) -> int:
     except Abort:
         print("Avbrote.", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - refusals become one line; bugs re-raise
-        from domain.errors import TingflytError
+    except Exception as exc:  # noqa: BLE001 - a command handed over to Prefect ends here
+        from flows.cli.handover import HandedOver, report
 
-        if isinstance(exc, TingflytError):
-            code = exit_code(exc)
-            fail(exc.as_dict(field_style, command_style), code,
-                 json_requested or json_mode.get(),
-                 line=exc.one_line(field_style, command_style))
-            return code
-        from domain.store.db import database_refusal
+        if not isinstance(exc, HandedOver):
+            return _refused(exc, json_requested)
+        return report(exc, json_requested or json_mode.get())
 
-        refusal = database_refusal(exc, _engine())
-        if refusal is not None:  # the database's operation, not our code
-            code = exit_code(refusal)
-            fail(refusal.as_dict(field_style, command_style), code,
-                 json_requested or json_mode.get(),
-                 line=refusal.one_line(field_style, command_style))
-            return code
-        from flows.runtime import PrefectUnavailable
 
-        if isinstance(exc, PrefectUnavailable):
-            fail({"code": "prefect_unavailable", "message": str(exc), "hint": "",
-                  "field": None}, 6, json_requested)
-            return 6
-        raise
+def _refused(exc: Exception, json_requested: bool) -> int:
+    """A refusal as one line and its exit code; anything else (a bug) goes on up."""
+    from domain.errors import TingflytError
+
+    if isinstance(exc, TingflytError):
+        code = exit_code(exc)
+        fail(exc.as_dict(field_style, command_style), code, json_requested or json_mode.get(),
+             line=exc.one_line(field_style, command_style))
+        return code
+    from domain.store.db import database_refusal
+
+    refusal = database_refusal(exc, _engine())
+    if refusal is not None:  # the database's operation, not our code
+        code = exit_code(refusal)
+        fail(refusal.as_dict(field_style, command_style), code,
+             json_requested or json_mode.get(), line=refusal.one_line(field_style, command_style))
+        return code
+    from flows.runtime import PrefectUnavailable
+
+    if isinstance(exc, PrefectUnavailable):
+        fail({"code": "prefect_unavailable", "message": str(exc), "hint": "", "field": None}, 6,
+             json_requested)
+        return 6
+    raise exc
 
 
 def _engine() -> Any:

@@ -23,6 +23,9 @@ json_mode: ContextVar[bool] = ContextVar("json_mode", default=False)
 now_override: ContextVar[Any] = ContextVar("now", default=None)
 #: The registered command running now: a refusal's fields are named by its flags.
 running: ContextVar[str | None] = ContextVar("running", default=None)
+#: ``--via``: ``direct`` (the command runs in this process) or ``prefect`` (as a run of its
+#: form's deployment, ``flows.cli.handover``).
+via_mode: ContextVar[str] = ContextVar("via", default="direct")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")]
 AsOpt = Annotated[str | None, typer.Option(
@@ -164,6 +167,10 @@ class Session:
         from domain.store.uow import Via
 
         running.set(name)
+        if via_mode.get() == "prefect":
+            from flows.cli.handover import hand_over
+
+            hand_over(name, fields, actor, now_override.get())  # raises HandedOver
         done = registry.run(name, fields, actor, engine=self.engine, clock=self.clock,
                             view=view, via=Via("cli"))
         self.follows = done.follows
