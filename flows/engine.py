@@ -97,7 +97,8 @@ def reconcile_case_task(case_number: str, now: datetime | None, via: Via | None 
     return reconcile(engine_for(database_url()), clock_for(now), case_number, via=via)
 
 
-@flow(name="tingflyt-case", log_prints=False, validate_parameters=True)
+@flow(name="tingflyt-case", flow_run_name="{case_number} · saksflyt", log_prints=False,
+      validate_parameters=True)
 def case_flow(case_number: str, now: datetime | None = None) -> list[str]:
     """Carry one case as far as it can go until a person is needed.
 
@@ -217,6 +218,15 @@ def dispatch_flow(now: datetime | None = None) -> dict[str, Any]:
     if not _moved(report):
         get_run_logger().info("Ingen meldingar å sende.")
     return report
+
+
+def carry_on(case_number: str, now: datetime | None = None) -> list[str]:
+    """The case flow for ``case_number``, its run tagged by the case, so that the case's whole
+    history is found in the Prefect UI by its number."""
+    from prefect import tags
+
+    with tags("tingflyt", case_number):
+        return case_flow(case_number, now)
 
 
 def quick_runs() -> Any:

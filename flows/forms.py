@@ -132,7 +132,7 @@ def _retag(named: list[str], command: str) -> None:
 
 def submit(command: str, values: dict[str, Any]) -> State[Any]:
     """Run ``command`` with what the form was given; the run's final state."""
-    from flows.engine import case_flow, deliver_now, sweep_flow
+    from flows.engine import carry_on, deliver_now, sweep_flow
 
     logger = get_run_logger()
     # A field left out comes as None, as its ``Field`` default, or as pydantic's "no default".
@@ -156,7 +156,7 @@ def submit(command: str, values: dict[str, Any]) -> State[Any]:
     logger.info("%s gjorde %s (%s).", acting, command, ", ".join(named) or "utan sak")
     carried: dict[str, list[str]] = {}
     for number in done.follows.cases:
-        carried[number] = case_flow(number, now)
+        carried[number] = carry_on(number, now)
     if done.follows.sweep:
         sweep_flow(now)
     # What the action wrote to the outbox goes now, not at the next minute's dispatch.

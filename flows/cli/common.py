@@ -228,11 +228,11 @@ def use_prefect() -> bool:
 def carry_case(engine: Any, clock: Any, number: str, *, prefect: bool) -> dict[str, Any]:
     """Run the case flow: through Prefect when an API is configured, else in this process."""
     if prefect:
-        from flows.engine import case_flow, quick_runs
+        from flows.engine import carry_on, quick_runs
 
         now = clock.now() if now_override.get() is not None else None
         with quick_runs():
-            done = case_flow(number, now)
+            done = carry_on(number, now)
         return {"via": "prefect", "done": done}
     from domain.engine.reconcile import reconcile
 

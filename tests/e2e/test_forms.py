@@ -98,6 +98,14 @@ def test_a_form_run_acts_carries_the_case_on_and_journals_the_prefect_ui(forms_o
     registered = next(e for e in entries if e.action == "case.register")
     assert registered.actor_id == DIRECTOR and registered.via == "prefect-ui"
     assert registered.run_ref == str(run.id)
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterTags
+
+    with get_client(sync_client=True) as client:
+        by_case = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            tags=FlowRunFilterTags(all_=["2026/1"])))
+    # the case's runs are found by its number: the form's and the case flow's
+    assert {r.name for r in by_case} == {"2026/1 · case.register", "2026/1 · saksflyt"}
     carried = [e for e in entries if e.action != "case.register" and e.case_id is not None]
     # the case flow's steps name their own run: a subflow of the form's run
     assert carried and all(e.via == "prefect" and e.run_ref not in (None, str(run.id))
