@@ -77,9 +77,13 @@ def deliver(engine: Any, clock: Any, config: Any = None) -> dict[str, Any]:
 
 
 def clock_for(now: datetime | None) -> Any:
+    """The clock at ``now`` (a time without an offset is Europe/Oslo's, as people type it in a
+    form), or the real one."""
     from domain.rules.calendar import FixedClock, SystemClock
 
-    return FixedClock(now) if now is not None else SystemClock()
+    if now is None:
+        return SystemClock()
+    return FixedClock(now if now.tzinfo is not None else now.replace(tzinfo=DEFAULT_ZONE))
 
 
 def read(engine: Any, clock: Any, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:

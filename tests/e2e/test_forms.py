@@ -161,3 +161,18 @@ def test_a_form_run_by_the_wrong_person_is_refused_cleanly(forms_on: Db) -> None
         done = case_recommend(acting_person=CE, case=number, text="Tilrår løyving.",
                               return_state=True)
     assert done.is_completed(), done.message
+
+
+def test_a_scheduled_flow_reads_a_time_without_offset_as_oslo_time(forms_on: Db) -> None:
+    from datetime import datetime
+
+    from flows.engine import quick_runs, sweep_flow
+
+    db = forms_on
+    number = db.run("case.register", DIRECTOR, title="Tilskot", kind="ordinary").number
+    db.reconcile(number)
+    db.run("case.recommend", CE, case=number, text="Løyve.")
+    with quick_runs():  # as typed in the UI's field: no offset
+        report = sweep_flow(datetime(2026, 8, 20, 8, 5))
+    assert any("RR-2026-08-27" in line for line in report["meetings"])
+    assert report["at"].startswith("2026-08-20T08:05:00+02:00")
