@@ -82,12 +82,38 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def _mark(folder: Path) -> Path:
+    """Where the last change the feeds in ``folder`` were built from is kept (``Reads.
+    last_change``): beside the folder, not in it, since the folder is published."""
+    return folder.parent / f".{folder.name}.built-from"
+
+
 def write_feeds(uow: UnitOfWork, folder: Path) -> list[Path]:
     """Write ``<folder>/<body_id>.ics`` for every body with meetings; returns the files that
     were (re)written. A file whose content is unchanged but for DTSTAMP is left alone, so
-    subscribers polling with If-Modified-Since or ETag are not made to download it again."""
+    subscribers polling with If-Modified-Since or ETag are not made to download it again.
+    When nothing was changed since the feeds were last built (the journal's newest entry is
+    the same), nothing is built: the outbox is delivered every minute, the feeds change
+    seldom."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    mark = _mark(folder)
+    last = uow.reads.last_change()
+    try:
+        built_from, *names = mark.read_text(encoding="utf-8").split()
+    except (FileNotFoundError, ValueError):
+        built_from, names = None, []
+    if last is not None and built_from == str(last) and all(
+            (folder / name).is_file() for name in names):
+        return []
+    written = _write_changed(uow, folder)
+    if last is not None:
+        names = sorted(p.name for p in folder.glob("*.ics"))
+        _write_atomically(mark, "\n".join([str(last), *names]).encode() + b"\n")
+    return written
+
+
+def _write_changed(uow: UnitOfWork, folder: Path) -> list[Path]:
     bodies = list(dict.fromkeys(m["body"] for m in _sittings(uow)))
     written: list[Path] = []
     for body_id in bodies:

@@ -50,6 +50,11 @@ class Reads:
         self.session = session
 
     # -- organisation --------------------------------------------------------------------------
+    def last_change(self) -> int | None:
+        """The id of the newest journal entry: every change writes one, so while it stays the
+        same nothing was changed (what a derived file, like the calendar feeds, depends on)."""
+        return self.session.scalar(select(func.max(JournalEntry.id)))
+
     def people(self) -> list[Person]:
         """Every person, active or not, in no particular order."""
         return list(self.session.scalars(select(Person)))

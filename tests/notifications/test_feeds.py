@@ -261,3 +261,8 @@ def test_write_feeds_writes_each_body_once_and_only_what_changed(db: Db,
         n: t for n, t in stamps.items() if n != f"{council}.ics"}
     assert "STATUS:CANCELLED" in (folder / f"{council}.ics").read_text("utf-8")
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no temp file left
+
+    # a feed deleted by hand comes back at the next delivery, though nothing else changed
+    (folder / f"{council}.ics").unlink()
+    assert db.read(lambda uow: write_feeds(uow, folder)) == [folder / f"{council}.ics"]
+    assert db.read(lambda uow: write_feeds(uow, folder)) == []
