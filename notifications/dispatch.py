@@ -95,24 +95,43 @@ def dispatch(engine: Engine, clock: Clock, transport: Transport, *, batch: int =
     it to stop the run there)."""
     report = DispatchReport()
     token = token or uuid.uuid4().hex
+    lost = 0
     while limit is None or report.claimed < limit:
         size = batch if limit is None else min(batch, limit - report.claimed)
-        ready = _claim_and_compose(engine, clock, token, size, lease, report)
-        if not ready:
+        found, claimed, ready = _claim_and_compose(engine, clock, token, size, lease, report)
+        if not claimed:
+            # Rows were due but another dispatcher claimed them between our read and our claim:
+            # there may be more behind them, so look again (a few times) before stopping.
+            if found and lost < LOOK_AGAIN:
+                lost += 1
+                continue
             break
-        report.claimed += len(ready)
-        if not _send_batch(engine, clock, transport, token, ready, max_attempts, report,
-                           after_send):
+        lost = 0
+        report.claimed += claimed
+        if ready and not _send_batch(engine, clock, transport, token, ready, max_attempts,
+                                     report, after_send):
             break
     return report
 
 
+#: How many times in a row a run looks again after another dispatcher took the rows it read.
+LOOK_AGAIN = 3
+
+
 def _claim_and_compose(engine: Engine, clock: Clock, token: str, size: int, lease: timedelta,
-                       report: DispatchReport) -> list[_Ready]:
+                       report: DispatchReport) -> tuple[int, int, list[_Ready]]:
+    """Claim up to ``size`` due rows, then compose them: (rows found due, rows claimed, the
+    messages ready to send). The claim is committed before anything is rendered, so its row
+    locks are held for one statement, not for the rendering of a whole batch."""
     with UnitOfWork(engine, clock) as uow:
         now = uow.now
         ids = uow.outbox.claimable_ids(now, now - lease, size)
-        rows = uow.outbox.claim(ids, token, now, now - lease)
+        claimed = len(uow.outbox.claim(ids, token, now, now - lease))
+        uow.commit()
+    if not claimed:
+        return len(ids), 0, []
+    with UnitOfWork(engine, clock) as uow:
+        rows = uow.outbox.held(token)
         ready = []
         for row in rows:
             why = _overtaken(uow, row)
@@ -130,7 +149,7 @@ def _claim_and_compose(engine: Engine, clock: Clock, token: str, size: int, leas
                 report.problems.append(f"{row.id}: {exc}")
                 _alert(uow, row.id, row.name, str(exc))
         uow.commit()
-    return ready
+    return len(ids), claimed, ready
 
 
 def _overtaken(uow: UnitOfWork, row: Any) -> str | None:

@@ -438,6 +438,21 @@ def test_a_meeting_cancelled_before_its_messages_went_gets_only_its_cancellation
     assert not any(s.key.startswith("call_in:") for s in transport.sent)
 
 
+def test_a_batch_of_only_overtaken_messages_does_not_end_the_run(db: Db) -> None:
+    """The call-in is overtaken and dropped; in batches of one, the run goes on past it to the
+    cancellations behind it instead of taking a batch with nothing to send for "all done"."""
+    _notified(db)
+    transport = MemoryTransport()
+    dispatch(db.engine, db.clock, transport)
+    db.run("absence.report", DIRECTOR, meeting=RR, person="gol-ordforar", reason="Sjuk")
+    db.run("meeting.cancel", DIRECTOR, meeting=RR, reason="Avlyst.")
+    report = dispatch(db.engine, db.clock, transport, batch=1)
+    assert report.dropped >= 1 and report.sent == len(_outbox(db, "cancellation")) > 0
+    assert {r.status for r in _outbox(db, "cancellation")} == {"sent"}
+    pending = db.read(lambda uow: uow.outbox.counts())
+    assert pending.get("pending", 0) == 0
+
+
 def test_an_alert_names_the_command_to_run_without_guessing_its_flags() -> None:
     from domain.errors import render as render_markup
     from notifications.messages import _plain_command

@@ -63,13 +63,18 @@ class OutboxRepository:
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))}
 
     def claimable_ids(self, now: datetime, stale_before: datetime, limit: int) -> list[int]:
-        """Due pending rows, and rows whose claim is older than the lease, oldest first."""
+        """Due pending rows, and rows whose claim is older than the lease, oldest first. On
+        PostgreSQL the rows are locked and rows another dispatcher is claiming are skipped
+        (FOR UPDATE SKIP LOCKED), so two dispatchers take different rows instead of the second
+        waiting for the first and then finding its rows gone; SQLite has one writer at a time
+        and no such clause."""
         return list(self.session.scalars(select(OutboxMessage.id).where(or_(
             (OutboxMessage.status == OutboxStatus.PENDING)
             & (OutboxMessage.next_attempt_at <= now),
             (OutboxMessage.status == OutboxStatus.SENDING)
             & (OutboxMessage.claimed_at < stale_before))).order_by(
-            OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
+            OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+            .with_for_update(skip_locked=True)))
 
     def claim(self, ids: Sequence[int], token: str, now: datetime,
               stale_before: datetime) -> list[OutboxMessage]:
@@ -85,6 +90,10 @@ class OutboxRepository:
                 & (OutboxMessage.claimed_at < stale_before))).values(
             status=OutboxStatus.SENDING.value, claim=token, claimed_at=now,
             attempts=OutboxMessage.attempts + 1).execution_options(synchronize_session=False))
+        return self.held(token)
+
+    def held(self, token: str) -> list[OutboxMessage]:
+        """The rows claimed by ``token`` and not yet marked."""
         return list(self.session.scalars(select(OutboxMessage).where(
             OutboxMessage.claim == token, OutboxMessage.status == OutboxStatus.SENDING)
             .order_by(OutboxMessage.id)))
