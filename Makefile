@@ -22,8 +22,9 @@ demo: $(STAMP)
 demo-other: $(STAMP)
 	$(PY) -m flows.demo --org config/fjellbygd.toml
 
+# On every CPU (pytest-xdist): much of the suite waits on servers and processes it starts.
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist worksteal
 
 bench: $(STAMP)
 	$(PY) -m tests.bench.run
