@@ -150,7 +150,9 @@ def _log_report(report: dict[str, Any]) -> None:
         logger.warning(line)
 
 
-def _scheduled(now: datetime | None, parts: list[str] | None, what: str) -> dict[str, Any]:
+def _scheduled(now: datetime | None, parts: list[str] | None, idle: str) -> dict[str, Any]:
+    """Run the sweep (or its ``parts``) as a scheduled run does; ``idle`` is what the log says
+    when nothing was due."""
     logger = get_run_logger()
     late = lateness_note(now)
     if late:
@@ -158,7 +160,7 @@ def _scheduled(now: datetime | None, parts: list[str] | None, what: str) -> dict
     report = sweep_task(now, parts, _via(scheduled_channel()))
     _log_report(report)
     if not (report["meetings"] or report["deadlines"] or report["cases"] or report["problems"]):
-        logger.info("Ingenting %s var forfalle (det som var det, er alt gjort).", what)
+        logger.info(idle)
     return report
 
 
@@ -170,7 +172,7 @@ def sweep_flow(now: datetime | None = None) -> dict[str, Any]:
     Args:
         now: Act as if it were this time (default: now).
     """
-    return _scheduled(now, None, "å gjere")
+    return _scheduled(now, None, "Ingenting å gjere: det som var forfalle, er alt gjort.")
 
 
 @flow(name="tingflyt-notices", flow_run_name=_scheduled_name("innkallingar"), log_prints=False,
@@ -182,7 +184,8 @@ def notices_flow(now: datetime | None = None) -> dict[str, Any]:
     Args:
         now: Act as if it were this time (default: now).
     """
-    report = _scheduled(now, ["notices"], "av innkallingar")
+    report = _scheduled(now, ["notices"], "Ingen innkallingar å sende: dei som var forfalne, er "
+                        "alt sende.")
     report["delivered"] = deliver_now(now)
     return report
 
@@ -196,7 +199,8 @@ def minutes_flow(now: datetime | None = None) -> dict[str, Any]:
     Args:
         now: Act as if it were this time (default: now).
     """
-    return _scheduled(now, ["minutes"], "etter møta")
+    return _scheduled(now, ["minutes"], "Ingenting å etterlyse etter møta: utfall og møtebøker "
+                      "er førte og sende, eller ikkje forfalne enno.")
 
 
 def deliver_now(now: datetime | None) -> dict[str, Any]:

@@ -166,7 +166,7 @@ def test_late_and_repeated_scheduled_runs_do_nothing_twice(scheduled_on: Db) -> 
     # today is long after the season's first meetings: what is still due was done once, by
     # the first run (the case placed, notices sent or, for meetings already begun, flagged)
     assert any(number in line or "RR-" in line for line in first_logs), first_logs
-    assert any("Ingenting å gjere var forfalle" in line for line in second_logs), second_logs
+    assert any("Ingenting å gjere" in line for line in second_logs), second_logs
     journal = db.read(lambda uow: uow.session.execute(
         text("select via, count(*) from journal group by via")).all())
     assert dict(journal).get("prefect-schedule", 0) >= 1
