@@ -109,7 +109,7 @@ def _after_meeting(uow: UnitOfWork, meeting: Meeting) -> str | None:
     if uow.now < meeting.ends_at:
         meeting.next_check_at = meeting.ends_at
         return None
-    notes: list[str] = []
+    notes: list[str | None] = []
     waiting = [c.number for c in uow.cases.on_agenda_of(
         meeting.id, state=CaseState.ON_AGENDA, ordered=True)]
     label = meeting_label(uow, meeting)
@@ -118,11 +118,8 @@ def _after_meeting(uow: UnitOfWork, meeting: Meeting) -> str | None:
                    f"{', '.join(waiting)}. Før det med [cmd:case.decide].")
         # The chair records the outcomes (and so the minutes wait for her), with the daily
         # leader.
-        recipients = [p for p in (meeting.body.chair_id, uow.council.director_id) if p]
-        if uow.alert(f"outcome-missing:{meeting.id}", AlertKind.OUTCOME_MISSING, message,
-                     recipients=recipients, severity="warning", meeting=meeting):
-            uow.journal(SYSTEM_ACTOR, "meeting.outcome_missing", message, meeting=meeting)
-            notes.append(message)
+        notes.append(_ask_once(uow, meeting, AlertKind.OUTCOME_MISSING, message,
+                               [meeting.body.chair_id, uow.council.director_id]))
     if meeting.minutes_sent_at is None:
         cal = uow.calendar
         due_day = minutes_due_on(cal.local(meeting.starts_at).date(),
@@ -134,12 +131,21 @@ def _after_meeting(uow: UnitOfWork, meeting: Meeting) -> str | None:
             message = (f"Møteboka frå {label} skulle vore send til medlemene innan "
                        f"{format_date(due_day)} ({meeting.body.minutes_due_days} dagar etter "
                        f"møtet). Send ho med [cmd:meeting.send_minutes|meeting={meeting.ref}].")
-            recipients = [p for p in (uow.council.director_id, meeting.body.chair_id) if p]
-            if uow.alert(f"minutes-late:{meeting.id}", AlertKind.MINUTES_LATE, message,
-                         recipients=recipients, severity="warning", meeting=meeting):
-                uow.journal(SYSTEM_ACTOR, "meeting.minutes_late", message, meeting=meeting)
-                notes.append(message)
-    return " ".join(notes) or None
+            notes.append(_ask_once(uow, meeting, AlertKind.MINUTES_LATE, message,
+                                   [uow.council.director_id, meeting.body.chair_id]))
+    return " ".join(note for note in notes if note) or None
+
+
+def _ask_once(uow: UnitOfWork, meeting: Meeting, kind: AlertKind, message: str,
+              recipients: list[str | None]) -> str | None:
+    """Raise the meeting's alert of ``kind`` and journal it, the first time only (a meeting is
+    looked at again); the message when it was raised now."""
+    key = f"{kind.value.replace('_', '-')}:{meeting.id}"
+    if uow.alert(key, kind, message, recipients=[p for p in recipients if p],
+                 severity="warning", meeting=meeting) is None:
+        return None
+    uow.journal(SYSTEM_ACTOR, f"meeting.{kind.value}", message, meeting=meeting)
+    return message
 
 
 @dataclass
