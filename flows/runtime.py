@@ -40,7 +40,8 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _healthy(url: str) -> bool:
+def healthy(url: str) -> bool:
+    """The Prefect API at ``url`` answers its health check."""
     try:
         with urllib.request.urlopen(f"{url}/health", timeout=2) as response:  # noqa: S310
             return response.status == 200
@@ -50,7 +51,7 @@ def _healthy(url: str) -> bool:
 
 def require_api(url: str) -> None:
     """Refuse early, in one line, when the configured Prefect API does not answer."""
-    if not _healthy(url.rstrip("/")):
+    if not healthy(url.rstrip("/")):
         raise PrefectUnavailable(
             f"Prefect-API-et på {url} svarar ikkje. Start det (`make serve`), rett "
             "PREFECT_API_URL, eller køyr utan Prefect med TINGFLYT_FLOWS=direct.")
@@ -86,7 +87,7 @@ def prefect_api(home: Path, *, timeout: float = 180.0, port: int | None = None,
     saved = {k: os.environ.get(k) for k in ("PREFECT_API_URL", "PREFECT_HOME", *QUIET_ENV)}
     try:
         deadline = time.monotonic() + timeout
-        while not _healthy(url):
+        while not healthy(url):
             if process.poll() is not None:
                 raise PrefectUnavailable(
                     f"Prefect-tenaren stoppa ved oppstart (kode {process.returncode}); sjå "
@@ -103,16 +104,19 @@ def prefect_api(home: Path, *, timeout: float = 180.0, port: int | None = None,
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-        _stop(process)
+        stop_process(process)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop_process(process: subprocess.Popen[bytes], first: int = signal.SIGTERM,
+                 grace: float = 20) -> None:
+    """Stop a process started in a session of its own, and its children: ``first`` to its
+    group, SIGKILL after ``grace`` seconds if it is still there."""
     if process.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, first)
     try:
-        process.wait(timeout=20)
+        process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)

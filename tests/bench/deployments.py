@@ -104,7 +104,6 @@ GOAL_CASE_OVERHEAD_SECONDS = 0.2  # case_flow - reconcile per case < 0.2 s (no h
 GOAL_TWO_WORKERS_SPEEDUP = 1.7  # one worker's time / two workers' time >= 1.7
 
 ASSEMBLY_MEETING = "HT-2026-12-03"
-COUNCIL_MEETING = "RR-2026-08-27"
 SENDER = "dagleg-leiar"
 NOTICE_FORM = "meeting.notice"
 NOOP_FLOW = "tingflyt-bench-noop"
@@ -237,53 +236,15 @@ def _init(url: str, data_dir: Path) -> None:
 
 
 def _to_the_notice(engine: Any, clock: Any) -> dict[str, Any]:
-    """The season up to HT-2026-12-03's notice (as figure 6 makes it); the clock at its notice
+    """The season up to HT-2026-12-03's notice, as figure 6 makes it; the clock at its notice
     time. Returns the meeting's facts."""
     from config.organisation import load_organisation
-    from domain.engine.reconcile import reconcile_case
-    from domain.engine.sweep import sweep
-    from domain.operations.substitutes import seats_of
-    from domain.store.tables import OutboxMessage
-    from domain.store.uow import UnitOfWork
     from tests.bench import run as bench
+    from tests.bench.notices import to_the_assembly_notice
 
     org = load_organisation(bench.ORG_FILE)
-    director = org.data.secretariat.director
-    chief = bench.pick_chief_executive(org)
-
-    def facts(ref: str) -> dict[str, Any]:
-        with UnitOfWork(engine, clock, readonly=True) as uow:
-            m = uow.meetings.get(ref)
-            return {"id": m.id, "notice_at": m.notice_at, "starts_at": m.starts_at,
-                    "status": m.status, "chair": uow.bodies.get(m.body_id).chair_id,
-                    "members": [s.member_id for s in seats_of(uow, m.body_id)]}
-
-    numbers = [bench.cmd(engine, clock, "case.register", director,
-                         title=f"Benchmarksak {i + 1} for Hallingtinget: felles tenester",
-                         kind="ordinary", body="assembly").number for i in range(2)]
-    for number in numbers:
-        with UnitOfWork(engine, clock) as uow:
-            reconcile_case(uow, uow.cases.get(number))
-            uow.commit()
-        bench.cmd(engine, clock, "case.recommend", chief, case=number, text=bench.RECOMMENDATION)
-        with UnitOfWork(engine, clock) as uow:
-            reconcile_case(uow, uow.cases.get(number))
-            uow.commit()
-    council = facts(COUNCIL_MEETING)
-    clock.set(council["notice_at"])
-    sweep(engine, clock)
-    clock.set(council["starts_at"])
-    sweep(engine, clock)
-    bench.cmd(engine, clock, "meeting.attend", council["chair"], meeting=COUNCIL_MEETING,
-              present=council["members"], chair=council["chair"])
-    for number in numbers:
-        bench.cmd(engine, clock, "case.vote", council["chair"], case=number, unanimous=True)
-    sweep(engine, clock)  # the referred cases go on the assembly's next meeting
-    assembly = facts(ASSEMBLY_MEETING)
-    clock.set(assembly["notice_at"])
-    with UnitOfWork(engine, clock) as uow:  # the council's own rows: sent then, not measured
-        uow.session.query(OutboxMessage).delete()
-        uow.commit()
+    assembly = to_the_assembly_notice(engine, clock, org.data.secretariat.director,
+                                      bench.pick_chief_executive(org))
     if assembly["status"] != "planned" or len(assembly["members"]) < 30:
         raise DeploymentBenchError(f"setup: {ASSEMBLY_MEETING} is {assembly['status']} with "
                                    f"{len(assembly['members'])} members")
@@ -523,15 +484,9 @@ def bench_deploy_notice(tmp: Path, runs: int, server_ctl: _Server, server: Any,
                     f"{times['noop'][-1]['measured']:.2f} s")
             _wait_idle(process.pid)
     finally:
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        from flows.runtime import stop_process
+
+        stop_process(process, signal.SIGINT, grace=30)
     problems = _problems(serve_log.read_text(errors="replace"))
     if problems:
         raise DeploymentBenchError("the serving process logged: " + " | ".join(problems[:5]))

@@ -114,12 +114,63 @@ def _send_bare(config: Any, messages: list[Any]) -> float:
     return time.perf_counter() - started
 
 
+def meeting_facts(engine: Any, clock: Any, ref: str) -> dict[str, Any]:
+    """What the setups need of a meeting: its id, times, status, chair and members."""
+    from domain.operations.substitutes import seats_of
+    from domain.store.uow import UnitOfWork
+
+    with UnitOfWork(engine, clock, readonly=True) as uow:
+        m = uow.meetings.get(ref)
+        return {"id": m.id, "notice_at": m.notice_at, "starts_at": m.starts_at,
+                "status": m.status, "chair": uow.bodies.get(m.body_id).chair_id,
+                "members": [s.member_id for s in seats_of(uow, m.body_id)]}
+
+
+def to_the_assembly_notice(engine: Any, clock: Any, director: str, chief: str) -> dict[str, Any]:
+    """The season up to the assembly's notice, as staff and the engine make it: ``NOTICE_CASES``
+    cases for the assembly registered, prepared and recommended, decided by the council at
+    ``COUNCIL_MEETING`` and referred on to ``ASSEMBLY_MEETING``; the clock at its notice time and
+    the council's own messages taken out of the outbox (sent then, not measured). Returns the
+    assembly meeting's facts (``meeting_facts``)."""
+    from domain.engine.reconcile import reconcile_case
+    from domain.engine.sweep import sweep
+    from domain.store.tables import OutboxMessage
+    from domain.store.uow import UnitOfWork
+    from tests.bench import run as bench
+
+    numbers = [bench.cmd(engine, clock, "case.register", director,
+                         title=f"Benchmarksak {i + 1} for Hallingtinget: felles tenester",
+                         kind="ordinary", body="assembly").number for i in range(NOTICE_CASES)]
+    for number in numbers:
+        with UnitOfWork(engine, clock) as uow:
+            reconcile_case(uow, uow.cases.get(number))
+            uow.commit()
+        bench.cmd(engine, clock, "case.recommend", chief, case=number,
+                  text=bench.RECOMMENDATION)
+        with UnitOfWork(engine, clock) as uow:
+            reconcile_case(uow, uow.cases.get(number))
+            uow.commit()
+    council = meeting_facts(engine, clock, COUNCIL_MEETING)
+    clock.set(council["notice_at"])
+    sweep(engine, clock)
+    clock.set(council["starts_at"])
+    sweep(engine, clock)
+    bench.cmd(engine, clock, "meeting.attend", council["chair"], meeting=COUNCIL_MEETING,
+              present=council["members"], chair=council["chair"])
+    for number in numbers:
+        bench.cmd(engine, clock, "case.vote", council["chair"], case=number, unanimous=True)
+    sweep(engine, clock)  # the referred cases go on the assembly's next meeting
+    assembly = meeting_facts(engine, clock, ASSEMBLY_MEETING)
+    clock.set(assembly["notice_at"])
+    with UnitOfWork(engine, clock) as uow:  # the council's own rows: sent then, not measured
+        uow.session.query(OutboxMessage).delete()
+        uow.commit()
+    return assembly
+
+
 def bench_notices(tmp: Path, runs: int, bulk: int = BULK, *,
                   log: Callable[[str], None] = print) -> dict[str, Any]:
     from domain.commands import registry
-    from domain.engine.reconcile import reconcile_case
-    from domain.engine.sweep import sweep
-    from domain.operations.substitutes import seats_of
     from domain.store.db import make_engine
     from domain.store.tables import OutboxMessage
     from domain.store.uow import UnitOfWork
@@ -140,48 +191,12 @@ def bench_notices(tmp: Path, runs: int, bulk: int = BULK, *,
     director = org.data.secretariat.director
     chief = bench.pick_chief_executive(org)
 
-    def facts(ref: str) -> dict[str, Any]:
-        with UnitOfWork(engine, clock, readonly=True) as uow:
-            m = uow.meetings.get(ref)
-            return {"id": m.id, "notice_at": m.notice_at, "starts_at": m.starts_at,
-                    "status": m.status, "chair": uow.bodies.get(m.body_id).chair_id,
-                    "members": [s.member_id for s in seats_of(uow, m.body_id)]}
-
     # -- setup: two cases through the council onto the assembly, then its notice ----------
     started = time.perf_counter()
-    numbers = []
-    for i in range(NOTICE_CASES):
-        case = bench.cmd(engine, clock, "case.register", director,
-                         title=f"Benchmarksak {i + 1} for Hallingtinget: felles tenester",
-                         kind="ordinary", body="assembly")
-        numbers.append(case.number)
-    for number in numbers:
-        with UnitOfWork(engine, clock) as uow:
-            reconcile_case(uow, uow.cases.get(number))
-            uow.commit()
-        bench.cmd(engine, clock, "case.recommend", chief, case=number,
-                  text=bench.RECOMMENDATION)
-        with UnitOfWork(engine, clock) as uow:
-            reconcile_case(uow, uow.cases.get(number))
-            uow.commit()
-    council = facts(COUNCIL_MEETING)
-    clock.set(council["notice_at"])
-    sweep(engine, clock)
-    clock.set(council["starts_at"])
-    sweep(engine, clock)
-    bench.cmd(engine, clock, "meeting.attend", council["chair"], meeting=COUNCIL_MEETING,
-              present=council["members"], chair=council["chair"])
-    for number in numbers:
-        bench.cmd(engine, clock, "case.vote", council["chair"], case=number, unanimous=True)
-    sweep(engine, clock)  # the referred cases go on the assembly's next meeting
-    assembly = facts(ASSEMBLY_MEETING)
-    clock.set(assembly["notice_at"])
-    with UnitOfWork(engine, clock) as uow:  # council's own notice rows: sent, not measured
-        uow.session.query(OutboxMessage).delete()
-        uow.commit()
+    to_the_assembly_notice(engine, clock, director, chief)
     registry.run("meeting.notice", {"meeting": ASSEMBLY_MEETING}, SENDER, engine=engine,
                  clock=clock)
-    assembly = facts(ASSEMBLY_MEETING)
+    assembly = meeting_facts(engine, clock, ASSEMBLY_MEETING)
     with UnitOfWork(engine, clock) as uow:  # what else the change wrote (e.g. alerts by mail)
         others = uow.session.query(OutboxMessage).filter(
             (OutboxMessage.kind != "notice") | (OutboxMessage.meeting_id != assembly["id"]))

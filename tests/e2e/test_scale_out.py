@@ -34,8 +34,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -48,6 +46,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
 
+from flows.runtime import healthy
 from tests.conftest import CE, CHAIR, DIRECTOR, IN_CI, POSTGRES_URL, ROOT
 
 pytestmark = [pytest.mark.prefect, pytest.mark.slow, pytest.mark.postgres]
@@ -383,17 +382,9 @@ class Processes:
         return killed
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/health", timeout=2) as response:  # noqa: S310
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def _wait_healthy(processes: Processes, url: str, timeout: float = 120.0) -> None:
     deadline = time.monotonic() + timeout
-    while not _healthy(url):
+    while not healthy(url):
         server = processes.started["server"]
         assert server.poll() is None, f"the Prefect server stopped:\n{processes.log('server')}"
         assert time.monotonic() < deadline, f"no Prefect server at {url}:\n" \
