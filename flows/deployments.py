@@ -25,7 +25,7 @@ nothing that was already done (``flows.engine``).
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -53,7 +53,6 @@ class Planned:
     tags: tuple[str, ...] = ()
     description: str = ""
     every: int | None = None
-    parameters: dict[str, Any] = field(default_factory=dict)
 
     @property
     def full_name(self) -> str:

@@ -26,7 +26,7 @@ from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settin
 
 from domain.errors import Conflict
 from domain.store.uow import Via
-from flows.app import clock_for, database_url, deliver, engine_for
+from flows.app import DEFAULT_ZONE, clock_for, database_url, deliver, engine_for
 
 #: A scheduled run that starts this much after its time says so in its log.
 LATE_AFTER = timedelta(seconds=60)
@@ -36,11 +36,9 @@ def _scheduled_name(what: str) -> Any:
     """A scheduled run's name: what it does and when it was meant for, local time."""
 
     def name() -> str:
-        from zoneinfo import ZoneInfo
-
         from prefect.runtime import flow_run
 
-        planned = flow_run.get_scheduled_start_time().astimezone(ZoneInfo("Europe/Oslo"))
+        planned = flow_run.get_scheduled_start_time().astimezone(DEFAULT_ZONE)
         return f"{what} {planned:%d.%m.%Y %H:%M}"
 
     return name
