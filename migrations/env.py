@@ -6,10 +6,10 @@ from alembic import context
 
 from config.settings import Settings
 from domain.store.db import make_engine
-from domain.store.tables import Base
+from domain.store.core import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run_migrations_online() -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from domain.errors import DatabaseProblem, InvalidInput, NotInitialised, TingflytError
-from domain.store.tables import Base, CouncilRecord, postgresql_conditions
+from domain.store.core import council, metadata, postgresql_conditions
 
 READONLY = "tingflyt_readonly"
 
@@ -73,7 +73,7 @@ def make_engine(url: str, *, create_folder: bool = True, **kwargs: Any) -> Engin
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         engine = create_engine(parsed, pool_pre_ping=True, **kwargs)
-        postgresql_conditions(Base.metadata)  # the dialect is loaded now: no cost to declare
+        postgresql_conditions(metadata)  # the dialect is loaded now: no cost to declare
         return engine
     raise InvalidInput(
         f"Databasen «{parsed.get_backend_name()}» er ikkje støtta.",
@@ -160,7 +160,7 @@ def council_source(engine: Engine) -> str | None:
         with engine.connect() as connection:
             if not _has_council(connection):
                 return None
-            return connection.execute(select(CouncilRecord.source)).scalar()
+            return connection.execute(select(council.c.source)).scalar()
     except DBAPIError:
         return None
 
