@@ -135,6 +135,7 @@ from tests.bench.deployments import (
     GOAL_CASE_OVERHEAD_SECONDS,
     GOAL_NOTICE_OVER_NOOP,
     GOAL_TWO_WORKERS_SPEEDUP,
+    PARTS,
     bench_deployments,
 )
 from tests.bench.notices import GOAL_OURS_OVER_BARE, bench_notices
@@ -1492,9 +1493,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="outbox messages dispatched by one and by two workers in figure 7c "
                              "(default 2000)")
     parser.add_argument("--only", choices=("transitions", "sweep", "help", "meeting",
-                                           "commands", "notices", "deployments"),
+                                           "commands", "notices", "deployments", "deploy-notice"),
                         action="append",
-                        help="run only this figure (may be repeated)")
+                        help="run only this figure (may be repeated); deploy-notice is figure "
+                             "7a alone")
     parser.add_argument("--out", type=Path, default=OUT_FILE,
                         help=f"JSON output (default {OUT_FILE.relative_to(ROOT)})")
     args = parser.parse_args(argv)
@@ -1529,9 +1531,11 @@ def main(argv: list[str] | None = None) -> int:
         if "notices" in wanted:
             ok = guarded("notices", results, lambda: bench_notices(
                 tmp, args.notices_runs, args.notices_bulk, log=say)) and ok
-        if "deployments" in wanted:
+        if "deployments" in wanted or "deploy-notice" in wanted:
+            parts = PARTS if "deployments" in wanted else ("notice",)
             ok = guarded("deployments", results, lambda: bench_deployments(
-                tmp, args.deploy_runs, args.case_flows, args.dispatch_messages, log=say)) and ok
+                tmp, args.deploy_runs, args.case_flows, args.dispatch_messages, log=say,
+                only=parts)) and ok
             ok = not results["deployments"].get("failed") and ok
 
     total = time.perf_counter() - _T0
