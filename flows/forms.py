@@ -17,8 +17,12 @@ Runs are named and tagged by the case and the meeting (``2026/17``, ``RR-2026-09
 case's whole history can be found in the Prefect UI by its number.
 
 Each form is a module-level attribute (``flows.forms.case_register``): a worker loads it by its
-entry point (``flows/forms.py:case_register``). ``init`` has no form: it reads the organisation
-file from the server's disk, which is the operator's work (``tingflyt init``).
+entry point (``flows/forms.py:case_register``). A form is made when it is first asked for (the
+module's ``__getattr__``, which Prefect's loader reaches through ``getattr``), so that the
+process of one form's run imports that command's module and builds that one flow, not all of
+them and their parameter schemas (about 0.5 s at the start of every run); ``FORMS`` makes them
+all. ``init`` has no form: it reads the organisation file from the server's disk, which is the
+operator's work (``tingflyt init``).
 """
 
 from __future__ import annotations
@@ -204,9 +208,36 @@ def make_form(command: str) -> Flow[..., Any]:
 
 
 def commands_with_forms() -> list[str]:
-    return [name for name in sorted(registry.load_all()) if name not in NO_FORM]
+    """Every registered command with a form, from the registry's table of modules (no command
+    module imported; ``tests/architecture/test_registry.py`` holds the table to what the
+    modules register)."""
+    return [name for name in sorted(registry.MODULES) if name not in NO_FORM]
 
 
-#: Every form by command name; each is also this module's attribute of ``attribute(name)``.
-FORMS: dict[str, Flow[..., Any]] = {name: make_form(name) for name in commands_with_forms()}
-globals().update({attribute(name): form for name, form in FORMS.items()})
+#: The command of each form's attribute: ``case_register`` -> ``case.register``.
+_COMMANDS = {attribute(name): name for name in commands_with_forms()}
+
+
+def form(command: str) -> Flow[..., Any]:
+    """The form of ``command``, made once; it is then also this module's attribute."""
+    made = globals().get(attribute(command))
+    if made is None:
+        if command not in _COMMANDS.values():
+            raise KeyError(command)
+        made = globals()[attribute(command)] = make_form(command)
+    return made
+
+
+def __getattr__(name: str) -> Any:
+    """``FORMS`` (every form by command name) and each form by its attribute, made on first use
+    (PEP 562: only for names the module does not hold yet)."""
+    if name == "FORMS":
+        return {command: form(command) for command in commands_with_forms()}
+    command = _COMMANDS.get(name)
+    if command is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return form(command)
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "FORMS", *_COMMANDS})
