@@ -31,36 +31,30 @@ from domain.rules.terms import (
     Outcome,
     Role,
 )
-from domain.store.tables import (
-    AgendaItem,
-    Case,
-    Deadline,
-    JournalEntry,
-    Treatment,
-)
-from domain.store.uow import UnitOfWork
+from domain.store.reading import Unit
+from domain.store.reads import Record
 
 
-def audience_for(uow: UnitOfWork, actor_id: str | None, bodies: list[str]) -> Audience:
+def audience_for(uow: Unit, actor_id: str | None, bodies: list[str]) -> Audience:
     """The audience of the person named ``actor_id`` for a case handled by ``bodies``; who
     reads what is decided by ``domain.rules.publicity.audience_for``."""
     actor = None if actor_id is None else uow.people.actor(actor_id)
     return publicity.audience_for(actor, bodies)
 
 
-def case_audience(uow: UnitOfWork, actor_id: str | None, case: Case) -> Audience:
+def case_audience(uow: Unit, actor_id: str | None, case: Record) -> Audience:
     return audience_for(uow, actor_id, case_path(uow, case))
 
 
-def case_title(case: Case, audience: Audience) -> str:
+def case_title(case: Record, audience: Audience) -> str:
     return publicity.title_for(case.title, case.exempt_basis, case.public_title, audience)
 
 
-def content_hidden(case: Case, audience: Audience) -> bool:
+def content_hidden(case: Record, audience: Audience) -> bool:
     return publicity.content_hidden(case.exempt_basis, audience)
 
 
-def _agenda_ref(uow: UnitOfWork, case: Case) -> dict[str, Any] | None:
+def _agenda_ref(uow: Unit, case: Record) -> dict[str, Any] | None:
     if case.agenda_meeting_id is None:
         return None
     meeting = uow.meetings.find(case.agenda_meeting_id)
@@ -68,12 +62,12 @@ def _agenda_ref(uow: UnitOfWork, case: Case) -> dict[str, Any] | None:
         return None
     item = uow.agenda.item_for(case.id, meeting.id)
     return {"meeting": meeting.ref, "date": iso(meeting.day),
-            "agenda_number": agenda_number(meeting.body.agenda_prefix,
+            "agenda_number": agenda_number(uow.reads.body_of(meeting).agenda_prefix,
                                            item.number if item else None,
                                            item.year if item else None)}
 
 
-def case_summary(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> dict[str, Any]:
+def case_summary(uow: Unit, case: Record, audience: Audience = INTERNAL) -> dict[str, Any]:
     use_zone(uow)
     kind = CaseKind(case.kind)
     state = CaseState(case.state)
@@ -102,12 +96,12 @@ def case_summary(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> 
     }
 
 
-def body_name(uow: UnitOfWork, body_id: str) -> str:
+def body_name(uow: Unit, body_id: str) -> str:
     body = uow.reads.body_by_id(body_id)
     return body.short_name if body else body_id
 
 
-def case_detail(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> dict[str, Any]:
+def case_detail(uow: Unit, case: Record, audience: Audience = INTERNAL) -> dict[str, Any]:
     hidden = content_hidden(case, audience)
     data = case_summary(uow, case, audience)
     origin = Origin(case.origin)
@@ -140,7 +134,7 @@ def case_detail(uow: UnitOfWork, case: Case, audience: Audience = INTERNAL) -> d
     return data
 
 
-def _trace(uow: UnitOfWork, case: Case, hidden: bool, public: bool) -> list[dict[str, Any]]:
+def _trace(uow: Unit, case: Record, hidden: bool, public: bool) -> list[dict[str, Any]]:
     entries = uow.reads.journal_of_case(case)
     refs = uow.reads.meeting_refs({e.meeting_id for e in entries if e.meeting_id})
     names = uow.people.names({e.actor_id for e in entries})
@@ -148,14 +142,14 @@ def _trace(uow: UnitOfWork, case: Case, hidden: bool, public: bool) -> list[dict
                          public=public, actor_name=names.get(e.actor_id)) for e in entries]
 
 
-def _related(uow: UnitOfWork, case: Case) -> str | None:
+def _related(uow: Unit, case: Record) -> str | None:
     if case.related_case_id is None:
         return None
     related = uow.cases.find(case.related_case_id)
     return related.number if related else None
 
 
-def treatment_view(uow: UnitOfWork, treatment: Treatment, hidden: bool) -> dict[str, Any]:
+def treatment_view(uow: Unit, treatment: Record, hidden: bool) -> dict[str, Any]:
     meeting = uow.meetings.find(treatment.meeting_id)
     item = uow.reads.agenda_item_by_id(treatment.agenda_item_id) \
         if treatment.agenda_item_id else None
@@ -165,7 +159,8 @@ def treatment_view(uow: UnitOfWork, treatment: Treatment, hidden: bool) -> dict[
         "body_name": body_name(uow, treatment.body_id),
         "meeting": meeting.ref if meeting else None,
         "date": iso(meeting.day) if meeting else None,
-        "agenda_number": agenda_number(meeting.body.agenda_prefix if meeting else None,
+        "agenda_number": agenda_number(uow.reads.body_of(meeting).agenda_prefix
+                                       if meeting else None,
                                        item.number if item else None,
                                        item.year if item else None),
         "outcome": outcome.value,
@@ -181,7 +176,7 @@ def treatment_view(uow: UnitOfWork, treatment: Treatment, hidden: bool) -> dict[
     }
 
 
-def proposal_kind(uow: UnitOfWork, treatment: Treatment) -> str | None:
+def proposal_kind(uow: Unit, treatment: Record) -> str | None:
     """The kind of the proposal a treatment was decided on (a vote or an election), if any."""
     if treatment.proposal_id is None:
         return None
@@ -189,13 +184,13 @@ def proposal_kind(uow: UnitOfWork, treatment: Treatment) -> str | None:
     return proposal.kind if proposal is not None else None
 
 
-def _deadlines(uow: UnitOfWork, case: Case) -> list[dict[str, Any]]:
+def _deadlines(uow: Unit, case: Record) -> list[dict[str, Any]]:
     deadlines = uow.reads.deadlines_of(case)
     names = uow.people.names({d.owner_id for d in deadlines if d.owner_id})
     return [deadline_view(d, names.get(d.owner_id or "")) for d in deadlines]
 
 
-def deadline_view(deadline: Deadline, owner_name: str | None = None) -> dict[str, Any]:
+def deadline_view(deadline: Record, owner_name: str | None = None) -> dict[str, Any]:
     return {
         "kind": deadline.kind,
         "kind_label": DEADLINE_KIND_LABELS[DeadlineKind(deadline.kind)],
@@ -208,7 +203,7 @@ def deadline_view(deadline: Deadline, owner_name: str | None = None) -> dict[str
     }
 
 
-def journal_view(entry: JournalEntry, hidden: bool = False, *, case: str | None = None,
+def journal_view(entry: Record, hidden: bool = False, *, case: str | None = None,
                  meeting: str | None = None, public: bool = False,
                  actor_name: str | None = None) -> dict[str, Any]:
     role = entry.actor_role
@@ -236,7 +231,7 @@ def journal_view(entry: JournalEntry, hidden: bool = False, *, case: str | None 
     }
 
 
-def case_list(uow: UnitOfWork, *, state: str | None = None, body: str | None = None,
+def case_list(uow: Unit, *, state: str | None = None, body: str | None = None,
               urgent: bool = False, open_only: bool = False,
               actor_id: str | None = None) -> list[dict[str, Any]]:
     wanted: CaseState | None = None
@@ -251,11 +246,3 @@ def case_list(uow: UnitOfWork, *, state: str | None = None, body: str | None = N
     cases = uow.reads.cases(state=wanted, current_body=current, urgent=urgent,
                             open_only=open_only)
     return [case_summary(uow, c, case_audience(uow, actor_id, c)) for c in cases]
-
-
-def treatment_of(uow: UnitOfWork, case: Case) -> list[Treatment]:
-    return uow.reads.treatments_of(case)
-
-
-def items_of(uow: UnitOfWork, case: Case) -> list[AgendaItem]:
-    return uow.reads.agenda_items_of_case(case)

@@ -14,10 +14,10 @@ from domain.rules.terms import (
     ClosedReason,
     DeadlineStatus,
 )
-from domain.store.uow import UnitOfWork
+from domain.store.reading import Unit
 
 
-def followup_list(uow: UnitOfWork, *, body: str | None = None,
+def followup_list(uow: Unit, *, body: str | None = None,
                   audience: Audience = INTERNAL) -> list[dict[str, Any]]:
     """Oppfølgingsliste: every decision that needs carrying out, with owner, due day and whether
     it is done, per deciding body."""

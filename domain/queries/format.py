@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from domain.rules.publicity import Audience
-from domain.store.uow import UnitOfWork
+from domain.store.reading import Unit
 
 #: The two audiences, by their old names (the CLI imports them); ``domain.rules.publicity``
 #: decides who is which and what each reads.
@@ -30,5 +30,5 @@ def iso(value: Any) -> str | None:
 ZONE: ContextVar[Any] = ContextVar("views_zone", default=UTC)
 
 
-def use_zone(uow: UnitOfWork) -> None:
+def use_zone(uow: Unit) -> None:
     ZONE.set(uow.calendar.tz)

@@ -12,11 +12,11 @@ from domain.queries.format import iso, use_zone
 from domain.rules.terms import (
     Role,
 )
-from domain.store.tables import Alert
-from domain.store.uow import UnitOfWork
+from domain.store.reading import Unit
+from domain.store.reads import Record
 
 
-def alert_view(alert: Alert, uow: UnitOfWork) -> dict[str, Any]:
+def alert_view(alert: Record, uow: Unit) -> dict[str, Any]:
     use_zone(uow)
     case = uow.cases.find(alert.case_id) if alert.case_id else None
     meeting = uow.meetings.find(alert.meeting_id) if alert.meeting_id else None
@@ -25,7 +25,7 @@ def alert_view(alert: Alert, uow: UnitOfWork) -> dict[str, Any]:
             "recipients": alert.recipients, "message": alert.message}
 
 
-def require_internal(uow: UnitOfWork, actor_id: str | None, what: str = "journalen") -> None:
+def require_internal(uow: Unit, actor_id: str | None, what: str = "journalen") -> None:
     """The journal and the alerts are for the secretariat and the council's own people."""
 
     actor = uow.people.actor(actor_id)
@@ -36,7 +36,7 @@ def require_internal(uow: UnitOfWork, actor_id: str | None, what: str = "journal
                          "kommunedirektørane.", field="as")
 
 
-def journal_list(uow: UnitOfWork, *, actor_id: str | None, case: str | None = None,
+def journal_list(uow: Unit, *, actor_id: str | None, case: str | None = None,
                  meeting: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     require_internal(uow, actor_id)
     use_zone(uow)
@@ -52,7 +52,7 @@ def journal_list(uow: UnitOfWork, *, actor_id: str | None, case: str | None = No
                          actor_name=names.get(e.actor_id)) for e in entries]
 
 
-def alert_list(uow: UnitOfWork, *, actor_id: str | None, limit: int = 30) -> list[dict[str, Any]]:
+def alert_list(uow: Unit, *, actor_id: str | None, limit: int = 30) -> list[dict[str, Any]]:
     require_internal(uow, actor_id, "varsla")
     alerts = uow.reads.latest_alerts(limit)
     alerts.reverse()

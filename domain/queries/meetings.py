@@ -77,8 +77,8 @@ def meeting_summary(uow: UnitOfWork, meeting: Meeting) -> dict[str, Any]:
     return {
         "ref": meeting.ref,
         "body": meeting.body_id,
-        "body_name": meeting.body.name,
-        "body_short": meeting.body.short_name,
+        "body_name": uow.reads.body_of(meeting).name,
+        "body_short": uow.reads.body_of(meeting).short_name,
         "kind": kind.value,
         "kind_label": MEETING_KIND_LABELS[kind],
         "status": status.value,
@@ -121,7 +121,8 @@ def agenda_view(uow: UnitOfWork, meeting: Meeting, audience: Audience) -> list[d
     for item in items:
         case = cases.get(item.case_id) if item.case_id else None
         entry: dict[str, Any] = {
-            "agenda_number": agenda_number(meeting.body.agenda_prefix, item.number, item.year),
+            "agenda_number": agenda_number(uow.reads.body_of(meeting).agenda_prefix,
+                                           item.number, item.year),
             "section": item.section,
             "kind": item.kind,
             "case": case.number if case else None,

@@ -57,10 +57,12 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
     ids = {a.person_id for a in attendance} | {s.member_id for s in seats} | {
         a.person_id for a in absences}
     proposals = uow.reads.proposals_at(meeting)
-    ids |= {b.voter_id for p in proposals for b in p.ballots}
+    ballots = uow.reads.ballots_of([p.id for p in proposals])
+    ids |= {b.voter_id for cast in ballots.values() for b in cast}
     ids |= {p.chair_id for p in proposals if p.chair_id}
     names = names_of(uow, ids)
-    prefix = meeting.body.agenda_prefix
+    body = uow.reads.body_of(meeting)
+    prefix = body.agenda_prefix
     label_of = {i.position: agenda_number(prefix, i.number, i.year) for i in items}
 
     written = _written_record(uow, meeting, names, audience) \
@@ -117,8 +119,8 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
             recused = {a.person_id for a in absences
                        if a.kind == AbsenceKind.CASE and a.case_id == case.id}
             for proposal in (p for p in proposals if p.case_id == case.id):
-                view = _proposal_view(proposal, names, hidden)
-                view["chair_note"] = chair_note(meeting.body, proposal.chair_id, recused) \
+                view = _proposal_view(proposal, ballots.get(proposal.id, []), names, hidden)
+                view["chair_note"] = chair_note(body, proposal.chair_id, recused) \
                     if written is None else None
                 entry["proposals"].append(view)
             for absence in absences:
@@ -158,8 +160,9 @@ def minutes_view(uow: UnitOfWork, meeting: Meeting,
         "items": out_items,
         "approval": {
             "meeting": approving.ref if approving else None,
-            "agenda_number": agenda_number(approving.body.agenda_prefix, approval.number,
-                                           approval.year) if approving and approval else None,
+            "agenda_number": agenda_number(uow.reads.body_of(approving).agenda_prefix,
+                                           approval.number, approval.year)
+            if approving and approval else None,
             "approved": bool(approving and approving.status == MeetingStatus.HELD),
         },
     }
@@ -194,13 +197,14 @@ def _written_record(uow: UnitOfWork, meeting: Meeting, names: dict[str, str],
     }
 
 
-def _proposal_view(proposal: Proposal, names: dict[str, str], hidden: bool) -> dict[str, Any]:
+def _proposal_view(proposal: Proposal, cast: list[Any], names: dict[str, str],
+                   hidden: bool) -> dict[str, Any]:
     shown = publicity.proposal_shown(proposal.kind, hidden)
     ballots = [{
         "voter": b.voter_id, "voter_name": names.get(b.voter_id, b.voter_id),
         "seat": b.seat_id, "choice": b.choice,
         "choice_label": CHOICE_LABELS[Choice(b.choice)] if proposal.kind != ProposalKind.ELECTION
-        else (b.candidate or "blank"), "candidate": b.candidate} for b in proposal.ballots]
+        else (b.candidate or "blank"), "candidate": b.candidate} for b in cast]
     groups: dict[str, list[str]] = {}
     for ballot in ballots:
         groups.setdefault(ballot["choice_label"], []).append(ballot["voter_name"])
@@ -219,17 +223,6 @@ def _proposal_view(proposal: Proposal, names: dict[str, str], hidden: bool) -> d
         "drawn_among": proposal.drawn_among if shown.elected else None,
         "ballots": ballots if shown.ballots else [],
     }
-
-
-def vote_lines(proposal: Proposal) -> list[str]:
-    """The votes member by member, for the minutes."""
-    lines = []
-    for ballot in proposal.ballots:
-        if proposal.kind == ProposalKind.ELECTION:
-            lines.append(f"{ballot.voter_id}: {ballot.candidate or 'blank'}")
-        else:
-            lines.append(f"{ballot.voter_id}: {CHOICE_LABELS[Choice(ballot.choice)]}")
-    return lines
 
 
 def _basis_label(basis: str | None) -> str:

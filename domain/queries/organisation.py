@@ -9,10 +9,10 @@ from typing import Any
 
 from domain.queries.format import iso, use_zone
 from domain.rules.terms import MembershipRole
-from domain.store.uow import UnitOfWork
+from domain.store.reading import Unit
 
 
-def org_view(uow: UnitOfWork) -> dict[str, Any]:
+def org_view(uow: Unit) -> dict[str, Any]:
     use_zone(uow)
     council = uow.council
     people = {p.id: p for p in uow.reads.people()}
@@ -72,7 +72,7 @@ def org_view(uow: UnitOfWork) -> dict[str, Any]:
     }
 
 
-def membership_at(uow: UnitOfWork, body_id: str, when: datetime) -> list[dict[str, Any]]:
+def membership_at(uow: Unit, body_id: str, when: datetime) -> list[dict[str, Any]]:
     """Who sat in ``body_id`` at the instant ``when`` (aware): members, then substitutes, by
     municipality and rank, from the membership history (a period covers [valid_from, valid_to)).
     """
@@ -81,6 +81,6 @@ def membership_at(uow: UnitOfWork, body_id: str, when: datetime) -> list[dict[st
     use_zone(uow)
     body = uow.bodies.get(body_id)
     rows = uow.reads.membership_periods_at(body, when)
-    return [{"person_id": p.person_id, "name": name, "municipality": p.municipality_id,
+    return [{"person_id": p.person_id, "name": p.person_name, "municipality": p.municipality_id,
              "role": p.role, "rank": p.rank, "valid_from": iso(p.valid_from),
-             "valid_to": iso(p.valid_to)} for p, name in rows]
+             "valid_to": iso(p.valid_to)} for p in rows]

@@ -7,11 +7,11 @@ from typing import Any
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.queries.format import iso
 from domain.rules.terms import MessageKind, OutboxStatus
-from domain.store.tables import OutboxMessage
-from domain.store.uow import UnitOfWork
+from domain.store.reading import Unit
+from domain.store.reads import Record
 
 
-def require_secretariat(uow: UnitOfWork, actor_id: str | None) -> None:
+def require_secretariat(uow: Unit, actor_id: str | None) -> None:
     """The outbox holds names, addresses and what members may read of exempt cases: it is the
     secretariat's to read and to send."""
     actor = uow.people.actor(actor_id)
@@ -21,7 +21,7 @@ def require_secretariat(uow: UnitOfWork, actor_id: str | None) -> None:
                          field="as")
 
 
-def message_view(uow: UnitOfWork, row: OutboxMessage) -> dict[str, Any]:
+def message_view(uow: Unit, row: Record) -> dict[str, Any]:
     meeting = uow.meetings.by_id(row.meeting_id) if row.meeting_id is not None else None
     return {
         "id": row.id, "key": row.key, "kind": row.kind,
@@ -36,7 +36,7 @@ def message_view(uow: UnitOfWork, row: OutboxMessage) -> dict[str, Any]:
     }
 
 
-def outbox_list(uow: UnitOfWork, *, actor_id: str | None, status: str | None = None,
+def outbox_list(uow: Unit, *, actor_id: str | None, status: str | None = None,
                 meeting: str | None = None, limit: int | None = None) -> dict[str, Any]:
     require_secretariat(uow, actor_id)
     if status is not None:
@@ -51,7 +51,7 @@ def outbox_list(uow: UnitOfWork, *, actor_id: str | None, status: str | None = N
     return {"counts": uow.outbox.counts(), "messages": [message_view(uow, r) for r in rows]}
 
 
-def outbox_message(uow: UnitOfWork, message_id: int, *, actor_id: str | None) -> OutboxMessage:
+def outbox_message(uow: Unit, message_id: int, *, actor_id: str | None) -> Record:
     require_secretariat(uow, actor_id)
     row = uow.outbox.get(message_id)
     if row is None:

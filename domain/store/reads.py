@@ -2,17 +2,23 @@
 
 Reads are shaped for what people look at (a case with its treatments, a meeting's agenda, the
 minutes), not for the aggregates the commands change, so they live apart from the
-repositories: ``uow.reads`` answers with rows and table objects, and ``domain.queries`` turns
-them into read models per audience. Nothing here writes.
+repositories: ``uow.reads`` answers with rows, and ``domain.queries`` turns them into read
+models per audience. Nothing here writes.
+
+Every statement is SQLAlchemy Core on the tables of ``domain.store.core``, so that a read
+command (``domain.store.reading``) runs without the ORM. A row's attributes are its columns, the
+same names as the ORM objects' (a case row has its ``number`` too), so the read models take
+rows and objects alike. In a command's unit of work the statements run on its session, after
+writing what the unit has changed (``UnitOfWork.reads``), as the ORM's own queries would.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Row, case, func, or_, select
-from sqlalchemy.orm import Session
 
 from domain.rules.terms import (
     AbsenceKind,
@@ -22,258 +28,292 @@ from domain.rules.terms import (
     MembershipRole,
     Outcome,
 )
-from domain.store.tables import (
-    Absence,
-    AgendaItem,
-    Alert,
-    Attendance,
-    Body,
-    Case,
-    Deadline,
-    JournalEntry,
-    Meeting,
-    Membership,
-    MembershipPeriod,
-    Municipality,
-    Person,
-    Proposal,
-    Treatment,
-    WrittenAnswer,
-    WrittenHandling,
-)
+from domain.store import core
+from domain.store.lookups import CASES, Executor
+
+_absences = core.absences.c
+_items = core.agenda_items.c
+_alerts = core.alerts.c
+_attendances = core.attendances.c
+_ballots = core.ballots.c
+_bodies = core.bodies.c
+_cases = core.cases.c
+_deadlines = core.deadlines.c
+_journal = core.journal.c
+_meetings = core.meetings.c
+_memberships = core.memberships.c
+_periods = core.membership_periods.c
+_municipalities = core.municipalities.c
+_people = core.people.c
+_proposals = core.proposals.c
+_treatments = core.treatments.c
+_answers = core.written_answers.c
+_written = core.written_handlings.c
+
+#: A row (or an ORM object: only its attributes are read).
+Record = Any
 
 
 class Reads:
-    """The read statements, on the unit of work's session (``uow.reads``)."""
+    """The read statements, on a reading unit's connection or a unit of work's session
+    (``uow.reads``). The bodies are read once per unit, into ``memo`` (``init`` clears it)."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    def __init__(self, db: Executor, memo: dict[str, Any]) -> None:
+        self.db = db
+        self.memo = memo
+
+    def _rows(self, query: Any) -> list[Row[Any]]:
+        return list(self.db.execute(query))
+
+    def _first(self, query: Any) -> Row[Any] | None:
+        return self.db.execute(query).first()
 
     # -- organisation --------------------------------------------------------------------------
     def last_change(self) -> int | None:
         """The id of the newest journal entry: every change writes one, so while it stays the
         same nothing was changed (what a derived file, like the calendar feeds, depends on)."""
-        return self.session.scalar(select(func.max(JournalEntry.id)))
+        return self.db.scalar(select(func.max(_journal.id)))
 
-    def people(self) -> list[Person]:
+    def people(self) -> list[Row[Any]]:
         """Every person, active or not, in no particular order."""
-        return list(self.session.scalars(select(Person)))
+        return self._rows(select(core.people))
 
-    def municipalities(self) -> list[Municipality]:
+    def municipalities(self) -> list[Row[Any]]:
         """Every municipality, by name."""
-        return list(self.session.scalars(select(Municipality).order_by(Municipality.name)))
+        return self._rows(select(core.municipalities).order_by(_municipalities.name))
 
     def municipality_short_names(self) -> dict[str, str]:
         """Each municipality's short name by its id."""
-        return {m.id: m.short_name for m in self.session.scalars(select(Municipality))}
+        return dict(self.db.execute(select(_municipalities.id, _municipalities.short_name)).all())
 
-    def body_by_id(self, body_id: str) -> Body | None:
+    def _bodies_by_id(self) -> dict[str, Row[Any]]:
+        bodies = self.memo.get("reads.bodies")
+        if bodies is None:
+            bodies = self.memo["reads.bodies"] = {
+                row.id: row for row in self.db.execute(select(core.bodies).order_by(_bodies.id))}
+        return bodies
+
+    def body_by_id(self, body_id: str) -> Row[Any] | None:
         """The body with this id, or None."""
-        return self.session.get(Body, body_id)
+        return self._bodies_by_id().get(body_id)
 
-    def bodies(self) -> list[Body]:
+    def body_of(self, row: Record) -> Row[Any]:
+        """The body of a meeting (or of any row with a ``body_id``)."""
+        return self._bodies_by_id()[row.body_id]
+
+    def bodies(self) -> list[Row[Any]]:
         """Every body, by id."""
-        return list(self.session.scalars(select(Body).order_by(Body.id)))
+        return list(self._bodies_by_id().values())
 
     def body_short_names(self) -> dict[str, str]:
         """Each body's short name by its id."""
-        return {b.id: b.short_name for b in self.session.scalars(select(Body))}
+        return {b.id: b.short_name for b in self._bodies_by_id().values()}
 
-    def memberships(self) -> list[Membership]:
+    def memberships(self) -> list[Row[Any]]:
         """Every current membership, by body, municipality, role and rank."""
-        return list(self.session.scalars(select(Membership).order_by(
-            Membership.body_id, Membership.municipality_id, Membership.role, Membership.rank)))
+        return self._rows(select(core.memberships).order_by(
+            _memberships.body_id, _memberships.municipality_id, _memberships.role,
+            _memberships.rank))
 
-    def membership_periods_at(self, body: Body, when: datetime
-                              ) -> Sequence[Row[tuple[MembershipPeriod, str]]]:
-        """(period, person's name) for each period of ``body`` covering ``when``: members
-        first, then substitutes, by municipality, rank and start."""
-        period = MembershipPeriod
-        return self.session.execute(
-            select(period, Person.name).join(Person, Person.id == period.person_id)
-            .where(period.body_id == body.id, period.valid_from <= when,
-                   or_(period.valid_to.is_(None), period.valid_to > when))
-            .order_by(case((period.role == MembershipRole.MEMBER, 0), else_=1),
-                      period.municipality_id, period.rank, period.valid_from)).all()
+    def membership_periods_at(self, body: Record, when: datetime) -> list[Row[Any]]:
+        """Each period of ``body`` covering ``when``, with the person's name (``person_name``):
+        members first, then substitutes, by municipality, rank and start."""
+        return self._rows(
+            select(core.membership_periods, _people.name.label("person_name"))
+            .join(core.people, _people.id == _periods.person_id)
+            .where(_periods.body_id == body.id, _periods.valid_from <= when,
+                   or_(_periods.valid_to.is_(None), _periods.valid_to > when))
+            .order_by(case((_periods.role == MembershipRole.MEMBER, 0), else_=1),
+                      _periods.municipality_id, _periods.rank, _periods.valid_from))
 
     # -- cases ---------------------------------------------------------------------------------
-    def cases(self, *, state: CaseState | None = None, current_body: Body | None = None,
-              urgent: bool = False, open_only: bool = False) -> list[Case]:
+    def cases(self, *, state: CaseState | None = None, current_body: Record | None = None,
+              urgent: bool = False, open_only: bool = False) -> list[Row[Any]]:
         """The cases by number, filtered by state, the body handling them now, urgency and
         whether they are still open."""
-        query = select(Case).order_by(Case.year, Case.seq)
+        query = CASES.order_by(_cases.year, _cases.seq)
         if state is not None:
-            query = query.where(Case.state == state)
+            query = query.where(_cases.state == state)
         if current_body is not None:
-            query = query.where(Case.current_body_id == current_body.id)
+            query = query.where(_cases.current_body_id == current_body.id)
         if urgent:
-            query = query.where(Case.urgent.is_(True))
+            query = query.where(_cases.urgent.is_(True))
         if open_only:
-            query = query.where(Case.state != CaseState.CLOSED)
-        return list(self.session.scalars(query))
+            query = query.where(_cases.state != CaseState.CLOSED)
+        return self._rows(query)
 
-    def cases_on_agenda_of(self, meeting: Meeting) -> list[Case]:
+    def cases_on_agenda_of(self, meeting: Record) -> list[Row[Any]]:
         """The cases placed on the agenda of ``meeting``, by number."""
-        return list(self.session.scalars(select(Case).where(Case.agenda_meeting_id == meeting.id)
-                                         .order_by(Case.year, Case.seq)))
+        return self._rows(CASES.where(_cases.agenda_meeting_id == meeting.id)
+                          .order_by(_cases.year, _cases.seq))
 
-    def deadlines_of(self, case: Case) -> list[Deadline]:
+    def deadlines_of(self, case: Record) -> list[Row[Any]]:
         """The case's deadlines, in the order they were made."""
-        return list(self.session.scalars(
-            select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.id)))
+        return self._rows(select(core.deadlines).where(_deadlines.case_id == case.id)
+                          .order_by(_deadlines.id))
 
-    def deadlines(self) -> list[Deadline]:
+    def deadlines(self) -> list[Row[Any]]:
         """Every deadline, of cases and meetings."""
-        return list(self.session.scalars(select(Deadline).order_by(Deadline.id)))
+        return self._rows(select(core.deadlines).order_by(_deadlines.id))
 
-    def latest_followup_deadline(self, case: Case) -> Deadline | None:
+    def latest_followup_deadline(self, case: Record) -> Row[Any] | None:
         """The case's most recent follow-up deadline, or None."""
-        return self.session.scalars(select(Deadline).where(
-            Deadline.case_id == case.id, Deadline.kind == DeadlineKind.FOLLOWUP)
-            .order_by(Deadline.id.desc())).first()
+        return self._first(select(core.deadlines).where(
+            _deadlines.case_id == case.id, _deadlines.kind == DeadlineKind.FOLLOWUP)
+            .order_by(_deadlines.id.desc()))
 
     # -- treatments and decisions --------------------------------------------------------------
-    def treatments_of(self, case: Case) -> list[Treatment]:
+    def treatments_of(self, case: Record) -> list[Row[Any]]:
         """The case's treatments, in the order they were recorded."""
-        return list(self.session.scalars(select(Treatment).where(Treatment.case_id == case.id)
-                                         .order_by(Treatment.recorded_at, Treatment.id)))
+        return self._rows(select(core.treatments).where(_treatments.case_id == case.id)
+                          .order_by(_treatments.recorded_at, _treatments.id))
 
-    def treatments_at(self, meeting: Meeting) -> list[Treatment]:
+    def treatments_at(self, meeting: Record) -> list[Row[Any]]:
         """The treatments recorded at ``meeting``, in no particular order."""
-        return list(self.session.scalars(select(Treatment).where(
-            Treatment.meeting_id == meeting.id)))
+        return self._rows(select(core.treatments).where(_treatments.meeting_id == meeting.id))
 
-    def cases_referred_from_elsewhere(self, meeting: Meeting, case_ids: Collection[int]
+    def cases_referred_from_elsewhere(self, meeting: Record, case_ids: Collection[int]
                                       ) -> dict[int, str | None]:
         """The cases among ``case_ids`` that a treatment in another meeting referred on: for
         each, the body that sent it on without a recommendation of its own in the latest such
         referral, or None when that referral carried one."""
         if not case_ids:
             return {}
-        rows = self.session.execute(select(
-            Treatment.case_id, Treatment.body_id, Treatment.without_recommendation).where(
-            Treatment.case_id.in_(case_ids), Treatment.outcome == Outcome.REFERRED,
-            Treatment.meeting_id != meeting.id).order_by(Treatment.recorded_at, Treatment.id))
+        rows = self.db.execute(select(
+            _treatments.case_id, _treatments.body_id, _treatments.without_recommendation).where(
+            _treatments.case_id.in_(case_ids), _treatments.outcome == Outcome.REFERRED,
+            _treatments.meeting_id != meeting.id).order_by(_treatments.recorded_at,
+                                                           _treatments.id))
         return {case_id: body_id if without else None for case_id, body_id, without in rows}
 
-    def decisions_to_follow_up(self, body: Body | None = None
-                               ) -> Sequence[Row[tuple[Treatment, Case]]]:
+    def decisions_to_follow_up(self, body: Record | None = None
+                               ) -> list[tuple[Row[Any], Row[Any]]]:
         """(treatment, case) for every authoritative decision, of ``body`` if given, in the
         order they were recorded."""
-        query = select(Treatment, Case).join(Case, Case.id == Treatment.case_id).where(
-            Treatment.authoritative.is_(True), Treatment.outcome == Outcome.DECIDED)
+        query = select(core.treatments).where(
+            _treatments.authoritative.is_(True), _treatments.outcome == Outcome.DECIDED)
         if body is not None:
-            query = query.where(Treatment.body_id == body.id)
-        return self.session.execute(query.order_by(Treatment.recorded_at)).all()
+            query = query.where(_treatments.body_id == body.id)
+        treatments = self._rows(query.order_by(_treatments.recorded_at))
+        ids = {t.case_id for t in treatments}
+        cases = {c.id: c for c in self._rows(CASES.where(_cases.id.in_(ids)))} if ids else {}
+        return [(t, cases[t.case_id]) for t in treatments]
 
-    def proposal_by_id(self, proposal_id: int) -> Proposal | None:
+    def proposal_by_id(self, proposal_id: int) -> Row[Any] | None:
         """The proposal with this id, or None."""
-        return self.session.get(Proposal, proposal_id)
+        return self._first(select(core.proposals).where(_proposals.id == proposal_id))
 
     # -- meetings and agendas ------------------------------------------------------------------
     def meeting_refs(self, ids: Collection[int]) -> dict[int, str]:
         """The refs of the meetings with these ids, by id (none asked, none read)."""
         if not ids:
             return {}
-        return {row.id: row.ref for row in self.session.execute(
-            select(Meeting.id, Meeting.ref).where(Meeting.id.in_(ids)))}
+        return dict(self.db.execute(
+            select(_meetings.id, _meetings.ref).where(_meetings.id.in_(ids))).all())
 
-    def meetings(self, *, body: Body | None = None, start: date | None = None,
-                 end: date | None = None) -> list[Meeting]:
+    def meetings(self, *, body: Record | None = None, start: date | None = None,
+                 end: date | None = None) -> list[Row[Any]]:
         """The meetings by start, of ``body`` and from ``start`` to ``end`` (days, inclusive)
         where given."""
-        query = select(Meeting).order_by(Meeting.starts_at)
+        query = select(core.meetings).order_by(_meetings.starts_at)
         if body is not None:
-            query = query.where(Meeting.body_id == body.id)
+            query = query.where(_meetings.body_id == body.id)
         if start is not None:
-            query = query.where(Meeting.day >= start)
+            query = query.where(_meetings.day >= start)
         if end is not None:
-            query = query.where(Meeting.day <= end)
-        return list(self.session.scalars(query))
+            query = query.where(_meetings.day <= end)
+        return self._rows(query)
 
-    def agenda_items_of(self, meeting: Meeting) -> list[AgendaItem]:
+    def agenda_items_of(self, meeting: Record) -> list[Row[Any]]:
         """The items on the agenda of ``meeting``, in agenda order."""
-        return list(self.session.scalars(select(AgendaItem).where(
-            AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position, AgendaItem.id)))
+        return self._rows(select(core.agenda_items).where(
+            _items.meeting_id == meeting.id).order_by(_items.position, _items.id))
 
-    def agenda_item_count(self, meeting: Meeting) -> int:
+    def agenda_item_count(self, meeting: Record) -> int:
         """How many items the agenda of ``meeting`` has (withdrawn ones included)."""
-        return self.session.scalar(
-            select(func.count(AgendaItem.id)).where(AgendaItem.meeting_id == meeting.id)) or 0
+        return self.db.scalar(
+            select(func.count(_items.id)).where(_items.meeting_id == meeting.id)) or 0
 
-    def agenda_item_by_id(self, item_id: int) -> AgendaItem | None:
+    def agenda_item_by_id(self, item_id: int) -> Row[Any] | None:
         """The agenda item with this id, or None."""
-        return self.session.get(AgendaItem, item_id)
+        return self._first(select(core.agenda_items).where(_items.id == item_id))
 
-    def agenda_items_of_case(self, case: Case) -> list[AgendaItem]:
+    def agenda_items_of_case(self, case: Record) -> list[Row[Any]]:
         """Every agenda item placing ``case``, on any meeting, in no particular order."""
-        return list(self.session.scalars(select(AgendaItem).where(AgendaItem.case_id == case.id)))
+        return self._rows(select(core.agenda_items).where(_items.case_id == case.id))
 
-    def minutes_approval_item(self, meeting: Meeting) -> AgendaItem | None:
+    def minutes_approval_item(self, meeting: Record) -> Row[Any] | None:
         """The agenda item (at a later meeting) that approves the minutes of ``meeting``."""
-        return self.session.scalars(select(AgendaItem).where(
-            AgendaItem.kind == AgendaItemKind.MINUTES_APPROVAL,
-            AgendaItem.related_meeting_id == meeting.id)).first()
+        return self._first(select(core.agenda_items).where(
+            _items.kind == AgendaItemKind.MINUTES_APPROVAL,
+            _items.related_meeting_id == meeting.id))
 
     # -- meetings in session -------------------------------------------------------------------
-    def attendances_at(self, meeting: Meeting) -> list[Attendance]:
+    def attendances_at(self, meeting: Record) -> list[Row[Any]]:
         """Who sat at ``meeting``, as recorded (whole meeting and single cases)."""
-        return list(self.session.scalars(select(Attendance).where(
-            Attendance.meeting_id == meeting.id)))
+        return self._rows(select(core.attendances).where(_attendances.meeting_id == meeting.id))
 
-    def absences_at(self, meeting: Meeting) -> list[Absence]:
+    def absences_at(self, meeting: Record) -> list[Row[Any]]:
         """The absences reported for ``meeting`` and not withdrawn, of every kind."""
-        return list(self.session.scalars(select(Absence).where(
-            Absence.meeting_id == meeting.id, Absence.withdrawn_at.is_(None))))
+        return self._rows(select(core.absences).where(
+            _absences.meeting_id == meeting.id, _absences.withdrawn_at.is_(None)))
 
-    def recusals_at(self, meeting: Meeting) -> Sequence[Row[tuple[int | None, str]]]:
+    def recusals_at(self, meeting: Record) -> Sequence[Row[Any]]:
         """(case_id, person_id) for each recusal at ``meeting`` that is not withdrawn."""
-        return self.session.execute(select(Absence.case_id, Absence.person_id).where(
-            Absence.meeting_id == meeting.id, Absence.kind == AbsenceKind.CASE,
-            Absence.withdrawn_at.is_(None))).all()
+        return self.db.execute(select(_absences.case_id, _absences.person_id).where(
+            _absences.meeting_id == meeting.id, _absences.kind == AbsenceKind.CASE,
+            _absences.withdrawn_at.is_(None))).all()
 
-    def proposals_at(self, meeting: Meeting) -> list[Proposal]:
+    def proposals_at(self, meeting: Record) -> list[Row[Any]]:
         """The proposals put to the vote at ``meeting``, in the order they were recorded."""
-        return list(self.session.scalars(select(Proposal).where(
-            Proposal.meeting_id == meeting.id).order_by(Proposal.id)))
+        return self._rows(select(core.proposals).where(
+            _proposals.meeting_id == meeting.id).order_by(_proposals.id))
+
+    def ballots_of(self, proposal_ids: Collection[int]) -> dict[int, list[Row[Any]]]:
+        """The ballots cast on each of these proposals, in the order they were cast, by
+        proposal id (a proposal without ballots is left out)."""
+        if not proposal_ids:
+            return {}
+        ballots: dict[int, list[Row[Any]]] = {}
+        for ballot in self.db.execute(select(core.ballots).where(
+                _ballots.proposal_id.in_(proposal_ids)).order_by(_ballots.id)):
+            ballots.setdefault(ballot.proposal_id, []).append(ballot)
+        return ballots
 
     # -- written handling ----------------------------------------------------------------------
-    def latest_written_handling(self, case: Case) -> WrittenHandling | None:
+    def latest_written_handling(self, case: Record) -> Row[Any] | None:
         """The case's most recent written handling, or None."""
-        return self.session.scalars(select(WrittenHandling).where(
-            WrittenHandling.case_id == case.id).order_by(WrittenHandling.id.desc())).first()
+        return self._first(select(core.written_handlings).where(
+            _written.case_id == case.id).order_by(_written.id.desc()))
 
-    def written_answers_to(self, handling: WrittenHandling) -> list[WrittenAnswer]:
-        """The members' answers to a written handling, in no particular order."""
-        return list(self.session.scalars(select(WrittenAnswer).where(
-            WrittenAnswer.written_id == handling.id)))
-
-    # -- journal and alerts --------------------------------------------------------------------
-    def journal_of_case(self, case: Case) -> list[JournalEntry]:
-        """The case's journal, oldest first."""
-        return list(self.session.scalars(select(JournalEntry).where(
-            JournalEntry.case_id == case.id).order_by(JournalEntry.at, JournalEntry.id)))
-
-    def latest_journal_entries(self, limit: int, *, case: Case | None = None,
-                               meeting: Meeting | None = None) -> list[JournalEntry]:
-        """The latest ``limit`` journal entries, of ``case`` and ``meeting`` where given,
-        newest first."""
-        query = select(JournalEntry)
-        if case is not None:
-            query = query.where(JournalEntry.case_id == case.id)
-        if meeting is not None:
-            query = query.where(JournalEntry.meeting_id == meeting.id)
-        return list(self.session.scalars(
-            query.order_by(JournalEntry.at.desc(), JournalEntry.id.desc()).limit(limit)))
-
-    def latest_alerts(self, limit: int) -> list[Alert]:
-        """The latest ``limit`` alerts, newest first."""
-        return list(self.session.scalars(
-            select(Alert).order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit)))
-
-    # -- written handling, by its meeting (added for the read models of meetings) -------------
-    def written_handling_of(self, meeting: Meeting) -> WrittenHandling | None:
+    def written_handling_of(self, meeting: Record) -> Row[Any] | None:
         """The written handling a written-handling meeting holds (one per such meeting), or
         None for any other meeting."""
-        return self.session.scalars(select(WrittenHandling).where(
-            WrittenHandling.meeting_id == meeting.id).order_by(WrittenHandling.id.desc())).first()
+        return self._first(select(core.written_handlings).where(
+            _written.meeting_id == meeting.id).order_by(_written.id.desc()))
+
+    def written_answers_to(self, handling: Record) -> list[Row[Any]]:
+        """The members' answers to a written handling, in no particular order."""
+        return self._rows(select(core.written_answers).where(_answers.written_id == handling.id))
+
+    # -- journal and alerts --------------------------------------------------------------------
+    def journal_of_case(self, case: Record) -> list[Row[Any]]:
+        """The case's journal, oldest first."""
+        return self._rows(select(core.journal).where(_journal.case_id == case.id)
+                          .order_by(_journal.at, _journal.id))
+
+    def latest_journal_entries(self, limit: int, *, case: Record | None = None,
+                               meeting: Record | None = None) -> list[Row[Any]]:
+        """The latest ``limit`` journal entries, of ``case`` and ``meeting`` where given,
+        newest first."""
+        query = select(core.journal)
+        if case is not None:
+            query = query.where(_journal.case_id == case.id)
+        if meeting is not None:
+            query = query.where(_journal.meeting_id == meeting.id)
+        return self._rows(query.order_by(_journal.at.desc(), _journal.id.desc()).limit(limit))
+
+    def latest_alerts(self, limit: int) -> list[Row[Any]]:
+        """The latest ``limit`` alerts, newest first."""
+        return self._rows(select(core.alerts).order_by(_alerts.raised_at.desc(),
+                                                       _alerts.id.desc()).limit(limit))

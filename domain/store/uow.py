@@ -28,20 +28,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from domain.errors import (
     Conflict,
-    InvalidInput,
-    NotInitialised,
     RuleViolation,
 )
 from domain.rules.access import Actor
 from domain.rules.calendar import (
-    PLAUSIBLE_YEARS,
     Clock,
-    CouncilCalendar,
-    calendar_for,
-    plausible,
 )
 from domain.rules.terms import Role
 from domain.store.db import READONLY
+from domain.store.reading import Unit, busy
 from domain.store.reads import Reads
 from domain.store.repositories import (
     AgendaRepository,
@@ -57,7 +52,7 @@ from domain.store.repositories import (
     VoteRepository,
     WrittenRepository,
 )
-from domain.store.tables import Alert, Case, CouncilRecord, Counter, JournalEntry, Meeting
+from domain.store.tables import Alert, Case, Counter, JournalEntry, Meeting
 
 #: ``Engine`` is here for the callers that pass a database handle on (the engine, the registry),
 #: so that nothing outside the store imports SQLAlchemy for its type.
@@ -75,24 +70,18 @@ class Via:
     run_ref: str | None = None
 
 
-class UnitOfWork:
+class UnitOfWork(Unit):
     """A transaction with the clock, the council's calendar, the journal and alerts at hand."""
 
     def __init__(self, engine: Engine, clock: Clock, *, readonly: bool = False,
                  via: Via | None = None) -> None:
+        super().__init__(clock)
         self._factory = _session_factory(engine, readonly)
         #: The way this unit's changes came in, journalled with each of them.
         self.via = via or Via()
-        self.clock = clock
         self.readonly = readonly
-        self.now: datetime = clock.now()
         self.session: Session
-        self._council: Any = None
-        self._calendar: CouncilCalendar | None = None
         self.committed = False
-        #: Values derived once per unit from what only ``init`` changes (the bodies as rule
-        #: values); ``init`` clears it when it has loaded the file.
-        self.memo: dict[str, Any] = {}
         #: The alerts raised in this unit, for the messages that tell their recipients
         #: (``domain.operations.outbox.alert_messages``, before the commit).
         self.raised: list[Alert] = []
@@ -110,13 +99,11 @@ class UnitOfWork:
         self.outbox: OutboxRepository
         self.reads: Reads
 
+    def _db(self) -> Any:
+        return self.session
+
     def __enter__(self) -> UnitOfWork:
-        if getattr(self.clock, "simulated", False) and not plausible(self.now.date()):
-            # Before anything reads with it: dates far out overflow the calendar's arithmetic.
-            raise InvalidInput(
-                f"Året {self.now.year} i klokka er ikkje rimeleg; ingenting er gjort.",
-                f"Sjå etter ein skrivefeil i året i [field:now] (år {PLAUSIBLE_YEARS.start}-"
-                f"{PLAUSIBLE_YEARS.stop - 1}).", field="now")
+        self.check_year()
         self.session = self._factory()
         session = self.session
         self.cases = CaseRepository(session)
@@ -131,7 +118,7 @@ class UnitOfWork:
         self.deadlines = DeadlineRepository(session)
         self.due = DueRepository(session)
         self.outbox = OutboxRepository(session)
-        self.reads = Reads(session)
+        self.reads = Reads(_FlushFirst(session), self.memo)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
@@ -206,39 +193,6 @@ class UnitOfWork:
         """Read without writing pending changes first (so a changed row is written once)."""
         return self.session.no_autoflush
 
-    # -- council and calendar ---------------------------------------------------------------
-    @property
-    def council(self) -> Any:
-        """The council row (read once per unit, as a plain row: nothing here changes it)."""
-        if self._council is None:
-            # Read without flushing: nothing in a unit of work changes the council row, and a
-            # flush here would write a half-changed case a second time.
-            with self.session.no_autoflush:
-                record = self.session.execute(select(CouncilRecord.__table__)).first()
-            if record is None:
-                raise NotInitialised(
-                    "Databasen har inga organisasjon enno.",
-                    "Køyr [cmd:init] (med [field:org] for eit anna råd enn standardfila).",
-                )
-            self._council = record
-        return self._council
-
-    @property
-    def calendar(self) -> CouncilCalendar:
-        if self._calendar is None:
-            calendar = calendar_for(self.council.timezone, self.council.holiday_country)
-            if not calendar.known_years():
-                # The holidays init kept: no need to load the holidays package in this process.
-                with self.session.no_autoflush:
-                    kept = self.organisation.holidays(calendar.holiday_country)
-                calendar.give(kept, {d.year for d in kept})
-            self._calendar = calendar
-        return self._calendar
-
-    @property
-    def today(self):  # noqa: ANN201 - a date
-        return self.calendar.local_date(self.now)
-
     # -- running numbers -------------------------------------------------------------------
     def next_number(self, name: str, year: int) -> int:
         """Take the next number in a series, safely under concurrency."""
@@ -300,6 +254,26 @@ class UnitOfWork:
         return alert
 
 
+class _FlushFirst:
+    """The unit's session for its read side: what the unit has changed is written first, as
+    the ORM's own queries do (Core statements do not flush), except where the unit reads
+    without flushing (``no_autoflush``)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _ready(self) -> Session:
+        if self.session.autoflush:
+            self.session.flush()
+        return self.session
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self._ready().execute(*args, **kwargs)
+
+    def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        return self._ready().scalar(*args, **kwargs)
+
+
 _JOURNAL_INSERT = insert(JournalEntry.__table__)
 
 #: The latest journal entry later than a given instant (none, when time goes forward).
@@ -335,10 +309,7 @@ def _as_conflict(exc: BaseException) -> Conflict | None:
             "Nokon andre endra same sak eller møte samstundes; ingenting er lagra.",
             "Hent saka på nytt (t.d. [cmd:case.show]) og prøv igjen.")
     if isinstance(exc, OperationalError):
-        text = str(exc.orig).lower()
-        if "locked" in text or "busy" in text:
-            return Conflict("Databasen var oppteken av ei anna endring; ingenting er lagra.",
-                            "Prøv igjen om eit augeblikk.")
+        return busy(exc)
     if isinstance(exc, IntegrityError):
         text = str(exc.orig).lower()
         code = getattr(exc.orig, "sqlstate", None)

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from domain.errors import NotFound
 from domain.rules.numbering import parse_case_number
 from domain.rules.terms import CaseKind, CaseState
+from domain.store.lookups import unknown_case
 from domain.store.tables import Case, Proposal, SubstituteCall
 
 _CASE_BY_NUMBER = select(Case).where(Case.year == bindparam("year"), Case.seq == bindparam("seq"))
@@ -28,8 +28,7 @@ class CaseRepository:
         if case is None:
             case = self.session.scalars(_CASE_BY_NUMBER, {"year": key[0], "seq": key[1]}).first()
         if case is None:
-            raise NotFound(f"Ukjend sak «{number}».",
-                           "Sjå [cmd:case.list] for saksnummera som finst.", field=field)
+            raise unknown_case(number, field)
         self._found[key] = case
         return case
 

@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain.errors import NotFound
 from domain.rules.terms import AgendaItemKind, MeetingKind, MeetingStatus
+from domain.store.lookups import unknown_meeting
 from domain.store.tables import AgendaItem, Meeting, Treatment
 
 
@@ -24,8 +24,7 @@ class MeetingRepository:
         if meeting is None:
             meeting = self.session.scalars(select(Meeting).where(Meeting.ref == ref)).first()
         if meeting is None:
-            raise NotFound(f"Ukjend møte «{ref}».",
-                           "Sjå [cmd:meeting.plan] for møta (t.d. RR-2026-09-24).", field=field)
+            raise unknown_meeting(ref, field)
         self._found[ref] = meeting
         return meeting
 

@@ -8,12 +8,20 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, case, delete, func, literal, select, union_all
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from domain.errors import InvalidInput, NotAllowed, NotFound
+from domain.errors import InvalidInput
 from domain.rules.access import Actor
-from domain.rules.terms import MembershipRole, Role
+from domain.rules.terms import MembershipRole
+from domain.store import lookups
+from domain.store.lookups import (
+    no_actor,
+    no_body_of_kind,
+    resolve_actor,
+    unknown_body,
+    unknown_person,
+)
 from domain.store.tables import (
     Body,
     CouncilRecord,
@@ -34,15 +42,13 @@ class BodyRepository:
     def get(self, body_id: str, *, field: str = "body") -> Body:
         body = self.session.get(Body, body_id)
         if body is None:
-            known = ", ".join(sorted(self.session.scalars(select(Body.id))))
-            raise NotFound(f"Ukjend organ «{body_id}».", f"Bruk eitt av: {known}.", field=field)
+            raise unknown_body(body_id, self.session.scalars(select(Body.id)), field)
         return body
 
     def of_kind(self, kind: str) -> Body:
         body = self.session.scalars(select(Body).where(Body.kind == kind)).first()
         if body is None:
-            raise NotFound(f"Organisasjonen har ikkje noko organ av typen «{kind}».",
-                           "Legg det til i organisasjonsfila og køyr [cmd:init] på nytt.")
+            raise no_body_of_kind(kind)
         return body
 
     def all(self) -> list[Body]:
@@ -80,8 +86,7 @@ class PersonRepository:
     def get(self, person_id: str, *, field: str = "person") -> Person:
         person = self.session.get(Person, person_id)
         if person is None or not person.active:
-            raise NotFound(f"Ukjend person «{person_id}».",
-                           "Sjå [cmd:org.show] for id-ane til personane.", field=field)
+            raise unknown_person(person_id, field)
         return person
 
     def find(self, person_id: str | None) -> Person | None:
@@ -112,48 +117,11 @@ class PersonRepository:
 
     def actor(self, person_id: str | None) -> Actor:
         if person_id is None:
-            raise NotAllowed("Denne handlinga krev at du seier kven du er.",
-                             "Gje [field:as] (sjå [cmd:org.show] for id-ane), eller set "
-                             "TINGFLYT_AS.", field="as")
+            raise no_actor()
         if person_id not in self._actors:
-            self._actors[person_id] = self._resolve(person_id)
+            self._actors[person_id] = resolve_actor(self.session, person_id,
+                                                    self._council())
         return self._actors[person_id]
-
-    def _resolve(self, person_id: str) -> Actor:
-        """The person's roles from the organisation: one statement for the person and every
-        scoped role, and the council row the unit of work holds anyway."""
-        rows = self.session.execute(_ROLES, {"person": person_id}).all()
-        name = next((scope for role, scope in rows if role == "person"), None)
-        if name is None:
-            raise NotFound(f"Ukjend person «{person_id}».",
-                           "Sjå [cmd:org.show] for id-ane til personane.", field="as")
-        roles: set[tuple[Role, str | None]] = {
-            (Role(role), scope) for role, scope in rows if role != "person"}
-        council = self._council()
-        if person_id == council.director_id:
-            roles.update({(Role.DIRECTOR, None), (Role.STAFF, None)})
-        if person_id in (council.staff_ids or []):
-            roles.add((Role.STAFF, None))
-        return Actor(person_id, name, frozenset(roles))
-
-
-def _scoped(role: Role | None, scope: Any, where: Any) -> Any:
-    label = literal("person") if role is None else literal(role.value)
-    return select(label.label("role"), scope.label("scope")).where(where)
-
-
-_PERSON = bindparam("person")
-#: Who the person is, and each role she holds with its scope (a municipality or a body).
-_ROLES = union_all(
-    _scoped(None, Person.name, (Person.id == _PERSON) & Person.active.is_(True)),
-    _scoped(Role.MAYOR, Municipality.id, Municipality.mayor_id == _PERSON),
-    _scoped(Role.CHIEF_EXECUTIVE, Municipality.id, Municipality.chief_executive_id == _PERSON),
-    select(case((Membership.role == MembershipRole.MEMBER, literal(Role.MEMBER.value)),
-                else_=literal(Role.SUBSTITUTE.value)).label("role"),
-           Membership.body_id.label("scope")).where(Membership.person_id == _PERSON),
-    _scoped(Role.CHAIR, Body.id, Body.chair_id == _PERSON),
-    _scoped(Role.DEPUTY_CHAIR, Body.id, Body.deputy_chair_id == _PERSON),
-)
 
 
 class OrganisationRepository:
@@ -199,8 +167,7 @@ class OrganisationRepository:
 
     def holidays(self, country: str) -> dict[date, str]:
         """The public holidays kept for the country, by day."""
-        return {h.day: h.name for h in self.session.execute(
-            select(Holiday.day, Holiday.name).where(Holiday.country == country))}
+        return lookups.holidays(self.session, country)
 
     def keep_holidays(self, country: str, days: dict[date, str]) -> int:
         """Keep these holidays of the country (the years they cover replace what was kept for

@@ -1,0 +1,95 @@
+"""The read commands run in a ``ReadingUnit`` (rows from the Core tables, no ORM); the same read
+models run in a command's unit of work on ORM objects. Both must read the same, on SQLite and
+PostgreSQL, and a reading unit must write nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from domain.errors import NotAllowed, NotFound
+from domain.queries.cases import case_audience, case_detail, case_list
+from domain.queries.followup import followup_list
+from domain.queries.format import PUBLIC
+from domain.queries.journal import alert_list, journal_list
+from domain.queries.organisation import membership_at, org_view
+from domain.queries.outbox import outbox_list
+from domain.store.reading import ReadingUnit
+from flows.app import read, read_rows
+from tests.bench.notices import ASSEMBLY_MEETING, COUNCIL_MEETING, to_the_assembly_notice
+from tests.conftest import Db
+
+DIRECTOR = "dagleg-leiar"
+CHIEF = "gol-kommunedirektor"
+#: Who reads: the secretariat, a member of the council, a member of the assembly only, the public.
+READERS = (DIRECTOR, "gol-ordforar", "gol-medlem-2", None)
+
+
+def every_read(engine: Any, clock: Any, reader: Any) -> dict[str, Any]:
+    """Everything a read command on rows shows, read with ``reader`` (``read`` or
+    ``read_rows``)."""
+    def run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return reader(engine, clock, fn, *args, **kwargs)
+        except (NotAllowed, NotFound) as refused:  # the refusal is part of what is shown
+            return {"refused": str(refused), "field": refused.field}
+
+    numbers = [c["number"] for c in reader(engine, clock, case_list)]
+    shown: dict[str, Any] = {"org": run(org_view), "numbers": numbers}
+    for who in READERS:
+        shown[f"list {who}"] = run(case_list, actor_id=who)
+        shown[f"open {who}"] = run(case_list, actor_id=who, open_only=True, body="assembly")
+        shown[f"journal {who}"] = run(journal_list, actor_id=who, limit=500)
+        shown[f"journal {who} {COUNCIL_MEETING}"] = run(journal_list, actor_id=who,
+                                                         meeting=COUNCIL_MEETING, limit=50)
+        shown[f"alerts {who}"] = run(alert_list, actor_id=who)
+        shown[f"outbox {who}"] = run(outbox_list, actor_id=who, limit=1000)
+        for number in numbers:
+            shown[f"{number} {who}"] = run(lambda u, n=number, w=who: case_detail(
+                u, u.cases.get(n), case_audience(u, w, u.cases.get(n))))
+    shown["followup"] = run(followup_list)
+    shown["followup public"] = run(followup_list, audience=PUBLIC)
+    shown["sat"] = run(membership_at, "assembly", clock.now())
+    return shown
+
+
+@pytest.fixture
+def season(db: Db) -> Db:
+    to_the_assembly_notice(db.engine, db.clock, DIRECTOR, CHIEF)
+    return db
+
+
+def test_rows_read_as_the_objects_do(season: Db) -> None:
+    engine, clock = season.engine, season.clock
+    through_orm = every_read(engine, clock, read)
+    on_rows = every_read(engine, clock, read_rows)
+    assert len(through_orm["numbers"]) >= 2 and through_orm["list dagleg-leiar"]
+    assert any(t["outcome"] == "referred" for t in
+               through_orm[f"{through_orm['numbers'][0]} dagleg-leiar"]["treatments"])
+    assert through_orm["outbox dagleg-leiar"] or through_orm["journal dagleg-leiar"]
+    assert on_rows == through_orm
+
+
+def test_a_reading_unit_refuses_as_a_unit_of_work_does(season: Db) -> None:
+    for reader in (read, read_rows):
+        with pytest.raises(NotFound) as unknown:
+            reader(season.engine, season.clock, lambda u: u.cases.get("2026/999"))
+        assert unknown.value.field == "case"
+        with pytest.raises(NotFound) as meeting:
+            reader(season.engine, season.clock, lambda u: u.meetings.get("RR-1999-01-01"))
+        assert meeting.value.field == "meeting"
+        with pytest.raises(NotAllowed) as nobody:
+            reader(season.engine, season.clock, lambda u: u.people.actor(None))
+        assert nobody.value.field == "as"
+
+
+def test_a_reading_unit_writes_nothing(season: Db) -> None:
+    before = season.counts()
+    with ReadingUnit(season.engine, season.clock) as unit:
+        case = unit.cases.get("2026/1")
+        with pytest.raises(AttributeError):
+            case.title = "changed"  # a row, not an object to change
+        assert unit.meetings.get(ASSEMBLY_MEETING).ref == ASSEMBLY_MEETING
+        assert not hasattr(unit, "add") and not hasattr(unit, "commit")
+    assert season.counts() == before
