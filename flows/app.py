@@ -94,6 +94,16 @@ def read(engine: Any, clock: Any, fn: Callable[..., T], *args: Any, **kwargs: An
         return fn(uow, *args, **kwargs)
 
 
+def read_rows(engine: Any, clock: Any, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a read model ``fn(unit, ...)`` that needs only rows in a ``ReadingUnit``: no ORM is
+    imported or mapped, which is most of a read command's start-up (``domain.store.reading``).
+    ``fn`` may use the read side and the lookups a reading unit has, nothing else."""
+    from domain.store.reading import ReadingUnit
+
+    with ReadingUnit(engine, clock) as unit:
+        return fn(unit, *args, **kwargs)
+
+
 # -- parsing what people type ---------------------------------------------------------------
 
 def parse_date(value: str, field: str) -> date:

@@ -171,7 +171,7 @@ def case_show(number: CaseArg, actor: AsOpt = None, json_output: JsonOpt = False
         return case_detail(uow, case, case_audience(uow, actor, case))
 
     with command(json_output) as s:
-        s.emit(s.read(detail), render_case)
+        s.emit(s.read_rows(detail), render_case)
 
 
 @app.command("list")
@@ -190,8 +190,8 @@ def case_list(
     from flows.output import render_case_list
 
     with command(json_output) as s:
-        s.emit(s.read(query, state=state, body=body, urgent=urgent, open_only=open_only,
-                      actor_id=actor), render_case_list)
+        s.emit(s.read_rows(query, state=state, body=body, urgent=urgent, open_only=open_only,
+                           actor_id=actor), render_case_list)
 
 
 @app.command("reconcile")

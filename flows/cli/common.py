@@ -177,9 +177,16 @@ class Session:
         return done.view
 
     def read(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run the read model ``fn(uow, ...)`` in a read-only unit of work."""
         from flows.app import read
 
         return read(self.engine, self.clock, fn, *args, **kwargs)
+
+    def read_rows(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """Run the read model ``fn(unit, ...)``, which needs only rows, without the ORM."""
+        from flows.app import read_rows
+
+        return read_rows(self.engine, self.clock, fn, *args, **kwargs)
 
     def follow(self, number: str) -> dict[str, Any]:
         """After a staff action: let the engine carry the case on (the case flow)."""

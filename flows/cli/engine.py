@@ -32,8 +32,8 @@ def journal_command(
     from flows.output import render_journal
 
     with command(json_output) as s:
-        s.emit(s.read(journal_list, actor_id=actor, case=case, meeting=meeting, limit=limit),
-               render_journal)
+        s.emit(s.read_rows(journal_list, actor_id=actor, case=case, meeting=meeting,
+                           limit=limit), render_journal)
 
 
 def alerts_command(
@@ -46,4 +46,4 @@ def alerts_command(
     from flows.output import render_alerts
 
     with command(json_output) as s:
-        s.emit(s.read(alert_list, actor_id=actor, limit=limit), render_alerts)
+        s.emit(s.read_rows(alert_list, actor_id=actor, limit=limit), render_alerts)

@@ -26,8 +26,8 @@ def followup_list(
     with command(json_output) as s:
         audience = INTERNAL if actor else PUBLIC
         if actor:
-            s.read(lambda uow: uow.people.actor(actor))
-        s.emit(s.read(query, body=body, audience=audience), render_followups)
+            s.read_rows(lambda uow: uow.people.actor(actor))
+        s.emit(s.read_rows(query, body=body, audience=audience), render_followups)
 
 
 @app.command("assign")

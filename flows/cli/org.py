@@ -57,4 +57,4 @@ def org_show(json_output: JsonOpt = False) -> None:
     from flows.output import render_org
 
     with command(json_output) as s:
-        s.emit(s.read(org_view), render_org)
+        s.emit(s.read_rows(org_view), render_org)

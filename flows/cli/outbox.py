@@ -24,8 +24,8 @@ def _list(status: str | None, meeting: str | None, limit: int, actor: str | None
     from flows.output import render_outbox
 
     with command(json_output) as s:
-        s.emit(s.read(outbox_list, actor_id=actor, status=status, meeting=meeting,
-                      limit=limit), render_outbox)
+        s.emit(s.read_rows(outbox_list, actor_id=actor, status=status, meeting=meeting,
+                           limit=limit), render_outbox)
 
 
 @app.callback()
