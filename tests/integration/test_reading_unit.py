@@ -17,7 +17,8 @@ from domain.queries.organisation import membership_at, org_view
 from domain.queries.outbox import outbox_list
 from domain.store.reading import ReadingUnit
 from flows.app import read, read_rows
-from tests.bench.notices import ASSEMBLY_MEETING, COUNCIL_MEETING, to_the_assembly_notice
+from tests.bench import run as bench
+from tests.bench.notices import COUNCIL_MEETING, to_the_assembly_notice
 from tests.conftest import Db
 
 DIRECTOR = "dagleg-leiar"
@@ -71,25 +72,32 @@ def test_rows_read_as_the_objects_do(season: Db) -> None:
     assert on_rows == through_orm
 
 
-def test_a_reading_unit_refuses_as_a_unit_of_work_does(season: Db) -> None:
+@pytest.fixture
+def one_case(db: Db) -> Db:
+    bench.cmd(db.engine, db.clock, "case.register", DIRECTOR, title="Felles innkjøp",
+              kind="ordinary")
+    return db
+
+
+def test_a_reading_unit_refuses_as_a_unit_of_work_does(one_case: Db) -> None:
     for reader in (read, read_rows):
         with pytest.raises(NotFound) as unknown:
-            reader(season.engine, season.clock, lambda u: u.cases.get("2026/999"))
+            reader(one_case.engine, one_case.clock, lambda u: u.cases.get("2026/999"))
         assert unknown.value.field == "case"
         with pytest.raises(NotFound) as meeting:
-            reader(season.engine, season.clock, lambda u: u.meetings.get("RR-1999-01-01"))
+            reader(one_case.engine, one_case.clock, lambda u: u.meetings.get("RR-1999-01-01"))
         assert meeting.value.field == "meeting"
         with pytest.raises(NotAllowed) as nobody:
-            reader(season.engine, season.clock, lambda u: u.people.actor(None))
+            reader(one_case.engine, one_case.clock, lambda u: u.people.actor(None))
         assert nobody.value.field == "as"
 
 
-def test_a_reading_unit_writes_nothing(season: Db) -> None:
-    before = season.counts()
-    with ReadingUnit(season.engine, season.clock) as unit:
+def test_a_reading_unit_writes_nothing(one_case: Db) -> None:
+    before = one_case.counts()
+    with ReadingUnit(one_case.engine, one_case.clock) as unit:
         case = unit.cases.get("2026/1")
         with pytest.raises(AttributeError):
             case.title = "changed"  # a row, not an object to change
-        assert unit.meetings.get(ASSEMBLY_MEETING).ref == ASSEMBLY_MEETING
+        assert unit.meetings.get(COUNCIL_MEETING).ref == COUNCIL_MEETING
         assert not hasattr(unit, "add") and not hasattr(unit, "commit")
-    assert season.counts() == before
+    assert one_case.counts() == before
