@@ -77,6 +77,8 @@ class Unit:
     def council(self) -> Any:
         """The council row (read once per unit, as a plain row: nothing here changes it)."""
         if self._council is None:
+            # A Core statement: in a unit of work it does not flush first, which would write a
+            # half-changed case a second time (nothing in a unit changes the council row).
             record = lookups.council_row(self._db())
             if record is None:
                 raise NotInitialised(
