@@ -7,11 +7,7 @@ server:
 1. **claim** up to ``batch`` due rows (``pending`` and due, or ``sending`` under a claim older
    than the lease, i.e. of a run that died) for this run's token, in one statement;
 2. **compose** each (``notifications.messages.render``, with a fresh DTSTAMP) and **send** it
-   through the transport, one connection for the batch. The two overlap: a thread composes the
-   batch's messages in a read-only transaction while this one sends each as soon as it is
-   ready (composing is work for the processor, sending is mostly waiting for the mail server's
-   answers); what the composer finds overtaken or impossible to make is marked after the batch,
-   in one transaction of its own;
+   through the transport, one connection for the batch;
 3. **mark** it at once: ``sent`` with the server's receipt; on a temporary failure (4xx, a dropped
    connection, a timeout) back to ``pending`` with ``next_attempt_at`` later by an exponential
    backoff; on a permanent one (5xx for the address) ``failed`` with the server's answer, and an
@@ -28,11 +24,8 @@ own retry-on-disconnect is never used, because it can send twice.
 
 from __future__ import annotations
 
-import queue
-import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -105,7 +98,7 @@ def dispatch(engine: Engine, clock: Clock, transport: Transport, *, batch: int =
     lost = 0
     while limit is None or report.claimed < limit:
         size = batch if limit is None else min(batch, limit - report.claimed)
-        found, claimed, now = _claim(engine, clock, token, size, lease)
+        found, claimed, ready = _claim_and_compose(engine, clock, token, size, lease, report)
         if not claimed:
             # Rows were due but another dispatcher claimed them between our read and our claim:
             # there may be more behind them, so look again (a few times) before stopping.
@@ -115,8 +108,8 @@ def dispatch(engine: Engine, clock: Clock, transport: Transport, *, batch: int =
             break
         lost = 0
         report.claimed += claimed
-        if not _compose_and_send(engine, clock, transport, token, now, max_attempts, report,
-                                 after_send):
+        if ready and not _send_batch(engine, clock, transport, token, ready, max_attempts,
+                                     report, after_send):
             break
     return report
 
@@ -125,92 +118,38 @@ def dispatch(engine: Engine, clock: Clock, transport: Transport, *, batch: int =
 LOOK_AGAIN = 3
 
 
-def _claim(engine: Engine, clock: Clock, token: str, size: int,
-           lease: timedelta) -> tuple[int, int, Any]:
-    """Claim up to ``size`` due rows: (rows found due, rows claimed, the claim's time). The
-    claim is committed before anything is rendered, so its row locks are held for one
-    statement, not for the rendering of a whole batch."""
+def _claim_and_compose(engine: Engine, clock: Clock, token: str, size: int, lease: timedelta,
+                       report: DispatchReport) -> tuple[int, int, list[_Ready]]:
+    """Claim up to ``size`` due rows, then compose them: (rows found due, rows claimed, the
+    messages ready to send). The claim is committed before anything is rendered, so its row
+    locks are held for one statement, not for the rendering of a whole batch."""
     with UnitOfWork(engine, clock) as uow:
         now = uow.now
         ids = uow.outbox.claimable_ids(now, now - lease, size)
-        claimed = len(uow.outbox.claim(ids, token, now, now - lease)) if ids else 0
+        claimed = len(uow.outbox.claim(ids, token, now, now - lease))
         uow.commit()
-    return len(ids), claimed, now
-
-
-#: What the composer hands over: a message ready to send, a row overtaken (id, why), a row
-#: that cannot be made into a mail (id, name, why), an error of its own; then ``_DONE``.
-_DONE = object()
-
-
-def _compose(engine: Engine, clock: Clock, token: str, now: Any, out: queue.SimpleQueue[Any],
-             stop: threading.Event) -> None:
-    """Compose the rows ``token`` holds, one by one, into ``out`` (the composer's thread). It
-    only reads: the marks are the sender's to make."""
-    try:
-        with UnitOfWork(engine, clock, readonly=True) as uow:
-            for row in uow.outbox.held(token):
-                if stop.is_set():
-                    return
-                why = _overtaken(uow, row)
-                if why is not None:
-                    out.put(("dropped", row.id, why))
-                    continue
-                try:
-                    composed = render(uow, row, stamp=now)
-                    out.put(("ready", _Ready(row.id, row.key, composed.from_address,
-                                             row.address, row.attempts,
-                                             as_bytes(compose(composed)))))
-                except ValueError as exc:  # an address or a header the mail cannot carry
-                    out.put(("failed", row.id, row.name, str(exc)))
-    except BaseException as exc:  # noqa: BLE001 - handed to the sender, which raises it
-        out.put(("error", exc))
-    finally:
-        out.put(_DONE)
-
-
-def _compose_and_send(engine: Engine, clock: Clock, transport: Transport, token: str, now: Any,
-                      max_attempts: int, report: DispatchReport,
-                      after_send: Callable[[int], None] | None) -> bool:
-    """Send the claimed batch as the composer makes it, then mark what it could not make;
-    False if the run must stop."""
-    out: queue.SimpleQueue[Any] = queue.SimpleQueue()
-    stop = threading.Event()
-    composer = threading.Thread(target=_compose, args=(engine, clock, token, now, out, stop),
-                                name="tingflyt-compose", daemon=True)
-    dropped: list[tuple[int, str]] = []
-    failed: list[tuple[int, str, str]] = []
-
-    def ready() -> Iterator[_Ready]:
-        while (item := out.get()) is not _DONE:
-            if item[0] == "ready":
-                yield item[1]
-            elif item[0] == "dropped":
-                dropped.append(item[1:])
-            elif item[0] == "failed":
-                failed.append(item[1:])
-            else:
-                raise item[1]
-
-    composer.start()
-    try:
-        go_on = _send_batch(engine, clock, transport, token, ready(), max_attempts, report,
-                            after_send)
-    finally:
-        stop.set()  # only when the sender stopped on an error: otherwise it is done already
-        composer.join()
-    if dropped or failed:
-        with UnitOfWork(engine, clock) as uow:
-            for message_id, why in dropped:
-                uow.outbox.mark_dropped(message_id, token, why)
+    if not claimed:
+        return len(ids), 0, []
+    with UnitOfWork(engine, clock) as uow:
+        rows = uow.outbox.held(token)
+        ready = []
+        for row in rows:
+            why = _overtaken(uow, row)
+            if why is not None:
+                uow.outbox.mark_dropped(row.id, token, why)
                 report.dropped += 1
-            for message_id, name, why in failed:
-                uow.outbox.mark_failed(message_id, token, f"kan ikkje lagast: {why}")
+                continue
+            try:
+                composed = render(uow, row, stamp=now)
+                ready.append(_Ready(row.id, row.key, composed.from_address, row.address,
+                                    row.attempts, as_bytes(compose(composed))))
+            except ValueError as exc:  # an address or a header the mail cannot carry
+                uow.outbox.mark_failed(row.id, token, f"kan ikkje lagast: {exc}")
                 report.failed += 1
-                report.problems.append(f"{message_id}: {why}")
-                _alert(uow, message_id, name, why)
-            uow.commit()
-    return go_on
+                report.problems.append(f"{row.id}: {exc}")
+                _alert(uow, row.id, row.name, str(exc))
+        uow.commit()
+    return len(ids), claimed, ready
 
 
 def _overtaken(uow: UnitOfWork, row: Any) -> str | None:
@@ -224,22 +163,14 @@ def _overtaken(uow: UnitOfWork, row: Any) -> str | None:
 
 
 def _send_batch(engine: Engine, clock: Clock, transport: Transport, token: str,
-                ready: Iterator[_Ready], max_attempts: int, report: DispatchReport,
+                ready: list[_Ready], max_attempts: int, report: DispatchReport,
                 after_send: Callable[[int], None] | None) -> bool:
-    """Send one batch over one connection, each message as ``ready`` gives it (the transport
-    is entered at the first, so a batch with none opens nothing); False if the run must
-    stop."""
+    """Send one batch over one connection; False if the run must stop."""
     outcomes: list[tuple[_Ready, str, str]] = []  # (message, "sent"/"retry"/"failed", text)
     stop = None
-    tried: list[_Ready] = []
     try:
-        with ExitStack() as batch:
-            marker: OutboxMarker | None = None
-            for message in ready:
-                if marker is None:
-                    marker = batch.enter_context(OutboxMarker(engine))
-                    batch.enter_context(transport)
-                tried.append(message)
+        with OutboxMarker(engine) as marker, transport:
+            for index, message in enumerate(ready):
                 try:
                     receipt = transport.send(message.sender, [message.address], message.data,
                                              key=message.key)
@@ -247,7 +178,7 @@ def _send_batch(engine: Engine, clock: Clock, transport: Transport, token: str,
                     outcomes.append((message, "retry", exc.reason))
                     if getattr(transport, "broken", False):
                         stop = f"sambandet fall bort: {exc.reason}"
-                        outcomes += [(m, "release", stop) for m in ready]
+                        outcomes += [(m, "release", stop) for m in ready[index + 1:]]
                         break
                     continue
                 except PermanentFailure as exc:
@@ -260,11 +191,11 @@ def _send_batch(engine: Engine, clock: Clock, transport: Transport, token: str,
     except ConfigurationFailure as exc:
         stop = exc.reason
         done = {m.id for m, _o, _t in outcomes}
-        outcomes += [(m, "release", exc.reason) for m in [*tried, *ready] if m.id not in done]
+        outcomes += [(m, "release", exc.reason) for m in ready if m.id not in done]
     except TemporaryFailure as exc:  # the connection could not be opened at all
         stop = f"ingen samband med e-posttenaren: {exc.reason}"
         done = {m.id for m, _o, _t in outcomes}
-        outcomes += [(m, "retry", exc.reason) for m in [*tried, *ready] if m.id not in done]
+        outcomes += [(m, "retry", exc.reason) for m in ready if m.id not in done]
     for message, outcome, text in outcomes:
         _mark(engine, clock, token, message, outcome, text, max_attempts, report)
     report.stopped = report.stopped or stop
