@@ -120,6 +120,22 @@ def resolve_actor(db: Executor, person_id: str, council: Any) -> Actor:
     return Actor(person_id, name, frozenset(roles))
 
 
+class RowsByKey:
+    """Rows by primary key, each read once per unit (a unit that only reads): what
+    ``Session.get`` is to a unit of work."""
+
+    def __init__(self, db: Executor) -> None:
+        self.db = db
+        self._rows: dict[tuple[str, Any], Row[Any] | None] = {}
+
+    def __call__(self, table: Any, ident: Any) -> Row[Any] | None:
+        key = (table.name, ident)
+        if key not in self._rows:
+            (column,) = table.primary_key.columns
+            self._rows[key] = self.db.execute(select(table).where(column == ident)).first()
+        return self._rows[key]
+
+
 # -- rows for the read models -------------------------------------------------------------------
 
 _cases = core.cases.c

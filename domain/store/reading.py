@@ -15,6 +15,7 @@ a command's ``UnitOfWork`` (which has the same names, with the ORM behind them).
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from typing import Any
 
@@ -33,6 +34,7 @@ from domain.store.lookups import (
     MeetingRows,
     OutboxRows,
     PersonRows,
+    RowsByKey,
 )
 from domain.store.reads import Reads
 
@@ -56,14 +58,17 @@ class Unit:
         self.clock = clock
         self.now = clock.now()
         #: Values derived once per unit from what only ``init`` changes (the bodies as rule
-        #: values, the bodies the read side has read); ``init`` clears it when it has loaded
-        #: the file.
+        #: values); ``init`` clears it when it has loaded the file.
         self.memo: dict[str, Any] = {}
         self._council: Any = None
         self._calendar: CouncilCalendar | None = None
 
     def _db(self) -> Executor:
         raise NotImplementedError
+
+    def _quietly(self) -> AbstractContextManager[Any]:
+        """Read without writing the unit's changes first (a unit of work's ``no_autoflush``)."""
+        return nullcontext()
 
     def check_year(self) -> None:
         """Before anything reads with it: dates far out overflow the calendar's arithmetic."""
@@ -77,9 +82,10 @@ class Unit:
     def council(self) -> Any:
         """The council row (read once per unit, as a plain row: nothing here changes it)."""
         if self._council is None:
-            # A Core statement: in a unit of work it does not flush first, which would write a
-            # half-changed case a second time (nothing in a unit changes the council row).
-            record = lookups.council_row(self._db())
+            # Quietly: in a unit of work a flush here would write a half-changed case a second
+            # time (nothing in a unit changes the council row).
+            with self._quietly():
+                record = lookups.council_row(self._db())
             if record is None:
                 raise NotInitialised(
                     "Databasen har inga organisasjon enno.",
@@ -94,7 +100,8 @@ class Unit:
             calendar = calendar_for(self.council.timezone, self.council.holiday_country)
             if not calendar.known_years():
                 # The holidays init kept: no need to load the holidays package in this process.
-                kept = lookups.holidays(self._db(), calendar.holiday_country)
+                with self._quietly():
+                    kept = lookups.holidays(self._db(), calendar.holiday_country)
                 calendar.give(kept, {d.year for d in kept})
             self._calendar = calendar
         return self._calendar
@@ -129,7 +136,7 @@ class ReadingUnit(Unit):
         self.bodies = BodyRows(db)
         self.people = PersonRows(db, lambda: self.council)
         self.outbox = OutboxRows(db)
-        self.reads = Reads(db, self.memo)
+        self.reads = Reads(db, RowsByKey(db))
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:

@@ -8,13 +8,15 @@ models per audience. Nothing here writes.
 Every statement is SQLAlchemy Core on the tables of ``domain.store.core``, so that a read
 command (``domain.store.reading``) runs without the ORM. A row's attributes are its columns, the
 same names as the ORM objects' (a case row has its ``number`` too), so the read models take
-rows and objects alike. In a command's unit of work the statements run on its session, after
-writing what the unit has changed (``UnitOfWork.reads``), as the ORM's own queries would.
+rows and objects alike. In a command's unit of work the statements run on its session, which
+writes what the unit has changed first (SQLAlchemy flushes before Core statements too), and a
+row by its key is the session's own object (``Session.get``: no statement, and no flush, when
+the unit has it already), so reading changes neither what nor when a command writes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -56,11 +58,11 @@ Record = Any
 
 class Reads:
     """The read statements, on a reading unit's connection or a unit of work's session
-    (``uow.reads``). The bodies are read once per unit, into ``memo`` (``init`` clears it)."""
+    (``uow.reads``); ``get(table, key)`` is a row by its primary key, or None."""
 
-    def __init__(self, db: Executor, memo: dict[str, Any]) -> None:
+    def __init__(self, db: Executor, get: Callable[[Any, Any], Any]) -> None:
         self.db = db
-        self.memo = memo
+        self._get = get
 
     def _rows(self, query: Any) -> list[Row[Any]]:
         return list(self.db.execute(query))
@@ -86,28 +88,21 @@ class Reads:
         """Each municipality's short name by its id."""
         return dict(self.db.execute(select(_municipalities.id, _municipalities.short_name)).all())
 
-    def _bodies_by_id(self) -> dict[str, Row[Any]]:
-        bodies = self.memo.get("reads.bodies")
-        if bodies is None:
-            bodies = self.memo["reads.bodies"] = {
-                row.id: row for row in self.db.execute(select(core.bodies).order_by(_bodies.id))}
-        return bodies
-
-    def body_by_id(self, body_id: str) -> Row[Any] | None:
+    def body_by_id(self, body_id: str) -> Record | None:
         """The body with this id, or None."""
-        return self._bodies_by_id().get(body_id)
+        return self._get(core.bodies, body_id)
 
-    def body_of(self, row: Record) -> Row[Any]:
+    def body_of(self, row: Record) -> Record:
         """The body of a meeting (or of any row with a ``body_id``)."""
-        return self._bodies_by_id()[row.body_id]
+        return self._get(core.bodies, row.body_id)
 
     def bodies(self) -> list[Row[Any]]:
         """Every body, by id."""
-        return list(self._bodies_by_id().values())
+        return self._rows(select(core.bodies).order_by(_bodies.id))
 
     def body_short_names(self) -> dict[str, str]:
         """Each body's short name by its id."""
-        return {b.id: b.short_name for b in self._bodies_by_id().values()}
+        return dict(self.db.execute(select(_bodies.id, _bodies.short_name)).all())
 
     def memberships(self) -> list[Row[Any]]:
         """Every current membership, by body, municipality, role and rank."""
@@ -199,9 +194,9 @@ class Reads:
         cases = {c.id: c for c in self._rows(CASES.where(_cases.id.in_(ids)))} if ids else {}
         return [(t, cases[t.case_id]) for t in treatments]
 
-    def proposal_by_id(self, proposal_id: int) -> Row[Any] | None:
+    def proposal_by_id(self, proposal_id: int) -> Record | None:
         """The proposal with this id, or None."""
-        return self._first(select(core.proposals).where(_proposals.id == proposal_id))
+        return self._get(core.proposals, proposal_id)
 
     # -- meetings and agendas ------------------------------------------------------------------
     def meeting_refs(self, ids: Collection[int]) -> dict[int, str]:
@@ -234,9 +229,9 @@ class Reads:
         return self.db.scalar(
             select(func.count(_items.id)).where(_items.meeting_id == meeting.id)) or 0
 
-    def agenda_item_by_id(self, item_id: int) -> Row[Any] | None:
+    def agenda_item_by_id(self, item_id: int) -> Record | None:
         """The agenda item with this id, or None."""
-        return self._first(select(core.agenda_items).where(_items.id == item_id))
+        return self._get(core.agenda_items, item_id)
 
     def agenda_items_of_case(self, case: Record) -> list[Row[Any]]:
         """Every agenda item placing ``case``, on any meeting, in no particular order."""

@@ -52,7 +52,7 @@ from domain.store.repositories import (
     VoteRepository,
     WrittenRepository,
 )
-from domain.store.tables import Alert, Case, Counter, JournalEntry, Meeting
+from domain.store.tables import Alert, Base, Case, Counter, JournalEntry, Meeting
 
 #: ``Engine`` is here for the callers that pass a database handle on (the engine, the registry),
 #: so that nothing outside the store imports SQLAlchemy for its type.
@@ -102,6 +102,13 @@ class UnitOfWork(Unit):
     def _db(self) -> Any:
         return self.session
 
+    def _quietly(self) -> AbstractContextManager[Any]:
+        return self.session.no_autoflush
+
+    def _get(self, table: Any, ident: Any) -> Any:
+        """The unit's object for a row of ``table`` by its key (``Session.get``), or None."""
+        return self.session.get(_CLASS_OF[table], ident)
+
     def __enter__(self) -> UnitOfWork:
         self.check_year()
         self.session = self._factory()
@@ -118,7 +125,7 @@ class UnitOfWork(Unit):
         self.deadlines = DeadlineRepository(session)
         self.due = DueRepository(session)
         self.outbox = OutboxRepository(session)
-        self.reads = Reads(_FlushFirst(session), self.memo)
+        self.reads = Reads(session, self._get)
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
@@ -254,24 +261,8 @@ class UnitOfWork(Unit):
         return alert
 
 
-class _FlushFirst:
-    """The unit's session for its read side: what the unit has changed is written first, as
-    the ORM's own queries do (Core statements do not flush), except where the unit reads
-    without flushing (``no_autoflush``)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def _ready(self) -> Session:
-        if self.session.autoflush:
-            self.session.flush()
-        return self.session
-
-    def execute(self, *args: Any, **kwargs: Any) -> Any:
-        return self._ready().execute(*args, **kwargs)
-
-    def scalar(self, *args: Any, **kwargs: Any) -> Any:
-        return self._ready().scalar(*args, **kwargs)
+#: The ORM class mapped onto each table (``UnitOfWork._get``).
+_CLASS_OF = {mapper.local_table: mapper.class_ for mapper in Base.registry.mappers}
 
 
 _JOURNAL_INSERT = insert(JournalEntry.__table__)

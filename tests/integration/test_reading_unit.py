@@ -16,6 +16,7 @@ from domain.queries.journal import alert_list, journal_list
 from domain.queries.organisation import membership_at, org_view
 from domain.queries.outbox import outbox_list
 from domain.store.reading import ReadingUnit
+from domain.store.uow import UnitOfWork
 from flows.app import read, read_rows
 from tests.bench import run as bench
 from tests.bench.notices import COUNCIL_MEETING, to_the_assembly_notice
@@ -101,3 +102,22 @@ def test_a_reading_unit_writes_nothing(one_case: Db) -> None:
         assert unit.meetings.get(COUNCIL_MEETING).ref == COUNCIL_MEETING
         assert not hasattr(unit, "add") and not hasattr(unit, "commit")
     assert one_case.counts() == before
+
+
+def test_reading_in_a_unit_of_work_does_not_change_when_it_writes(one_case: Db) -> None:
+    """The council, its calendar and rows by key are read without writing the unit's changes
+    first, as the ORM's identity map did: a case changed, read about and changed again is one
+    UPDATE, one version up (a flush in between would be two, and the count would depend on
+    what the process had read before)."""
+    with UnitOfWork(one_case.engine, one_case.clock) as uow:
+        case = uow.cases.get("2026/1")
+        meeting = uow.meetings.get(COUNCIL_MEETING)  # with its body: the unit has both now
+        version = case.version
+        case.title = "Felles innkjøp av IKT"
+        assert uow.council.director_id == DIRECTOR and uow.today is not None
+        assert uow.reads.body_by_id(meeting.body_id) is not None
+        assert uow.reads.body_of(meeting).id == meeting.body_id
+        case.description = "Kontorrekvisita og IKT."
+        uow.commit()
+    assert read_rows(one_case.engine, one_case.clock,
+                     lambda u: u.cases.get("2026/1").version) == version + 1
