@@ -145,39 +145,49 @@ CASE_NUMBER = (cast(_cases.year, String) + literal("/") + cast(_cases.seq, Strin
 CASES = select(core.cases, CASE_NUMBER)
 
 
-class CaseRows:
-    """Cases by number or id, as rows (a unit that only reads)."""
+class _KeptById:
+    """Rows of one table (``query`` selects them), each kept by id once read (a unit that only
+    reads: nothing changes under it)."""
 
-    def __init__(self, db: Executor) -> None:
+    def __init__(self, db: Executor, query: Any, what: str) -> None:
         self.db = db
+        self._query = query
+        self._what = what
         self._by_id: dict[int, Row[Any]] = {}
 
-    def _keep(self, row: Row[Any] | None) -> Row[Any] | None:
+    def _first(self, *where: Any) -> Row[Any] | None:
+        row = self.db.execute(self._query.where(*where)).first()
         if row is not None:
             self._by_id[row.id] = row
         return row
 
-    def get(self, number: str, *, field: str = "case") -> Row[Any]:
-        year, seq = parse_case_number(number)
-        row = self._keep(self.db.execute(CASES.where(
-            _cases.year == year, _cases.seq == seq)).first())
+    def find(self, ident: int | None) -> Row[Any] | None:
+        """The row with this id, or None (also for no id)."""
+        if ident is None:
+            return None
+        if ident in self._by_id:
+            return self._by_id[ident]
+        return self._first(self._query.selected_columns.id == ident)
+
+    def by_id(self, ident: int) -> Row[Any]:
+        """The row with this id, which must exist (a row points to it)."""
+        row = self.find(ident)
         if row is None:
-            raise unknown_case(number, field)
+            raise LookupError(f"no {self._what} with id {ident}")
         return row
 
-    def find(self, case_id: int | None) -> Row[Any] | None:
-        """The case with this id, or None (also for no id)."""
-        if case_id is None:
-            return None
-        if case_id in self._by_id:
-            return self._by_id[case_id]
-        return self._keep(self.db.execute(CASES.where(_cases.id == case_id)).first())
 
-    def by_id(self, case_id: int) -> Row[Any]:
-        """The case with this id, which must exist (a row points to it)."""
-        row = self.find(case_id)
+class CaseRows(_KeptById):
+    """Cases by number or id, as rows."""
+
+    def __init__(self, db: Executor) -> None:
+        super().__init__(db, CASES, "case")
+
+    def get(self, number: str, *, field: str = "case") -> Row[Any]:
+        year, seq = parse_case_number(number)
+        row = self._first(_cases.year == year, _cases.seq == seq)
         if row is None:
-            raise LookupError(f"no case with id {case_id}")
+            raise unknown_case(number, field)
         return row
 
     def by_ids(self, ids: Iterable[int]) -> dict[int, Row[Any]]:
@@ -185,53 +195,32 @@ class CaseRows:
         wanted = [i for i in set(ids) if i not in self._by_id]
         if wanted:
             for row in self.db.execute(CASES.where(_cases.id.in_(wanted))):
-                self._keep(row)
+                self._by_id[row.id] = row
         return {i: self._by_id[i] for i in ids if i in self._by_id}
 
 
 _meetings = core.meetings.c
 
 
-class MeetingRows:
-    """Meetings by ref or id, as rows (read once per unit)."""
+class MeetingRows(_KeptById):
+    """Meetings by ref or id, as rows."""
 
     def __init__(self, db: Executor) -> None:
-        self.db = db
-        self._by_id: dict[int, Row[Any]] = {}
-
-    def _keep(self, row: Row[Any] | None) -> Row[Any] | None:
-        if row is not None:
-            self._by_id[row.id] = row
-        return row
+        super().__init__(db, select(core.meetings), "meeting")
 
     def get(self, ref: str, *, field: str = "meeting") -> Row[Any]:
-        row = self._keep(self.db.execute(
-            select(core.meetings).where(_meetings.ref == ref)).first())
+        row = self._first(_meetings.ref == ref)
         if row is None:
             raise unknown_meeting(ref, field)
         return row
 
-    def find(self, meeting_id: int | None) -> Row[Any] | None:
-        """The meeting with this id, or None (also for no id)."""
-        if meeting_id is None:
-            return None
-        if meeting_id in self._by_id:
-            return self._by_id[meeting_id]
-        return self._keep(self.db.execute(
-            select(core.meetings).where(_meetings.id == meeting_id)).first())
-
-    def by_id(self, meeting_id: int) -> Row[Any]:
-        """The meeting with this id, which must exist (a row points to it)."""
-        row = self.find(meeting_id)
-        if row is None:
-            raise LookupError(f"no meeting with id {meeting_id}")
-        return row
-
     def open_from(self, start: datetime) -> list[Row[Any]]:
         """Meetings from ``start`` on whose agenda is open, by time (no written handlings)."""
-        return [self._keep(row) for row in self.db.execute(select(core.meetings).where(
+        rows = list(self.db.execute(self._query.where(
             _meetings.starts_at >= start, _meetings.status == MeetingStatus.PLANNED,
-            _meetings.kind != MeetingKind.WRITTEN).order_by(_meetings.starts_at))]
+            _meetings.kind != MeetingKind.WRITTEN).order_by(_meetings.starts_at)))
+        self._by_id.update((row.id, row) for row in rows)
+        return rows
 
 
 _items = core.agenda_items.c
