@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 
 from config.settings import Settings
-from domain.store.db import make_engine
 from domain.store.core import metadata
+from domain.store.db import make_engine
 
 config = context.config
 target_metadata = metadata
