@@ -15,6 +15,7 @@ a command's ``UnitOfWork`` (which has the same names, with the ORM behind them).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from typing import Any
@@ -39,7 +40,7 @@ from domain.store.lookups import (
 from domain.store.reads import Reads
 
 
-class Unit:
+class Unit(ABC):
     """The clock, the council and its calendar, and per-unit values, over an executor (a
     connection or a session) that the subclass opens in ``__enter__``."""
 
@@ -63,8 +64,9 @@ class Unit:
         self._council: Any = None
         self._calendar: CouncilCalendar | None = None
 
+    @abstractmethod
     def _db(self) -> Executor:
-        raise NotImplementedError
+        """What this unit's statements run on (its connection or its session)."""
 
     def _quietly(self) -> AbstractContextManager[Any]:
         """Read without writing the unit's changes first (a unit of work's ``no_autoflush``)."""
