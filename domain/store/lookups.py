@@ -306,6 +306,19 @@ class PersonRows:
 _outbox = core.outbox.c
 
 
+def outbox_listing(query: Any, *, status: str | None = None, meeting_id: int | None = None,
+                   limit: int | None = None) -> Any:
+    """``query`` (of outbox rows, or of ``OutboxMessage`` objects) narrowed to a status and a
+    meeting where given, oldest first, at most ``limit``: the outbox as the secretariat lists
+    it, for both kinds of unit."""
+    query = query.order_by(_outbox.id)
+    if status is not None:
+        query = query.where(_outbox.status == status)
+    if meeting_id is not None:
+        query = query.where(_outbox.meeting_id == meeting_id)
+    return query if limit is None else query.limit(limit)
+
+
 class OutboxRows:
     """The outbox as the secretariat reads it."""
 
@@ -317,14 +330,8 @@ class OutboxRows:
 
     def listing(self, *, status: str | None = None, meeting_id: int | None = None,
                 limit: int | None = None) -> list[Row[Any]]:
-        query = select(core.outbox).order_by(_outbox.id)
-        if status is not None:
-            query = query.where(_outbox.status == status)
-        if meeting_id is not None:
-            query = query.where(_outbox.meeting_id == meeting_id)
-        if limit is not None:
-            query = query.limit(limit)
-        return list(self.db.execute(query))
+        return list(self.db.execute(outbox_listing(
+            select(core.outbox), status=status, meeting_id=meeting_id, limit=limit)))
 
     def counts(self) -> dict[str, int]:
         return dict(self.db.execute(

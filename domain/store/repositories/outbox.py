@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.rules.terms import OutboxStatus
+from domain.store.lookups import outbox_listing
 from domain.store.tables import OutboxMessage
 
 
@@ -49,14 +50,8 @@ class OutboxRepository:
 
     def listing(self, *, status: str | None = None, meeting_id: int | None = None,
                 limit: int | None = None) -> list[OutboxMessage]:
-        query = select(OutboxMessage).order_by(OutboxMessage.id)
-        if status is not None:
-            query = query.where(OutboxMessage.status == status)
-        if meeting_id is not None:
-            query = query.where(OutboxMessage.meeting_id == meeting_id)
-        if limit is not None:
-            query = query.limit(limit)
-        return list(self.session.scalars(query))
+        return list(self.session.scalars(outbox_listing(
+            select(OutboxMessage), status=status, meeting_id=meeting_id, limit=limit)))
 
     def counts(self) -> dict[str, int]:
         return {status: count for status, count in self.session.execute(
