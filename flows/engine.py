@@ -24,6 +24,7 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+import flows.startup  # noqa: F401 - the first of ours to be imported (flows.startup)
 from domain.errors import Conflict
 from domain.store.uow import Via
 from flows.app import DEFAULT_ZONE, clock_for, database_url, deliver, engine_for

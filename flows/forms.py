@@ -39,6 +39,7 @@ from pydantic import Field
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+import flows.startup  # noqa: F401 - the first of ours to be imported (flows.startup)
 from domain.commands import registry
 from domain.errors import TingflytError
 from domain.store.uow import Via
