@@ -57,11 +57,12 @@ def meeting_notice(uow: UnitOfWork, meeting: Meeting) -> int:
     if not _sends_invitations(meeting):
         return 0
     written = int(announcement(uow, meeting) is not None)
-    for recipient in notice_recipients(uow, meeting):
-        if recipient.why in INVITED:
-            written += _invitation(uow, MessageKind.NOTICE, meeting, recipient.person_id,
-                                   recipient.why, seat=recipient.seat,
-                                   for_case=recipient.case) is not None
+    invited = [r for r in notice_recipients(uow, meeting) if r.why in INVITED]
+    uow.people.prefetch(r.person_id for r in invited)
+    for recipient in invited:
+        written += _invitation(uow, MessageKind.NOTICE, meeting, recipient.person_id,
+                               recipient.why, seat=recipient.seat,
+                               for_case=recipient.case) is not None
     return written
 
 
@@ -82,6 +83,7 @@ def meeting_update(uow: UnitOfWork, meeting: Meeting, changes: list[str]) -> int
         if recipient.why in INVITED:
             people[recipient.person_id] = (recipient.why, recipient.seat, recipient.case)
     written = int(announcement(uow, meeting) is not None)  # the public agenda, as changed
+    uow.people.prefetch(people)
     for person, (why, seat, for_case) in people.items():
         written += _invitation(uow, MessageKind.UPDATE, meeting, person, why, seat=seat,
                                for_case=for_case, changes=changes) is not None
@@ -94,6 +96,7 @@ def meeting_cancellation(uow: UnitOfWork, meeting: Meeting, reason: str) -> int:
     if not invited:
         return 0
     meeting.calendar_sequence = (meeting.calendar_sequence or 0) + 1
+    uow.people.prefetch(person for person, _why in invited)
     written = 0
     for person, why in invited:
         row = queue(uow, MessageKind.CANCELLATION, person, meeting=meeting,

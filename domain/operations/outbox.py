@@ -67,7 +67,7 @@ def queue(uow: UnitOfWork, kind: MessageKind, person_id: str, *, meeting: Meetin
         subject=subject or (_subject(kind, meeting) if meeting is not None else kind.label),
         payload=dict(payload or {}), created_at=uow.now, status=OutboxStatus.PENDING.value,
         attempts=0, next_attempt_at=uow.now)
-    uow.add(row)
+    uow.outbox.write(row)
     return row
 
 

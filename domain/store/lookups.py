@@ -16,7 +16,7 @@ or ref are made here once, for both kinds of unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -82,35 +82,45 @@ def holidays(db: Executor, country: str) -> dict[date, str]:
     return {day: name for day, name in db.execute(_HOLIDAYS, {"country": country})}
 
 
-def _scoped(role: Role | None, scope: Any, where: Any) -> Any:
-    label = literal("person") if role is None else literal(role.value)
-    return select(label.label("role"), scope.label("scope")).where(where)
+_people, _municipalities, _memberships, _bodies = (
+    core.people.c, core.municipalities.c, core.memberships.c, core.bodies.c)
+
+
+def _roles(match: Callable[[Any], Any]) -> Any:
+    """Who a person is, and each role she holds with its scope (a municipality or a body), as
+    rows of (who, role, scope), for the people ``match(column)`` picks out of a person column."""
+
+    def scoped(role: Role | None, who: Any, scope: Any, *where: Any) -> Any:
+        label = literal("person") if role is None else literal(role.value)
+        return select(who.label("who"), label.label("role"), scope.label("scope")).where(
+            match(who), *where)
+
+    return union_all(
+        scoped(None, _people.id, _people.name, _people.active.is_(True)),
+        scoped(Role.MAYOR, _municipalities.mayor_id, _municipalities.id),
+        scoped(Role.CHIEF_EXECUTIVE, _municipalities.chief_executive_id, _municipalities.id),
+        select(_memberships.person_id.label("who"),
+               case((_memberships.role == MembershipRole.MEMBER, literal(Role.MEMBER.value)),
+                    else_=literal(Role.SUBSTITUTE.value)).label("role"),
+               _memberships.body_id.label("scope")).where(match(_memberships.person_id)),
+        scoped(Role.CHAIR, _bodies.chair_id, _bodies.id),
+        scoped(Role.DEPUTY_CHAIR, _bodies.deputy_chair_id, _bodies.id),
+    )
 
 
 _PERSON = bindparam("person")
-_people, _municipalities, _memberships, _bodies = (
-    core.people.c, core.municipalities.c, core.memberships.c, core.bodies.c)
-#: Who the person is, and each role she holds with its scope (a municipality or a body).
-_ROLES = union_all(
-    _scoped(None, _people.name, (_people.id == _PERSON) & _people.active.is_(True)),
-    _scoped(Role.MAYOR, _municipalities.id, _municipalities.mayor_id == _PERSON),
-    _scoped(Role.CHIEF_EXECUTIVE, _municipalities.id,
-            _municipalities.chief_executive_id == _PERSON),
-    select(case((_memberships.role == MembershipRole.MEMBER, literal(Role.MEMBER.value)),
-                else_=literal(Role.SUBSTITUTE.value)).label("role"),
-           _memberships.body_id.label("scope")).where(_memberships.person_id == _PERSON),
-    _scoped(Role.CHAIR, _bodies.id, _bodies.chair_id == _PERSON),
-    _scoped(Role.DEPUTY_CHAIR, _bodies.id, _bodies.deputy_chair_id == _PERSON),
-)
+_PEOPLE = bindparam("people", expanding=True)
+#: One person's roles; many people's (``resolve_actors``).
+_ROLES = _roles(lambda who: who == _PERSON)
+_ROLES_OF_MANY = _roles(lambda who: who.in_(_PEOPLE))
 
 
-def resolve_actor(db: Executor, person_id: str, council: Any) -> Actor:
-    """The person's roles from the organisation: one statement for the person and every
-    scoped role, and the council row (its daily leader and staff)."""
-    rows = db.execute(_ROLES, {"person": person_id}).all()
+def _actor(person_id: str, rows: Iterable[tuple[str, Any]], council: Any) -> Actor | None:
+    """The actor from her (role, scope) rows, or None when she is not an active person."""
+    rows = list(rows)
     name = next((scope for role, scope in rows if role == "person"), None)
     if name is None:
-        raise unknown_person(person_id, "as")
+        return None
     roles: set[tuple[Role, str | None]] = {
         (Role(role), scope) for role, scope in rows if role != "person"}
     if person_id == council.director_id:
@@ -118,6 +128,29 @@ def resolve_actor(db: Executor, person_id: str, council: Any) -> Actor:
     if person_id in (council.staff_ids or []):
         roles.add((Role.STAFF, None))
     return Actor(person_id, name, frozenset(roles))
+
+
+def resolve_actor(db: Executor, person_id: str, council: Any) -> Actor:
+    """The person's roles from the organisation: one statement for the person and every
+    scoped role, and the council row (its daily leader and staff)."""
+    actor = _actor(person_id, ((role, scope) for _who, role, scope in db.execute(
+        _ROLES, {"person": person_id})), council)
+    if actor is None:
+        raise unknown_person(person_id, "as")
+    return actor
+
+
+def resolve_actors(db: Executor, person_ids: Iterable[str], council: Any) -> dict[str, Actor]:
+    """The roles of many people in one statement, by id; an id that is not an active person's
+    is left out (``resolve_actor`` refuses it by name)."""
+    wanted = list(dict.fromkeys(person_ids))
+    if not wanted:
+        return {}
+    rows: dict[str, list[tuple[str, Any]]] = {}
+    for who, role, scope in db.execute(_ROLES_OF_MANY, {"people": wanted}):
+        rows.setdefault(who, []).append((role, scope))
+    actors = {person: _actor(person, rows.get(person, ()), council) for person in wanted}
+    return {person: actor for person, actor in actors.items() if actor is not None}
 
 
 class RowsByKey:

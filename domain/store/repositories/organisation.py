@@ -82,6 +82,7 @@ class PersonRepository:
         self.session = session
         self._council = council
         self._actors: dict[str, Actor] = {}
+        self._read: list[Person] = []
 
     def get(self, person_id: str, *, field: str = "person") -> Person:
         person = self.session.get(Person, person_id)
@@ -122,6 +123,18 @@ class PersonRepository:
             self._actors[person_id] = resolve_actor(self.session, person_id,
                                                     self._council())
         return self._actors[person_id]
+
+    def prefetch(self, person_ids: Iterable[str]) -> None:
+        """Read these people and their roles, two statements for all of them, so that ``get``
+        and ``actor`` then answer from what was read: a notice asks both for each of its
+        recipients, one statement each, and every statement wrote the unit's pending rows
+        first."""
+        wanted = [p for p in dict.fromkeys(person_ids) if p not in self._actors]
+        if not wanted:
+            return
+        self._actors.update(lookups.resolve_actors(self.session, wanted, self._council()))
+        # Held here: the session keeps what it read only while something else holds it.
+        self._read += self.session.scalars(select(Person).where(Person.id.in_(wanted))).all()
 
 
 class OrganisationRepository:

@@ -28,11 +28,23 @@ class OutboxRepository:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        #: The keys of the rows this unit wrote (``write``), flushed or not.
+        self._written: set[str] = set()
 
     def has(self, key: str) -> bool:
-        """Whether a message with this key was written already (the same intent twice)."""
-        return self.session.scalar(select(OutboxMessage.id).where(
-            OutboxMessage.key == key)) is not None
+        """Whether a message with this key was written already (the same intent twice): by
+        this unit, or before it. Asked without a flush: a notice asks once per recipient, and
+        a flush each time wrote its rows one INSERT at a time."""
+        if key in self._written:
+            return True
+        with self.session.no_autoflush:
+            return self.session.scalar(select(OutboxMessage.id).where(
+                OutboxMessage.key == key)) is not None
+
+    def write(self, row: OutboxMessage) -> None:
+        """Add ``row`` to this unit; ``has`` knows its key from now on."""
+        self.session.add(row)
+        self._written.add(row.key)
 
     def invited_to(self, meeting_id: int, kinds: Sequence[str]) -> list[tuple[str, str]]:
         """(person id, why) of everyone sent a message of ``kinds`` for the meeting (those who
