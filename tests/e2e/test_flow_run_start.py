@@ -40,8 +40,8 @@ print(json.dumps({"flow": flow.name, "first": first, "before": sorted(before),
                   "frozen": gc.get_freeze_count()}))
 """
 
-ENTRY_POINTS = ["flows/forms.py:meeting_notice", "flows/forms.py:case_register",
-                "flows/engine.py:dispatch_flow", "flows/engine.py:case_flow"]
+#: A staff form's and a scheduled flow's: the two modules every deployment's entry point is in.
+ENTRY_POINTS = ["flows/forms.py:meeting_notice", "flows/engine.py:dispatch_flow"]
 
 
 def _load(entrypoint: str, run_id: str | None) -> dict[str, object]:
@@ -63,7 +63,7 @@ def test_a_flow_run_process_freezes_prefect_before_our_first_import(entrypoint: 
     assert seen["frozen"] > 10_000
 
 
-@pytest.mark.parametrize("entrypoint", ENTRY_POINTS[::2])
+@pytest.mark.parametrize("entrypoint", ENTRY_POINTS[:1])
 def test_no_other_process_freezes_anything(entrypoint: str) -> None:
     seen = _load(entrypoint, None)
     assert seen["flow"].startswith("tingflyt-")
