@@ -3,7 +3,7 @@ full collections before our modules are imported.
 
 Prefect's runner (``make serve``) and its process workers start a fresh Python process for every
 flow run (``python -m prefect.engine``, with ``PREFECT__FLOW_RUN_ID`` set). That process has
-imported Prefect, some 150,000 objects that live as long as the process, when it loads the flow's
+imported Prefect, some 110,000 objects that live as long as the process, when it loads the flow's
 module, ours. The imports that follow (SQLAlchemy, the domain, the command) then set off full
 collections, and each scans every one of Prefect's objects again: about 0.15 s of a staff form's
 run before it is Running, measured on 2026-12-02 (figure 7a of ``make bench``). ``gc.freeze()``
