@@ -31,6 +31,9 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureF
     return run
 
 
+SCHEDULER_ENABLED = "PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED"
+
+
 @pytest.fixture(scope="session")
 def prefect_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One real Prefect API for the whole test session (``prefect server start`` on
@@ -38,8 +41,16 @@ def prefect_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from flows.runtime import prefect_api
 
     saved = os.environ.pop("PREFECT_API_URL", None)
+    # Its scheduler service is off. The tests serve the deployments with their schedules on,
+    # against databases whose clock they set by hand (``--now 2026-08-03``); with the service on,
+    # the sweep due at :07, :22, :37 or :52 fires at the real time in the middle of a test and
+    # writes today's date into its database, and every later write with the test's clock is
+    # refused as going back in time. The tests make scheduled runs themselves, as the scheduler
+    # would (``test_schedules``). It is set only while the server starts: no other process sees it.
+    os.environ[SCHEDULER_ENABLED] = "false"
     try:
         with prefect_api(tmp_path_factory.mktemp("prefect-home")) as url:
+            os.environ.pop(SCHEDULER_ENABLED, None)
             # Prefect reads its settings once, when it is first imported: tell it of the
             # server here too, for the tests' own clients (else each starts a temporary one).
             from prefect.settings import PREFECT_API_URL, temporary_settings
@@ -54,5 +65,6 @@ def prefect_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 APILogWorker.drain_all(timeout=10)
                 EventsWorker.drain_all(timeout=10)
     finally:
+        os.environ.pop(SCHEDULER_ENABLED, None)
         if saved is not None:
             os.environ["PREFECT_API_URL"] = saved

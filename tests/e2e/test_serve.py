@@ -54,6 +54,7 @@ def served(sqlite_db: Db, prefect_url: str, tmp_path: Path,
 def test_serve_runs_the_cli_via_prefect_and_stops_cleanly_with_schedules_on(
         served: tuple[Db, subprocess.Popen[str]], capsys: pytest.CaptureFixture[str]) -> None:
     from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterDeploymentId
 
     from flows.cli import main
 
@@ -73,6 +74,14 @@ def test_serve_runs_the_cli_via_prefect_and_stops_cleanly_with_schedules_on(
     assert refused == 1 and out == ""
     assert err.startswith("tingflyt: ") and err.count("\n") == 1 and "/runs/flow-run/" in err
     assert db.read(lambda uow: uow.meetings.get("RR-2026-08-27").status) == "planned"
+    # The test server makes no runs from the schedules (its scheduler service is off: see the
+    # ``prefect_url`` fixture), so none fires at the real time into this hand-clocked database.
+    # With the service on, its recent-deployments loop (every 5 s) has made them by now.
+    with get_client(sync_client=True) as client:
+        served_ids = [d.id for d in client.read_deployments() if d.schedules]
+        made = client.read_flow_runs(flow_run_filter=FlowRunFilter(
+            deployment_id=FlowRunFilterDeploymentId(any_=served_ids)))
+    assert len(served_ids) == 4 and made == []
 
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C
     rest, _ = process.communicate(timeout=60)
