@@ -95,7 +95,8 @@ did the wrong work (then its figure means nothing).
    started with ``run_deployment``) to its notices accepted by the SMTP server, vs a no-op
    deployment run served the same way (goal: <= 1.3x); ``--deploy-runs`` (4) of each, interleaved,
    medians; beside it, what the goal leaves the action (0.3x the no-op), the action alone in a
-   fresh interpreter with Prefect imported, and the import of its libraries alone. 7b: ``case_flow`` (``quick_runs()``, no heartbeat) vs ``reconcile`` directly for
+   fresh interpreter with Prefect imported, and the import of its libraries alone. 7b:
+   ``case_flow`` (``quick_runs()``, no heartbeat) vs ``reconcile`` directly for
    ``--case-flows`` new cases (goal: overhead < 0.2 s per case). 7c: 2,000 outbox messages by
    two dispatch worker processes (``dispatch_flow``) vs one on PostgreSQL, against an SMTP
    server answering each message in 20 ms (goal: two >= 1.7x faster; each message exactly once,
